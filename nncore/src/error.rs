@@ -98,21 +98,35 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Shorthand for [`Error::Shape`] with formatted sizes.
     pub fn shape(op: &'static str, expected: impl Into<String>, found: impl Into<String>) -> Self {
-        Error::Shape { op, expected: expected.into(), found: found.into() }
+        Error::Shape {
+            op,
+            expected: expected.into(),
+            found: found.into(),
+        }
     }
 
     /// Shorthand for [`Error::InvalidOption`].
     pub fn option(op: &'static str, option: &'static str, reason: impl Into<String>) -> Self {
-        Error::InvalidOption { op, option, reason: reason.into() }
+        Error::InvalidOption {
+            op,
+            option,
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for [`Error::BadFile`].
     pub fn bad_file(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
-        Error::BadFile { path: path.into(), reason: reason.into() }
+        Error::BadFile {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for [`Error::Io`].
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

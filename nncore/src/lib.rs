@@ -2,11 +2,11 @@
 //!
 //! Layered bottom to top; a layer only uses the layers below it:
 //!
-//! 1. [`kernels`]: plain functions on slices with runtime sizes.
-//! 2. `tensor` + `autograd`: runtime-shaped tensors and reverse-mode
-//!    differentiation; the functional API lives in `ops`.
+//! 1. `kernels`: plain functions on slices with runtime sizes.
+//! 2. [`DynTensor`] + [`autograd`]: runtime-shaped tensors and reverse-mode
+//!    differentiation; the functional API is in [`ops`].
 //! 3. `shape`: dimensions as types, and the statically shaped `Tensor<S>`.
-//! 4. `nn`, `loss`, `optim`, `init`, `data`, `io`.
+//! 4. [`nn`], `loss`, `optim`, `init`, `data`, `io`.
 //!
 //! Users normally depend on the facade crate `kiln`, which re-exports this
 //! crate and the macros.
@@ -14,8 +14,18 @@
 
 extern crate self as nncore;
 
+pub mod autograd;
 mod element;
 mod error;
+pub mod nn;
+pub mod ops;
+mod rng;
+mod tensor;
+#[cfg(test)]
+mod test_util;
 
 pub use element::Element;
 pub use error::{Error, Result};
+pub use rng::{DEFAULT_SEED, manual_seed, rng_state, set_rng_state, with_rng};
+pub use tensor::{DynTensor, LongTensor};
+pub use typenum;

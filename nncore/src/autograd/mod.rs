@@ -1,0 +1,114 @@
+//! Reverse-mode differentiation.
+//!
+//! Each op that produces a tensor from tensors requiring a gradient attaches
+//! a [`GradFn`]: its [`Backward`] rule and handles to its inputs. `backward`
+//! walks that graph once in reverse topological order, so a tensor used
+//! twice (a layer applied twice, a residual connection) receives the sum of
+//! its gradients, as in PyTorch.
+//!
+//! Backward rules are written per op, beside the op (one folder per op in
+//! `ops/`); there is no central match over ops.
+
+mod engine;
+mod grad_mode;
+pub mod gradcheck;
+
+pub use engine::backward_with;
+pub use grad_mode::{NoGradGuard, is_grad_enabled, no_grad};
+
+use crate::{DynTensor, Element, Result};
+
+/// The backward rule of one op: given the gradient of the op's output,
+/// returns the gradient of each input (or `None` for inputs that need none).
+///
+/// Implementations hold whatever the forward pass saved (argmax indices,
+/// sizes, options); inputs and output are handed over by the engine.
+pub trait Backward<E: Element>: Send + Sync {
+    /// The op's name as shown by `grad_fn_name` and in anomaly reports
+    /// (`"AddBackward"`, `"ConvolutionBackward"`).
+    fn name(&self) -> &'static str;
+
+    /// Computes the input gradients. `needs[i]` says whether input `i`
+    /// requires a gradient; return `None` in that slot when it does not.
+    fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>>;
+}
+
+/// What a backward rule may read.
+pub struct BackwardContext<'a, E: Element> {
+    /// The op's inputs, in the order the op recorded them.
+    pub inputs: &'a [DynTensor<E>],
+    /// The op's output values.
+    pub output: &'a [E],
+    /// The output's shape.
+    pub output_shape: &'a [usize],
+    /// The gradient of the loss with respect to the output.
+    pub grad_output: &'a [E],
+    /// Which inputs need a gradient.
+    pub needs: &'a [bool],
+}
+
+/// An op's record in the graph: its backward rule and its inputs.
+pub struct GradFn<E: Element> {
+    pub(crate) op: Box<dyn Backward<E>>,
+    pub(crate) inputs: Vec<DynTensor<E>>,
+}
+
+impl<E: Element> DynTensor<E> {
+    /// Builds an op's output, recording `backward` in the graph when grad
+    /// mode is on and any input requires a gradient. This is how every op
+    /// in `ops/` creates its result.
+    ///
+    /// ```
+    /// # use nncore::{DynTensor, autograd::{Backward, BackwardContext}, Result};
+    /// struct DoubleBackward;
+    /// impl Backward<f64> for DoubleBackward {
+    ///     fn name(&self) -> &'static str { "DoubleBackward" }
+    ///     fn backward(&self, c: &BackwardContext<'_, f64>) -> Result<Vec<Option<Vec<f64>>>> {
+    ///         Ok(vec![Some(c.grad_output.iter().map(|g| 2.0 * g).collect())])
+    ///     }
+    /// }
+    /// let x = DynTensor::<f64>::ones(&[2]).requires_grad_(true);
+    /// let y = DynTensor::from_op(x.data().iter().map(|v| 2.0 * v).collect(), vec![2], &[&x], || DoubleBackward);
+    /// y.sum().backward().unwrap();
+    /// assert_eq!(x.grad().unwrap(), vec![2.0, 2.0]);
+    /// ```
+    pub fn from_op<B: Backward<E> + 'static>(
+        data: Vec<E>,
+        shape: Vec<usize>,
+        inputs: &[&DynTensor<E>],
+        backward: impl FnOnce() -> B,
+    ) -> Self {
+        debug_assert_eq!(
+            data.len(),
+            shape.iter().product::<usize>(),
+            "op output size"
+        );
+        let track = is_grad_enabled() && inputs.iter().any(|t| t.requires_grad());
+        let grad_fn = track.then(|| GradFn {
+            op: Box::new(backward()) as Box<dyn Backward<E>>,
+            inputs: inputs.iter().map(|t| (*t).clone()).collect(),
+        });
+        let out = Self::with_grad_fn(data, shape, grad_fn);
+        grad_mode::check_anomaly_forward(&out);
+        out
+    }
+
+    /// Computes the gradient of this scalar with respect to every leaf that
+    /// requires one, accumulating into their `.grad()`, like
+    /// `loss.backward()`.
+    ///
+    /// Fails when the tensor has more than one element (use
+    /// [`backward_with`] with an explicit output gradient) or does not
+    /// require a gradient.
+    pub fn backward(&self) -> Result<()> {
+        if self.numel() != 1 {
+            return Err(crate::Error::Autograd(format!(
+                "backward() needs a scalar output, got shape {:?}; use backward_with(grad_output)",
+                self.shape()
+            )));
+        }
+        backward_with(self, vec![E::one()])
+    }
+}
+
+pub use grad_mode::{detect_anomaly, is_anomaly_enabled};

@@ -1,0 +1,134 @@
+//! `nn.Sequential`: layers applied one after another.
+//!
+//! The layers are held in a cons list `(A, (B, (C, ())))`, written by the
+//! `sequential!` macro, so a chain of any length has one static type and
+//! its forward is checked link by link by the compiler.
+
+use super::{Forward, Module, fmt_module};
+use std::fmt;
+
+/// Layers applied in order, like `torch.nn.Sequential`. Build it with the
+/// `sequential!` macro (`kiln::sequential![Linear(784, 256), ReLU, Linear(256, 10)]`);
+/// name its type with `kiln::Sequential![...]`.
+///
+/// ```
+/// use nncore::nn::{Linear, ModuleExt, ReLU, Sequential};
+/// use nncore::shape::consts::{U2, U3, U4};
+/// let net = Sequential::new((Linear::<U4, U3>::new(), (ReLU::new(), (Linear::<U3, U2>::new(), ()))));
+/// assert_eq!(net.named_parameters()[2].0, "2.weight");
+/// ```
+pub struct Sequential<L> {
+    layers: L,
+}
+
+impl<L: Chain> Sequential<L> {
+    /// Wraps a cons list of layers.
+    pub fn new(layers: L) -> Self {
+        Sequential { layers }
+    }
+
+    /// The layers as a cons list: `net.layers().0` is the first layer,
+    /// `net.layers().1.0` the second.
+    pub fn layers(&self) -> &L {
+        &self.layers
+    }
+
+    /// The layers, mutably.
+    pub fn layers_mut(&mut self) -> &mut L {
+        &mut self.layers
+    }
+
+    /// The number of layers.
+    pub fn len(&self) -> usize {
+        L::LEN
+    }
+
+    /// Whether there are no layers.
+    pub fn is_empty(&self) -> bool {
+        L::LEN == 0
+    }
+}
+
+/// A cons list of modules: `()` or `(Module, Chain)`.
+#[doc(hidden)]
+pub trait Chain: Send + Sync {
+    const LEN: usize;
+    fn push_children<'a>(&'a self, index: usize, out: &mut Vec<(String, &'a dyn Module)>);
+    fn push_children_mut<'a>(
+        &'a mut self,
+        index: usize,
+        out: &mut Vec<(String, &'a mut dyn Module)>,
+    );
+}
+
+impl Chain for () {
+    const LEN: usize = 0;
+    fn push_children<'a>(&'a self, _: usize, _: &mut Vec<(String, &'a dyn Module)>) {}
+    fn push_children_mut<'a>(&'a mut self, _: usize, _: &mut Vec<(String, &'a mut dyn Module)>) {}
+}
+
+impl<A: Module, R: Chain> Chain for (A, R) {
+    const LEN: usize = 1 + R::LEN;
+    fn push_children<'a>(&'a self, index: usize, out: &mut Vec<(String, &'a dyn Module)>) {
+        out.push((index.to_string(), &self.0));
+        self.1.push_children(index + 1, out);
+    }
+    fn push_children_mut<'a>(
+        &'a mut self,
+        index: usize,
+        out: &mut Vec<(String, &'a mut dyn Module)>,
+    ) {
+        out.push((index.to_string(), &mut self.0));
+        self.1.push_children_mut(index + 1, out);
+    }
+}
+
+/// The forward pass of a cons list: each layer's output feeds the next.
+#[doc(hidden)]
+pub trait ChainForward<X> {
+    type Output;
+    fn chain_forward(&self, x: X) -> Self::Output;
+}
+
+impl<X> ChainForward<X> for () {
+    type Output = X;
+    fn chain_forward(&self, x: X) -> X {
+        x
+    }
+}
+
+impl<X, A: Forward<X>, R: ChainForward<A::Output>> ChainForward<X> for (A, R) {
+    type Output = R::Output;
+    fn chain_forward(&self, x: X) -> Self::Output {
+        self.1.chain_forward(self.0.forward(x))
+    }
+}
+
+impl<L: Chain> Module for Sequential<L> {
+    fn type_name(&self) -> &str {
+        "Sequential"
+    }
+    fn named_children(&self) -> Vec<(String, &dyn Module)> {
+        let mut out = Vec::with_capacity(L::LEN);
+        self.layers.push_children(0, &mut out);
+        out
+    }
+    fn named_children_mut(&mut self) -> Vec<(String, &mut dyn Module)> {
+        let mut out = Vec::with_capacity(L::LEN);
+        self.layers.push_children_mut(0, &mut out);
+        out
+    }
+}
+
+impl<X, L: ChainForward<X>> Forward<X> for Sequential<L> {
+    type Output = L::Output;
+    fn forward(&self, x: X) -> Self::Output {
+        self.layers.chain_forward(x)
+    }
+}
+
+impl<L: Chain> fmt::Display for Sequential<L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_module(self, f)
+    }
+}

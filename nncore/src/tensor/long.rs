@@ -1,0 +1,60 @@
+//! Integer tensors: class labels, indices and lengths (PyTorch's `int64`).
+
+use crate::{Error, Result};
+use std::sync::Arc;
+
+/// A tensor of `i64` values: class targets, embedding indices, CTC lengths.
+/// It never carries a gradient.
+///
+/// ```
+/// use nncore::LongTensor;
+/// let t = LongTensor::from_vec(vec![3, 1, 4], &[3]).unwrap();
+/// assert_eq!(t.shape(), &[3]);
+/// assert_eq!(t.data(), &[3, 1, 4]);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct LongTensor {
+    shape: Vec<usize>,
+    data: Arc<Vec<i64>>,
+}
+
+impl LongTensor {
+    /// Creates a tensor; fails when the length does not match the shape.
+    pub fn from_vec(data: Vec<i64>, shape: &[usize]) -> Result<Self> {
+        let numel: usize = shape.iter().product();
+        if data.len() != numel {
+            return Err(Error::shape(
+                "LongTensor::from_vec",
+                format!("{numel} elements for shape {shape:?}"),
+                format!("{} elements", data.len()),
+            ));
+        }
+        Ok(LongTensor {
+            shape: shape.to_vec(),
+            data: Arc::new(data),
+        })
+    }
+
+    /// A 1-D tensor of the given values.
+    pub fn from_slice(values: &[i64]) -> Self {
+        LongTensor {
+            shape: vec![values.len()],
+            data: Arc::new(values.to_vec()),
+        }
+    }
+
+    /// The sizes of each dimension.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// The values, row-major.
+    pub fn data(&self) -> &[i64] {
+        &self.data
+    }
+
+    /// The number of elements.
+    pub fn numel(&self) -> usize {
+        self.data.len()
+    }
+}

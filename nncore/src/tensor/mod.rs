@@ -1,0 +1,262 @@
+//! The runtime-shaped tensor: dims known at run time, data in a shared
+//! buffer, and the autograd links that make it differentiable.
+//!
+//! A [`DynTensor`] is a cheap handle (an `Arc`): cloning it shares the same
+//! data and the same gradient, exactly like assigning a `torch.Tensor` to a
+//! second Python name. Parameters are such handles too, so a model and its
+//! optimizer see the same weights.
+
+mod construct;
+mod long;
+
+pub use long::LongTensor;
+
+use crate::autograd::GradFn;
+use crate::{Element, Error, Result};
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// A tensor whose sizes are known at run time.
+///
+/// This is the functional layer (think `torch.Tensor` with
+/// `torch.nn.functional`): every op checks its sizes at run time and returns
+/// [`Result`]. The statically shaped `Tensor<S>` wraps it.
+///
+/// ```
+/// use nncore::DynTensor;
+/// let x = DynTensor::<f64>::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
+/// assert_eq!(x.shape(), &[2, 2]);
+/// assert_eq!(x.to_vec(), vec![1.0, 2.0, 3.0, 4.0]);
+/// ```
+pub struct DynTensor<E: Element = f32> {
+    pub(crate) node: Arc<Node<E>>,
+}
+
+/// The shared state behind a tensor handle.
+pub(crate) struct Node<E: Element> {
+    pub(crate) id: u64,
+    pub(crate) shape: Vec<usize>,
+    /// Written only through parameters (optimizer steps, `init`, loading).
+    pub(crate) data: RwLock<Vec<E>>,
+    pub(crate) requires_grad: AtomicBool,
+    /// The accumulated gradient of a leaf, `None` until a backward reaches it
+    /// (PyTorch's `.grad is None`).
+    pub(crate) grad: Mutex<Option<Vec<E>>>,
+    /// How this tensor was computed, when it was computed from tensors that
+    /// require a gradient and grad mode was on.
+    pub(crate) grad_fn: Option<GradFn<E>>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl<E: Element> Clone for DynTensor<E> {
+    fn clone(&self) -> Self {
+        DynTensor {
+            node: Arc::clone(&self.node),
+        }
+    }
+}
+
+impl<E: Element> DynTensor<E> {
+    /// Wraps data and a shape into a new leaf tensor (no gradient).
+    pub(crate) fn leaf(data: Vec<E>, shape: Vec<usize>) -> Self {
+        debug_assert_eq!(data.len(), shape.iter().product::<usize>());
+        Self::with_grad_fn(data, shape, None)
+    }
+
+    pub(crate) fn with_grad_fn(
+        data: Vec<E>,
+        shape: Vec<usize>,
+        grad_fn: Option<GradFn<E>>,
+    ) -> Self {
+        let requires_grad = grad_fn.is_some();
+        DynTensor {
+            node: Arc::new(Node {
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                shape,
+                data: RwLock::new(data),
+                requires_grad: AtomicBool::new(requires_grad),
+                grad: Mutex::new(None),
+                grad_fn,
+            }),
+        }
+    }
+
+    /// Creates a tensor from row-major data; fails when the length does not
+    /// match the shape.
+    ///
+    /// ```
+    /// use nncore::DynTensor;
+    /// assert!(DynTensor::<f32>::from_vec(vec![1.0; 5], &[2, 3]).is_err());
+    /// ```
+    pub fn from_vec(data: Vec<E>, shape: &[usize]) -> Result<Self> {
+        let numel: usize = shape.iter().product();
+        if data.len() != numel {
+            return Err(Error::shape(
+                "from_vec",
+                format!("{numel} elements for shape {shape:?}"),
+                format!("{} elements", data.len()),
+            ));
+        }
+        Ok(Self::leaf(data, shape.to_vec()))
+    }
+
+    /// The sizes of each dimension.
+    pub fn shape(&self) -> &[usize] {
+        &self.node.shape
+    }
+
+    /// The number of dimensions.
+    pub fn rank(&self) -> usize {
+        self.node.shape.len()
+    }
+
+    /// The number of elements.
+    pub fn numel(&self) -> usize {
+        self.node.shape.iter().product()
+    }
+
+    /// A unique identity of the underlying storage (stable across clones of
+    /// the handle), used to key optimizer state and detect duplicates.
+    pub fn id(&self) -> u64 {
+        self.node.id
+    }
+
+    /// Whether two handles share the same storage.
+    pub fn same_storage(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.node, &other.node)
+    }
+
+    /// Reads the data. Holding the guard blocks optimizer updates of a
+    /// parameter, so keep it short.
+    pub fn data(&self) -> RwLockReadGuard<'_, Vec<E>> {
+        self.node.data.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes the data in place, like `with torch.no_grad(): p.copy_(...)`.
+    /// Used by optimizers, initialisers and weight loading.
+    pub fn data_mut(&self) -> RwLockWriteGuard<'_, Vec<E>> {
+        self.node.data.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Copies the data out.
+    pub fn to_vec(&self) -> Vec<E> {
+        self.data().clone()
+    }
+
+    /// The single value of a one-element tensor (a loss), like `.item()`.
+    ///
+    /// ```
+    /// use nncore::DynTensor;
+    /// assert_eq!(DynTensor::scalar(2.5f32).item(), 2.5);
+    /// ```
+    ///
+    /// # Panics
+    /// When the tensor has more than one element (a contract violation, as in
+    /// PyTorch).
+    pub fn item(&self) -> E {
+        let d = self.data();
+        assert_eq!(
+            d.len(),
+            1,
+            "item() needs a tensor with one element, got shape {:?}",
+            self.shape()
+        );
+        d[0]
+    }
+
+    /// Whether gradients flow to or through this tensor.
+    pub fn requires_grad(&self) -> bool {
+        self.node.requires_grad.load(Ordering::Relaxed)
+    }
+
+    /// Marks a leaf as needing a gradient (or not), like `requires_grad_()`.
+    /// Returns the same handle for chaining.
+    pub fn requires_grad_(self, requires_grad: bool) -> Self {
+        self.set_requires_grad(requires_grad);
+        self
+    }
+
+    /// Sets `requires_grad` through a shared handle (parameters are shared).
+    pub fn set_requires_grad(&self, requires_grad: bool) {
+        self.node
+            .requires_grad
+            .store(requires_grad, Ordering::Relaxed);
+    }
+
+    /// Whether this tensor was created by the user rather than by an op.
+    pub fn is_leaf(&self) -> bool {
+        self.node.grad_fn.is_none()
+    }
+
+    /// The name of the op that produced this tensor, like `grad_fn` in
+    /// PyTorch (`None` for leaves).
+    pub fn grad_fn_name(&self) -> Option<&'static str> {
+        self.node.grad_fn.as_ref().map(|g| g.op.name())
+    }
+
+    /// The accumulated gradient, `None` before any backward reached it or
+    /// after `zero_grad` (set to none, PyTorch's default).
+    pub fn grad(&self) -> Option<Vec<E>> {
+        self.grad_lock().clone()
+    }
+
+    /// The gradient as a tensor of the same shape.
+    pub fn grad_tensor(&self) -> Option<DynTensor<E>> {
+        self.grad().map(|g| Self::leaf(g, self.node.shape.clone()))
+    }
+
+    /// Locks the gradient slot, for optimizers that read it in place.
+    pub fn grad_lock(&self) -> MutexGuard<'_, Option<Vec<E>>> {
+        self.node.grad.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Clears the gradient (sets it to `None`).
+    pub fn zero_grad(&self) {
+        *self.grad_lock() = None;
+    }
+
+    /// A new leaf with the same data and no history, like `.detach()`
+    /// (the data is copied; Kiln never aliases a parameter's buffer).
+    pub fn detach(&self) -> Self {
+        Self::leaf(self.to_vec(), self.node.shape.clone())
+    }
+
+    /// Converts the element type (`f32` to `f64` and back), as a new leaf.
+    pub fn cast<F: Element>(&self) -> DynTensor<F> {
+        DynTensor::leaf(
+            self.data().iter().map(|x| F::of(x.as_f64())).collect(),
+            self.node.shape.clone(),
+        )
+    }
+
+    /// Checks that this tensor has exactly the given shape.
+    pub fn expect_shape(&self, op: &'static str, shape: &[usize]) -> Result<()> {
+        if self.shape() != shape {
+            return Err(Error::shape(
+                op,
+                format!("{shape:?}"),
+                format!("{:?}", self.shape()),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<E: Element> fmt::Debug for DynTensor<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let data = self.data();
+        let shown: Vec<E> = data.iter().take(8).copied().collect();
+        write!(f, "DynTensor(shape={:?}, data={:?}", self.shape(), shown)?;
+        if data.len() > 8 {
+            write!(f, " ...")?;
+        }
+        if let Some(name) = self.grad_fn_name() {
+            write!(f, ", grad_fn={name}")?;
+        } else if self.requires_grad() {
+            write!(f, ", requires_grad=True")?;
+        }
+        write!(f, ")")
+    }
+}
