@@ -1,5 +1,43 @@
 //! # Kiln
 //!
 //! PyTorch's `torch.nn` training workflow in Rust, where a model's tensor
-//! shapes are part of its type.
+//! shapes are part of its type: a Conv2d → MaxPool2d → Linear chain whose
+//! sizes do not fit is a compile error, on stable Rust, with a message a
+//! person can read.
+//!
+//! ```
+//! use kiln::prelude::*;
+//!
+//! let model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
+//! println!("{model}");
+//! let x = Tensor::<(Dyn, U784)>::zeros((Dyn(64), U784::default()));
+//! let logits: Tensor<(Dyn, U10)> = model.forward(x);
+//! assert_eq!(logits.dims().as_slice(), &[64, 10]);
+//! ```
+//!
+//! This crate is a facade: the engine is `nncore` (re-exported here
+//! whole), the macros are `nnmacro`.
+
 pub use nncore::*;
+pub use nnmacro::{Module, Sequential, sequential};
+
+/// The names a training script needs, like `import torch.nn as nn`.
+pub mod prelude {
+    pub use crate::{Module, Sequential, sequential};
+    pub use nncore::autograd::no_grad;
+    pub use nncore::data::{Collate, DataLoader, Dataset, Mnist, Split};
+    pub use nncore::loss::{CrossEntropyLoss, MSELoss, Reduction};
+    pub use nncore::nn::Module;
+    pub use nncore::nn::{
+        Conv2d, DynForward, Flatten, Forward, Linear, MaxPool2d, ModuleExt, Parameter, ReLU,
+    };
+    pub use nncore::optim::{SGD, SgdOptions};
+    pub use nncore::shape::*;
+    pub use nncore::{DynTensor, Error, LongTensor, Result, Tensor, manual_seed};
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use nncore::nn::AssertModule;
+    pub use nncore::typenum;
+}

@@ -15,17 +15,26 @@
 extern crate self as nncore;
 
 pub mod autograd;
+pub mod data;
 mod element;
 mod error;
+pub mod init;
+pub mod io;
+pub mod kernels;
+pub mod loss;
 pub mod nn;
 pub mod ops;
+pub mod optim;
 mod rng;
+pub mod shape;
 mod tensor;
 #[cfg(test)]
 mod test_util;
+mod typed;
 
 pub use element::Element;
 pub use error::{Error, Result};
 pub use rng::{DEFAULT_SEED, manual_seed, rng_state, set_rng_state, with_rng};
 pub use tensor::{DynTensor, LongTensor};
+pub use typed::{DType, Tensor};
 pub use typenum;

@@ -7,7 +7,10 @@
 //! walks this tree through `&dyn Module`, so it is written once and
 //! compiled once, whatever the model's types.
 
+use super::state_dict::{self, LoadReport, StateDict};
 use super::{Buffer, Parameter};
+use crate::Result;
+use std::path::Path;
 
 /// A node of a model: a layer, a container or a user struct.
 ///
@@ -82,8 +85,8 @@ pub trait Module: Send + Sync {
 /// What PyTorch's `nn.Module` methods do, for every [`Module`].
 ///
 /// ```
-/// use nncore::nn::{Linear, ModuleExt};
-/// use nncore::shape::consts::{U3, U2};
+/// use nncore::nn::{Linear, Module, ModuleExt};
+/// use nncore::shape::{U3, U2};
 /// let mut layer = Linear::<U3, U2>::new();
 /// assert_eq!(layer.num_parameters(), 3 * 2 + 2);
 /// layer.eval();
@@ -187,6 +190,52 @@ pub trait ModuleExt: Module {
     /// are shared handles, so `f` can write them in place.
     fn apply(&self, f: &mut dyn FnMut(&dyn Module)) {
         apply_children_first(self.as_dyn(), f);
+    }
+
+    /// The named parameters and buffers, like `state_dict()`: PyTorch's
+    /// keys in PyTorch's order, as shared handles.
+    fn state_dict(&self) -> StateDict {
+        state_dict::state_dict(self.as_dyn())
+    }
+
+    /// Copies a state_dict into the model, like `load_state_dict(sd,
+    /// strict)`. Strict loading fails on the first missing or unexpected
+    /// key; non-strict returns them. A shape that differs is always an
+    /// error. On error the model is unchanged.
+    fn load_state_dict(&self, state: &StateDict, strict: bool) -> Result<LoadReport> {
+        let source: Vec<_> = state
+            .iter()
+            .map(|(k, t)| (k.clone(), t.shape().to_vec(), t.to_vec()))
+            .collect();
+        state_dict::load_state_dict(self.as_dyn(), "load_state_dict", &source, strict)
+    }
+
+    /// Saves the state_dict as a safetensors file with PyTorch's names,
+    /// atomically (temporary file, then rename).
+    fn save(&self, path: impl AsRef<Path>) -> Result<()>
+    where
+        Self: Sized,
+    {
+        state_dict::save(self.as_dyn(), path.as_ref(), None)
+    }
+
+    /// Loads a safetensors state_dict (strict): every key must fit. The
+    /// error names the file and the first tensor that does not fit; the
+    /// model is unchanged on error.
+    fn load(&self, path: impl AsRef<Path>) -> Result<()>
+    where
+        Self: Sized,
+    {
+        state_dict::load(self.as_dyn(), path.as_ref(), true).map(|_| ())
+    }
+
+    /// Loads a safetensors state_dict, strict or not, returning the keys
+    /// that did not match.
+    fn load_with(&self, path: impl AsRef<Path>, strict: bool) -> Result<LoadReport>
+    where
+        Self: Sized,
+    {
+        state_dict::load(self.as_dyn(), path.as_ref(), strict)
     }
 
     #[doc(hidden)]

@@ -9,7 +9,7 @@ use std::fmt;
 ///
 /// ```
 /// use nncore::nn::{module_repr, Linear};
-/// use nncore::shape::consts::{U4, U2};
+/// use nncore::shape::{U4, U2};
 /// assert_eq!(module_repr(&Linear::<U4, U2>::new()), "Linear(in_features=4, out_features=2, bias=True)");
 /// ```
 pub fn module_repr(m: &dyn Module) -> String {

@@ -13,7 +13,7 @@ use std::fmt;
 ///
 /// ```
 /// use nncore::nn::{Linear, ModuleExt, ReLU, Sequential};
-/// use nncore::shape::consts::{U2, U3, U4};
+/// use nncore::shape::{U2, U3, U4};
 /// let net = Sequential::new((Linear::<U4, U3>::new(), (ReLU::new(), (Linear::<U3, U2>::new(), ()))));
 /// assert_eq!(net.named_parameters()[2].0, "2.weight");
 /// ```

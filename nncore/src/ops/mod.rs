@@ -7,8 +7,17 @@
 
 mod binary;
 pub(crate) mod broadcast;
+mod conv2d;
+mod linear;
+mod max_pool2d;
 mod reduce;
 mod reshape;
 mod scalar;
+mod softmax;
+pub(crate) mod unary;
+
+pub use conv2d::{Conv2dOptions, conv2d};
+pub use linear::{linear, matmul};
+pub use max_pool2d::{MaxPool2dOptions, max_pool2d};
 
 pub(crate) use reduce::split_at_dim;

@@ -159,3 +159,35 @@ mod tests {
         );
     }
 }
+
+impl<E: Element> DynTensor<E> {
+    /// The index of the largest value along `dim` (the first on ties; NaN
+    /// counts as largest, as in PyTorch), like `x.argmax(dim)`: the
+    /// predicted class of each row of logits.
+    ///
+    /// ```
+    /// use nncore::DynTensor;
+    /// let x = DynTensor::<f32>::from_vec(vec![0.1, 0.7, 0.2, 0.9, 0.0, 0.1], &[2, 3]).unwrap();
+    /// assert_eq!(x.argmax(1).unwrap().data(), &[1, 0]);
+    /// ```
+    pub fn argmax(&self, dim: isize) -> Result<crate::LongTensor> {
+        let (outer, n, inner, d) = split_at_dim("argmax", self.shape(), dim)?;
+        let x = self.data();
+        let mut out = Vec::with_capacity(outer * inner);
+        for o in 0..outer {
+            for i in 0..inner {
+                let mut best = 0;
+                for k in 1..n {
+                    let (v, b) = (x[(o * n + k) * inner + i], x[(o * n + best) * inner + i]);
+                    if v > b || (v.is_nan() && !b.is_nan()) {
+                        best = k;
+                    }
+                }
+                out.push(best as i64);
+            }
+        }
+        let mut shape = self.shape().to_vec();
+        shape.remove(d);
+        crate::LongTensor::from_vec(out, &shape)
+    }
+}

@@ -1,0 +1,159 @@
+//! What the MNIST examples share: the command line, the data, the PyTorch
+//! training loop with a progress bar, evaluation, and save/load.
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use kiln::data::MnistBatch;
+use kiln::prelude::*;
+use std::fmt::Display;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The flags every MNIST example takes.
+#[derive(Parser, Debug)]
+pub struct Args {
+    /// Folder with the four MNIST IDX files (raw or .gz); without it, the
+    /// small subset shipped in data/mnist-small is used.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Passes over the training set.
+    #[arg(long, default_value_t = 3)]
+    pub epochs: usize,
+    /// Samples per step.
+    #[arg(long, default_value_t = 64)]
+    pub batch_size: usize,
+    /// SGD learning rate (momentum 0.9).
+    #[arg(long, default_value_t = 0.01)]
+    pub lr: f64,
+    /// Seed of initialisation and shuffling.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Save the trained weights (safetensors, PyTorch's state_dict names).
+    #[arg(long)]
+    pub save: Option<PathBuf>,
+    /// Load weights before training or evaluating.
+    #[arg(long)]
+    pub load: Option<PathBuf>,
+    /// Only evaluate (with --load).
+    #[arg(long)]
+    pub eval_only: bool,
+}
+
+/// Trains `model` with the PyTorch loop and prints test accuracy per
+/// epoch, ending with `test accuracy: NN.NN%`. `sample_dims` are the
+/// per-sample sizes the model takes (`[784]` or `[1, 28, 28]`).
+pub fn run<M, In>(model: &mut M, sample_dims: &[usize], args: &Args) -> kiln::Result<()>
+where
+    M: ModuleExt + Forward<Tensor<In>, Output = Tensor<(Dyn, U10)>> + Display,
+    In: Shape,
+{
+    println!("{model}");
+    println!("parameters: {}", model.num_parameters());
+    let (train, test) = match &args.data {
+        Some(dir) => (
+            Mnist::load(dir, Split::Train)?,
+            Mnist::load(dir, Split::Test)?,
+        ),
+        None => (
+            Mnist::shipped_subset(Split::Train)?,
+            Mnist::shipped_subset(Split::Test)?,
+        ),
+    };
+    println!(
+        "data: {} training and {} test images",
+        train.len(),
+        test.len()
+    );
+    if let Some(path) = &args.load {
+        model.load(path)?;
+        println!("loaded {}", path.display());
+    }
+    let mut accuracy = evaluate(model, &test, sample_dims)?;
+    if !args.eval_only {
+        let mut opt = SGD::new(
+            model.parameters(),
+            SgdOptions {
+                lr: args.lr,
+                momentum: 0.9,
+                ..Default::default()
+            },
+        )?;
+        let criterion = CrossEntropyLoss::new();
+        let loader = DataLoader::new(&train, args.batch_size)?
+            .shuffle(true)
+            .seed(args.seed);
+        for epoch in 0..args.epochs {
+            model.train();
+            let started = Instant::now();
+            let bar = ProgressBar::new(loader.len() as u64).with_style(
+                ProgressStyle::with_template(
+                    "epoch {msg} [{bar:30}] {pos}/{len} {per_sec} ETA {eta}",
+                )
+                .expect("a valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_message(format!("{}", epoch + 1));
+            let (mut total_loss, mut batches) = (0.0, 0);
+            for batch in loader.iter(epoch as u64) {
+                let (x, y) = tensors::<In>(&batch, sample_dims)?;
+                opt.zero_grad();
+                let out = model.forward(x);
+                let loss = criterion.forward(out, y)?;
+                loss.backward()?;
+                opt.step()?;
+                total_loss += loss.item() as f64;
+                batches += 1;
+                bar.inc(1);
+            }
+            bar.finish_and_clear();
+            accuracy = evaluate(model, &test, sample_dims)?;
+            println!(
+                "epoch {}: loss {:.4}, test accuracy {:.2}%, {:.1} s",
+                epoch + 1,
+                total_loss / batches.max(1) as f64,
+                accuracy,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    if let Some(path) = &args.save {
+        model.save(path)?;
+        println!("saved {}", path.display());
+    }
+    println!("test accuracy: {accuracy:.2}%");
+    Ok(())
+}
+
+/// A batch as typed tensors: images `(batch, sample_dims...)` and labels.
+fn tensors<In: Shape>(
+    batch: &MnistBatch,
+    sample_dims: &[usize],
+) -> kiln::Result<(Tensor<In>, Tensor<(Dyn,), i64>)> {
+    let mut dims = vec![batch.len];
+    dims.extend_from_slice(sample_dims);
+    let x = Tensor::from_dyn(DynTensor::from_vec(batch.images.clone(), &dims)?)?;
+    let y = Tensor::<(Dyn,), i64>::from_vec(batch.labels.clone(), (Dyn(batch.len),))?;
+    Ok((x, y))
+}
+
+/// Test accuracy in percent, in eval mode without recording the graph.
+fn evaluate<M, In>(model: &mut M, test: &Mnist, sample_dims: &[usize]) -> kiln::Result<f64>
+where
+    M: ModuleExt + Forward<Tensor<In>, Output = Tensor<(Dyn, U10)>>,
+    In: Shape,
+{
+    model.eval();
+    let loader = DataLoader::new(test, 1000)?;
+    let mut correct = 0usize;
+    for batch in loader.iter(0) {
+        let (x, y) = tensors::<In>(&batch, sample_dims)?;
+        let predicted = no_grad(|| model.forward(x)).into_dyn().argmax(1)?;
+        correct += predicted
+            .data()
+            .iter()
+            .zip(y.to_vec())
+            .filter(|(p, t)| **p == *t)
+            .count();
+    }
+    Ok(100.0 * correct as f64 / test.len().max(1) as f64)
+}

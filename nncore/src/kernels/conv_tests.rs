@@ -1,0 +1,152 @@
+//! Tests of the convolution kernels against their naive twins and against
+//! values worked out by hand (the same PyTorch gives).
+
+use super::conv::*;
+use super::naive::*;
+use super::testutil::{assert_close, random_vec, rng, tol};
+use crate::Element;
+
+#[allow(clippy::too_many_arguments)]
+fn geom(
+    batch: usize,
+    cin: usize,
+    cout: usize,
+    h: usize,
+    w: usize,
+    kh: usize,
+    kw: usize,
+    (sh, sw): (usize, usize),
+    (ph, pw): (usize, usize),
+    (dh, dw): (usize, usize),
+    groups: usize,
+) -> Conv2dGeometry {
+    Conv2dGeometry {
+        batch,
+        in_channels: cin,
+        out_channels: cout,
+        in_h: h,
+        in_w: w,
+        kernel_h: kh,
+        kernel_w: kw,
+        stride_h: sh,
+        stride_w: sw,
+        pad_h: ph,
+        pad_w: pw,
+        dilation_h: dh,
+        dilation_w: dw,
+        groups,
+    }
+}
+
+fn cases() -> Vec<Conv2dGeometry> {
+    vec![
+        geom(1, 1, 1, 1, 1, 1, 1, (1, 1), (0, 0), (1, 1), 1), // everything 1
+        geom(2, 3, 4, 5, 7, 3, 3, (1, 1), (1, 1), (1, 1), 1), // odd sizes, "same" padding
+        geom(3, 4, 6, 8, 9, 3, 2, (2, 3), (1, 0), (1, 1), 2), // strides, groups
+        geom(2, 2, 3, 9, 8, 3, 3, (1, 2), (2, 1), (2, 3), 1), // dilation + padding
+        geom(4, 6, 6, 5, 5, 1, 1, (1, 1), (0, 0), (2, 2), 3), // pointwise path, groups
+        geom(2, 3, 5, 4, 6, 1, 1, (2, 1), (0, 0), (1, 1), 1), // 1x1 but strided: unfolds
+        geom(1, 2, 2, 3, 3, 5, 5, (1, 1), (1, 1), (1, 1), 1), // kernel = padded input
+        geom(1, 8, 8, 10, 10, 3, 3, (1, 1), (1, 1), (1, 1), 4), // batch 1
+        geom(6, 8, 16, 12, 11, 3, 3, (1, 1), (1, 1), (1, 1), 1), // above the parallel threshold
+        geom(5, 16, 16, 9, 9, 1, 1, (1, 1), (0, 0), (1, 1), 1), // pointwise, parallel
+    ]
+}
+
+fn agree<E: Element>(seed: u64) {
+    let mut r = rng(seed);
+    for g in cases() {
+        g.validate().unwrap();
+        let x = random_vec::<E>(&mut r, g.input_len());
+        let w = random_vec::<E>(&mut r, g.weight_len());
+        let b = random_vec::<E>(&mut r, g.out_channels);
+        let gy = random_vec::<E>(&mut r, g.output_len());
+        let t = tol::<E>();
+        for bias in [None, Some(&b[..])] {
+            let (mut y1, mut y2) = (
+                vec![E::nan(); g.output_len()],
+                vec![E::nan(); g.output_len()],
+            );
+            conv2d_forward(&g, &x, &w, bias, &mut y1);
+            conv2d_forward_naive(&g, &x, &w, bias, &mut y2);
+            assert_close(&y1, &y2, t, &format!("forward {g:?}"));
+        }
+        let (mut gx1, mut gx2) = (vec![E::nan(); g.input_len()], vec![E::nan(); g.input_len()]);
+        conv2d_backward_input(&g, &gy, &w, &mut gx1);
+        conv2d_backward_input_naive(&g, &gy, &w, &mut gx2);
+        assert_close(&gx1, &gx2, t, &format!("backward_input {g:?}"));
+        // Accumulates: start both from the same non-zero values.
+        let gw0 = random_vec::<E>(&mut r, g.weight_len());
+        let (mut gw1, mut gw2) = (gw0.clone(), gw0);
+        conv2d_backward_weight(&g, &x, &gy, &mut gw1);
+        conv2d_backward_weight_naive(&g, &x, &gy, &mut gw2);
+        assert_close(&gw1, &gw2, t, &format!("backward_weight {g:?}"));
+        let (mut gb1, mut gb2) = (b.clone(), b.clone());
+        conv2d_backward_bias(&g, &gy, &mut gb1);
+        conv2d_backward_bias_naive(&g, &gy, &mut gb2);
+        assert_close(&gb1, &gb2, t, &format!("backward_bias {g:?}"));
+    }
+}
+
+#[test]
+fn conv_agrees_with_naive() {
+    agree::<f32>(31);
+    agree::<f64>(32);
+}
+
+#[test]
+fn hand_computed_values() {
+    // 3x3 image 1..9, 2x2 kernel of ones.
+    let x: Vec<f64> = (1..=9).map(f64::from).collect();
+    let w = [1.0; 4];
+    let g = geom(1, 1, 1, 3, 3, 2, 2, (1, 1), (0, 0), (1, 1), 1);
+    let mut y = [0.0; 4];
+    conv2d_forward(&g, &x, &w, Some(&[0.5]), &mut y);
+    assert_eq!(y, [12.5, 16.5, 24.5, 28.5]);
+    // Padding 1, stride 2: windows at (-1,-1), (-1,1), (1,-1), (1,1).
+    let g = geom(1, 1, 1, 3, 3, 2, 2, (2, 2), (1, 1), (1, 1), 1);
+    conv2d_forward(&g, &x, &w, None, &mut y);
+    assert_eq!(y, [1.0, 5.0, 11.0, 28.0]);
+    conv2d_forward_naive(&g, &x, &w, None, &mut y);
+    assert_eq!(y, [1.0, 5.0, 11.0, 28.0]);
+    // Dilation 2 on a 3x3 kernel reads the corners and centre lines of 5x5.
+    let g = geom(1, 1, 1, 5, 5, 3, 3, (1, 1), (0, 0), (2, 2), 1);
+    let x: Vec<f64> = (0..25).map(f64::from).collect();
+    let mut y = [0.0];
+    conv2d_forward(&g, &x, &[1.0; 9], None, &mut y);
+    assert_eq!(y, [(2 + 4 + 10 + 12 + 14 + 20 + 22 + 24) as f64]);
+}
+
+#[test]
+fn geometry_sizes_and_validation() {
+    let g = geom(1, 3, 8, 28, 28, 5, 5, (1, 1), (0, 0), (1, 1), 1);
+    assert_eq!((g.out_h(), g.out_w()), (24, 24));
+    let g = geom(1, 3, 8, 7, 8, 3, 3, (2, 3), (1, 1), (2, 1), 1);
+    // (7 + 2 - 4 - 1)/2 + 1 = 3 ; (8 + 2 - 2 - 1)/3 + 1 = 3
+    assert_eq!((g.out_h(), g.out_w()), (3, 3));
+    assert!(
+        geom(1, 3, 8, 7, 8, 3, 3, (1, 1), (0, 0), (1, 1), 2)
+            .validate()
+            .unwrap_err()
+            .contains("groups")
+    );
+    assert!(
+        geom(1, 3, 8, 2, 8, 5, 3, (1, 1), (1, 0), (1, 1), 1)
+            .validate()
+            .unwrap_err()
+            .contains("larger")
+    );
+    assert!(
+        geom(1, 3, 8, 7, 8, 3, 3, (0, 1), (0, 0), (1, 1), 1)
+            .validate()
+            .unwrap_err()
+            .contains("stride_h")
+    );
+}
+
+#[test]
+#[should_panic(expected = "weight has")]
+fn wrong_length_panics() {
+    let g = geom(1, 1, 1, 3, 3, 2, 2, (1, 1), (0, 0), (1, 1), 1);
+    conv2d_forward(&g, &[0.0f32; 9], &[0.0; 3], None, &mut [0.0; 4]);
+}

@@ -1,0 +1,346 @@
+//! Matrix multiplication: the one place in Kiln that calls `gemm::gemm`.
+//!
+//! `gemm::gemm` is an `unsafe` function on raw pointers and element strides.
+//! Everything else in Kiln goes through the safe views [`MatRef`] and
+//! [`MatMut`], whose constructors check that every element addressed by the
+//! strides lies inside the slice, and through [`matmul`], which checks the
+//! shapes. Keeping the raw call in one place keeps the proof of soundness in
+//! one place too.
+
+use crate::Element;
+use gemm::Parallelism;
+
+/// Above this many multiply-adds (`m * n * k`) [`matmul`] asks gemm for
+/// all rayon threads; below it, gemm runs on the calling thread.
+///
+/// The value is gemm-common 0.19's own `DEFAULT_THREADING_THRESHOLD`
+/// (48·48·256 ≈ 83³), under which gemm stays single-threaded even when asked
+/// for `Rayon`, so asking below it only costs. A timing run on the 2-core dev
+/// machine (64³..320³, f32) could not confirm a better value: the machine was
+/// loaded (load average 3.4 from parallel builds), so two threads were never
+/// faster than one there. Re-measure on an idle machine with the benchmark
+/// workloads before tuning.
+pub const PARALLEL_THRESHOLD: usize = 48 * 48 * 256;
+
+/// Checks a strided layout against a slice and returns nothing; panics with
+/// `what` in the message if an addressed element would lie outside `len`.
+fn check_layout(what: &str, len: usize, rows: usize, cols: usize, rs: usize, cs: usize) {
+    assert!(
+        isize::try_from(rs).is_ok() && isize::try_from(cs).is_ok(),
+        "{what}: strides ({rs}, {cs}) do not fit in isize"
+    );
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let last = (rows - 1)
+        .checked_mul(rs)
+        .and_then(|r| (cols - 1).checked_mul(cs).and_then(|c| r.checked_add(c)));
+    assert!(
+        matches!(last, Some(last) if last < len),
+        "{what}: a {rows}x{cols} view with strides ({rs}, {cs}) needs more than the {len} elements given"
+    );
+}
+
+/// A read-only strided view of a `rows x cols` matrix inside a slice:
+/// element `(i, j)` is `data[i * row_stride + j * col_stride]`.
+///
+/// Strides may be anything (even 0, to broadcast) as long as every addressed
+/// element is inside `data`; this is checked on construction.
+#[derive(Clone, Copy, Debug)]
+pub struct MatRef<'a, E> {
+    data: &'a [E],
+    rows: usize,
+    cols: usize,
+    row_stride: usize,
+    col_stride: usize,
+}
+
+impl<'a, E> MatRef<'a, E> {
+    /// A view with explicit strides (in elements).
+    ///
+    /// # Panics
+    /// If some element `(i, j)` with `i < rows`, `j < cols` would lie outside
+    /// `data`, or a stride does not fit in `isize`.
+    pub fn from_strides(
+        data: &'a [E],
+        rows: usize,
+        cols: usize,
+        row_stride: usize,
+        col_stride: usize,
+    ) -> Self {
+        check_layout("MatRef", data.len(), rows, cols, row_stride, col_stride);
+        Self {
+            data,
+            rows,
+            cols,
+            row_stride,
+            col_stride,
+        }
+    }
+
+    /// A contiguous row-major `rows x cols` matrix at the start of `data`
+    /// (`data` may be longer).
+    ///
+    /// # Panics
+    /// If `data.len() < rows * cols`.
+    pub fn row_major(data: &'a [E], rows: usize, cols: usize) -> Self {
+        Self::from_strides(data, rows, cols, cols, 1)
+    }
+
+    /// The transpose, as a view of the same data (strides swapped, no copy).
+    pub fn t(self) -> Self {
+        Self {
+            rows: self.cols,
+            cols: self.rows,
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+            ..self
+        }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Element `(i, j)`. Panics if out of range.
+    pub fn get(&self, i: usize, j: usize) -> &E {
+        assert!(
+            i < self.rows && j < self.cols,
+            "MatRef::get({i}, {j}) out of range"
+        );
+        &self.data[i * self.row_stride + j * self.col_stride]
+    }
+}
+
+/// A writable strided view of a `rows x cols` matrix inside a slice, like
+/// [`MatRef`]. On construction the layout is also checked not to overlap
+/// itself (gemm writes distinct elements from several threads), so a
+/// broadcasting stride of 0 is refused here.
+#[derive(Debug)]
+pub struct MatMut<'a, E> {
+    data: &'a mut [E],
+    rows: usize,
+    cols: usize,
+    row_stride: usize,
+    col_stride: usize,
+}
+
+impl<'a, E> MatMut<'a, E> {
+    /// A view with explicit strides (in elements).
+    ///
+    /// # Panics
+    /// If some element would lie outside `data`, a stride does not fit in
+    /// `isize`, or two distinct `(i, j)` could address the same element. The
+    /// last is checked conservatively: with the dimensions ordered by stride,
+    /// the smaller stride must be at least 1 and the larger at least the
+    /// smaller times its dimension (dimensions of size 1 are ignored).
+    pub fn from_strides(
+        data: &'a mut [E],
+        rows: usize,
+        cols: usize,
+        row_stride: usize,
+        col_stride: usize,
+    ) -> Self {
+        check_layout("MatMut", data.len(), rows, cols, row_stride, col_stride);
+        if rows == 0 || cols == 0 {
+            // No elements, nothing to overlap.
+        } else if rows > 1 && cols > 1 {
+            let ((s_in, d_in), s_out) = if row_stride <= col_stride {
+                ((row_stride, rows), col_stride)
+            } else {
+                ((col_stride, cols), row_stride)
+            };
+            assert!(
+                s_in >= 1 && s_out >= s_in * d_in,
+                "MatMut: strides ({row_stride}, {col_stride}) for {rows}x{cols} overlap"
+            );
+        } else {
+            assert!(
+                (rows <= 1 || row_stride >= 1) && (cols <= 1 || col_stride >= 1),
+                "MatMut: a zero stride over a dimension > 1 overlaps"
+            );
+        }
+        Self {
+            data,
+            rows,
+            cols,
+            row_stride,
+            col_stride,
+        }
+    }
+
+    /// A contiguous row-major `rows x cols` matrix at the start of `data`.
+    ///
+    /// # Panics
+    /// If `data.len() < rows * cols`.
+    pub fn row_major(data: &'a mut [E], rows: usize, cols: usize) -> Self {
+        Self::from_strides(data, rows, cols, cols, 1)
+    }
+
+    /// The transpose, as a view of the same data (strides swapped).
+    pub fn t(self) -> Self {
+        Self {
+            rows: self.cols,
+            cols: self.rows,
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+            ..self
+        }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// A read-only view of the same matrix.
+    pub fn as_ref(&self) -> MatRef<'_, E> {
+        MatRef {
+            data: self.data,
+            rows: self.rows,
+            cols: self.cols,
+            row_stride: self.row_stride,
+            col_stride: self.col_stride,
+        }
+    }
+
+    /// Element `(i, j)`, mutably. Panics if out of range.
+    pub fn get_mut(&mut self, i: usize, j: usize) -> &mut E {
+        assert!(
+            i < self.rows && j < self.cols,
+            "MatMut::get_mut({i}, {j}) out of range"
+        );
+        &mut self.data[i * self.row_stride + j * self.col_stride]
+    }
+}
+
+fn check_shapes<E>(a: &MatRef<E>, b: &MatRef<E>, c: &MatMut<E>) {
+    assert!(
+        a.cols == b.rows && c.rows == a.rows && c.cols == b.cols,
+        "matmul: ({}x{}) · ({}x{}) does not fit a {}x{} output",
+        a.rows,
+        a.cols,
+        b.rows,
+        b.cols,
+        c.rows,
+        c.cols
+    );
+}
+
+/// `c = a · b` (or `c += a · b` when `accumulate`), for `a: m x k`,
+/// `b: k x n`, `c: m x n`, any strides.
+///
+/// With `accumulate == false`, `c` is overwritten and its old contents never
+/// read (NaNs in it do not leak). With `k == 0` the product is the zero
+/// matrix. Uses all rayon threads when `m * n * k` exceeds
+/// [`PARALLEL_THRESHOLD`], else runs on the calling thread.
+///
+/// # Panics
+/// If the shapes do not fit, or `E` is neither `f32` nor `f64`.
+pub fn matmul<E: Element>(a: MatRef<E>, b: MatRef<E>, c: MatMut<E>, accumulate: bool) {
+    let work = a.rows.saturating_mul(a.cols).saturating_mul(b.cols);
+    let parallelism = if work >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1 {
+        Parallelism::Rayon(rayon::current_num_threads())
+    } else {
+        Parallelism::None
+    };
+    matmul_with(a, b, c, accumulate, parallelism);
+}
+
+/// Like [`matmul`] but always on the calling thread: for callers that already
+/// parallelise outside (one product per image of a batch, per thread).
+///
+/// # Panics
+/// As [`matmul`].
+pub fn matmul_serial<E: Element>(a: MatRef<E>, b: MatRef<E>, c: MatMut<E>, accumulate: bool) {
+    matmul_with(a, b, c, accumulate, Parallelism::None);
+}
+
+fn matmul_with<E: Element>(
+    a: MatRef<E>,
+    b: MatRef<E>,
+    c: MatMut<E>,
+    accumulate: bool,
+    parallelism: Parallelism,
+) {
+    check_shapes(&a, &b, &c);
+    assert!(
+        std::any::TypeId::of::<E>() == std::any::TypeId::of::<f32>()
+            || std::any::TypeId::of::<E>() == std::any::TypeId::of::<f64>(),
+        "matmul: element type {} is not supported by gemm",
+        E::DTYPE
+    );
+    let (m, n, k) = (a.rows, b.cols, a.cols);
+    if m == 0 || n == 0 {
+        return;
+    }
+    // Strides fit in isize: checked by the view constructors.
+    let s = |x: usize| x as isize;
+    // SAFETY:
+    // - Bounds: `MatRef::from_strides`/`MatMut::from_strides` checked that
+    //   every element (i, j), i < rows, j < cols, of a, b and c is inside its
+    //   slice, and `check_shapes` that the shapes are (m x k)·(k x n) → m x n,
+    //   which are exactly the elements gemm addresses.
+    // - Aliasing: `c.data` is a `&mut` borrow held for this call, so no other
+    //   reference (in particular `a.data` or `b.data`) can overlap it; `a` and
+    //   `b` are only read. `MatMut::from_strides` checked that distinct
+    //   (i, j) of c are distinct elements, so gemm's threads write disjoint
+    //   memory.
+    // - Type: `E` is f32 or f64 (asserted above), which gemm dispatches on by
+    //   `TypeId`; `read_dst == false` makes gemm ignore `alpha` and never read
+    //   `c`, so uninitialised-looking values (NaN) in `c` do not matter.
+    unsafe {
+        gemm::gemm(
+            /* m = */ m,
+            /* n = */ n,
+            /* k = */ k,
+            /* dst = */ c.data.as_mut_ptr(),
+            /* dst_cs = */ s(c.col_stride),
+            /* dst_rs = */ s(c.row_stride),
+            /* read_dst = */ accumulate,
+            /* lhs = */ a.data.as_ptr(),
+            /* lhs_cs = */ s(a.col_stride),
+            /* lhs_rs = */ s(a.row_stride),
+            /* rhs = */ b.data.as_ptr(),
+            /* rhs_cs = */ s(b.col_stride),
+            /* rhs_rs = */ s(b.row_stride),
+            // gemm's convention: dst = alpha * dst + beta * lhs * rhs.
+            /* alpha = */
+            E::one(),
+            /* beta = */ E::one(),
+            /* conj_dst = */ false,
+            /* conj_lhs = */ false,
+            /* conj_rhs = */ false,
+            /* parallelism = */ parallelism,
+        );
+    }
+}
+
+/// Reference twin of [`matmul`]: three plain loops.
+///
+/// # Panics
+/// If the shapes do not fit.
+pub fn matmul_naive<E: Element>(a: MatRef<E>, b: MatRef<E>, mut c: MatMut<E>, accumulate: bool) {
+    check_shapes(&a, &b, &c);
+    for i in 0..a.rows {
+        for j in 0..b.cols {
+            let mut acc = E::zero();
+            for p in 0..a.cols {
+                acc += *a.get(i, p) * *b.get(p, j);
+            }
+            let dst = c.get_mut(i, j);
+            *dst = if accumulate { *dst + acc } else { acc };
+        }
+    }
+}

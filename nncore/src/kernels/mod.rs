@@ -1,0 +1,69 @@
+//! Kernels: plain functions on slices with runtime `usize` sizes.
+//!
+//! This is the bottom layer of nncore. Nothing here knows about tensors,
+//! shapes-as-types or autograd; the layers above check shapes and call these
+//! functions with slices that are already the right length. A length or size
+//! mismatch here is therefore an internal contract violation and panics (each
+//! function documents its panics), never a user-facing error.
+//!
+//! Every kernel is generic over [`Element`](crate::Element) only (so it is
+//! compiled at most twice, for `f32` and `f64`) and has a naive reference twin
+//! (`*_naive`, plain loops) that the tests compare it against on random sizes.
+//!
+//! Conventions shared by every kernel:
+//! - images are NCHW, row-major, contiguous;
+//! - each function's doc says which outputs it **overwrites** and which it
+//!   **accumulates** into (gradients of weights and biases accumulate, so a
+//!   batch split into parts can be summed; everything else overwrites);
+//! - rayon is used across the batch, planes or rows only above a size where
+//!   it pays, so small calls stay single-threaded and cheap.
+//!
+//! | file | concern |
+//! |---|---|
+//! | [`gemm`] | the one call site of `gemm::gemm`, behind [`MatRef`]/[`MatMut`] |
+//! | [`im2col`] | image ↔ column-matrix unfolding for convolution |
+//! | [`conv`] | 2-D convolution forward and backward (NCHW, groups) |
+//! | [`pool`] | max pooling 2-D |
+//! | [`avg_pool`] | average and adaptive average pooling 2-D |
+//! | [`softmax`] | softmax / log-softmax over one strided dimension |
+//! | [`elementwise`] | unary activations through [`UnaryKernel`], and `sum`/`axpy`-style helpers |
+//! | [`erf`] | a full-precision error function for GELU |
+//! | [`naive`] | reference twins of the convolution and pooling kernels |
+
+pub mod avg_pool;
+pub mod conv;
+mod conv_geometry;
+pub mod elementwise;
+pub mod erf;
+pub mod gemm;
+pub mod im2col;
+pub mod naive;
+pub mod pool;
+pub mod softmax;
+
+pub use avg_pool::{
+    AdaptivePool2dGeometry, adaptive_avg_pool2d_backward, adaptive_avg_pool2d_forward,
+    avg_pool2d_backward, avg_pool2d_forward,
+};
+pub use conv::{
+    Conv2dGeometry, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight,
+    conv2d_forward,
+};
+pub use elementwise::{
+    Elu, Gelu, GeluTanh, Hardtanh, LeakyRelu, Relu, Sigmoid, Silu, Softplus, Tanh, UnaryKernel,
+    add_assign, axpy, mul_assign, scale, sum, unary_backward, unary_forward,
+};
+pub use gemm::{MatMut, MatRef, matmul, matmul_naive, matmul_serial};
+pub use pool::{Pool2dGeometry, max_pool2d_backward, max_pool2d_forward};
+pub use softmax::{log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward};
+
+#[cfg(test)]
+mod conv_tests;
+#[cfg(test)]
+mod elementwise_tests;
+#[cfg(test)]
+mod gemm_tests;
+#[cfg(test)]
+mod pool_tests;
+#[cfg(test)]
+pub(crate) mod testutil;

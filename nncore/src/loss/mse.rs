@@ -1,0 +1,98 @@
+//! Mean squared error, like `F.mse_loss` and `nn.MSELoss`.
+
+use super::Reduction;
+use crate::shape::{SameShape, Shape};
+use crate::{DynTensor, Element, Result, Tensor};
+
+/// `(input - target)²` reduced, like `F.mse_loss`; both tensors must have
+/// the same shape.
+///
+/// ```
+/// use nncore::{loss::{mse_loss, Reduction}, DynTensor};
+/// let a = DynTensor::<f64>::from_vec(vec![1.0, 2.0], &[2]).unwrap();
+/// let b = DynTensor::<f64>::from_vec(vec![0.0, 4.0], &[2]).unwrap();
+/// assert_eq!(mse_loss(&a, &b, Reduction::Mean).unwrap().item(), 2.5);
+/// ```
+pub fn mse_loss<E: Element>(
+    input: &DynTensor<E>,
+    target: &DynTensor<E>,
+    reduction: Reduction,
+) -> Result<DynTensor<E>> {
+    target.expect_shape("mse_loss (target)", input.shape())?;
+    let diff = input.sub(target)?;
+    Ok(reduction.apply(diff.mul(&diff)?))
+}
+
+/// `nn.MSELoss`.
+///
+/// ```
+/// use nncore::{loss::{MSELoss, Reduction}, DynTensor};
+/// let criterion = MSELoss::new().reduction(Reduction::Sum);
+/// let a = DynTensor::<f32>::ones(&[3]);
+/// assert_eq!(criterion.forward_dyn(&a, &a.mul_scalar(2.0)).unwrap().item(), 3.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MSELoss {
+    reduction: Reduction,
+}
+
+impl MSELoss {
+    /// Mean reduction, PyTorch's default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The reduction.
+    pub fn reduction(mut self, reduction: Reduction) -> Self {
+        self.reduction = reduction;
+        self
+    }
+    /// The loss between two tensors of the same shape (checked at compile
+    /// time), as a scalar; with `reduction` none use `forward_dyn`.
+    ///
+    /// ```
+    /// use nncore::{loss::MSELoss, Tensor, shape::{Dyn, U2}};
+    /// let a = Tensor::<(Dyn, U2)>::from_vec(vec![1.0, 2.0], (Dyn(1), U2::default())).unwrap();
+    /// let b = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::default()));
+    /// assert_eq!(MSELoss::new().forward(a, b).unwrap().item(), 2.5);
+    /// ```
+    pub fn forward<S: SameShape<S2>, S2: Shape>(
+        &self,
+        input: Tensor<S>,
+        target: Tensor<S2>,
+    ) -> Result<Tensor<()>> {
+        self.reduction.expect_scalar("MSELoss")?;
+        let loss = mse_loss(input.as_dyn(), target.as_dyn(), self.reduction)?;
+        Ok(Tensor::from_raw_unchecked(loss, ()))
+    }
+
+    /// The loss on runtime-shaped tensors.
+    pub fn forward_dyn(
+        &self,
+        input: &DynTensor<f32>,
+        target: &DynTensor<f32>,
+    ) -> Result<DynTensor<f32>> {
+        mse_loss(input, target, self.reduction)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
+    use crate::test_util::rand64;
+
+    #[test]
+    fn gradcheck_mse_all_reductions() {
+        let a = rand64(&[3, 4], 1).requires_grad_(true);
+        let b = rand64(&[3, 4], 2).requires_grad_(true);
+        for r in [Reduction::None, Reduction::Mean, Reduction::Sum] {
+            gradcheck(
+                |v| mse_loss(&v[0], &v[1], r),
+                &[a.clone(), b.clone()],
+                GradcheckOptions::default(),
+            )
+            .unwrap();
+        }
+        assert!(mse_loss(&a, &rand64(&[4, 3], 1), Reduction::Mean).is_err());
+    }
+}

@@ -1,0 +1,171 @@
+//! `nn.Conv2d` with square kernel, stride, padding and dilation given as
+//! types, so the compiler computes the output size.
+
+use super::{DynForward, Forward, Module, Parameter, fmt_module};
+use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
+use crate::ops::{Conv2dOptions, conv2d};
+use crate::shape::{Conv2dOut, Conv2dRule, StaticDim, U0, U1};
+use crate::{DynTensor, Result, Tensor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A 2-D convolution from `Cin` to `Cout` channels with a `K`×`K` kernel,
+/// stride `S`, zero padding `P` and dilation `D`, like
+/// `nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, bias=True)`.
+/// Input `(N, Cin, H, W)`, output `(N, Cout, Ho, Wo)` with
+/// `Ho = (H + 2P - D(K-1) - 1) / S + 1`, computed at compile time.
+///
+/// Initialised as PyTorch does: kaiming_uniform with a = √5 for the weight,
+/// U(-1/√fan_in, 1/√fan_in) for the bias (fan_in = Cin·K·K).
+///
+/// ```
+/// use nncore::nn::{Conv2d, Forward};
+/// use nncore::shape::{Dyn, U1, U2, U28, U5, U6};
+/// use nncore::Tensor;
+/// let conv = Conv2d::<U1, U6, U5, U1, U2>::new();
+/// let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(4), U1::default(), U28::default(), U28::default()));
+/// let y = conv.forward(x);
+/// assert_eq!(y.dims().as_slice(), &[4, 6, 28, 28]);
+/// assert_eq!(conv.to_string(), "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))");
+/// ```
+pub struct Conv2d<Cin, Cout, K, S = U1, P = U0, D = U1> {
+    weight: Parameter,
+    bias: Option<Parameter>,
+    sizes: PhantomData<fn() -> (Cin, Cout, K, S, P, D)>,
+}
+
+impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
+    Conv2d<Cin, Cout, K, S, P, D>
+{
+    /// A convolution with a bias, initialised as PyTorch does.
+    pub fn new() -> Self {
+        Self::with_bias(true)
+    }
+
+    /// A convolution with or without a bias (`bias=False`).
+    pub fn with_bias(bias: bool) -> Self {
+        let (cin, cout, k) = (Cin::USIZE, Cout::USIZE, K::USIZE);
+        let weight = Parameter::new(vec![0.0; cout * cin * k * k], &[cout, cin, k, k]);
+        kaiming_uniform_(
+            &weight,
+            FanMode::FanIn,
+            Nonlinearity::LeakyRelu(5f64.sqrt()),
+        )
+        .expect("a 4-D weight always has fans");
+        let fan_in = cin * k * k;
+        let bias = bias.then(|| {
+            let b = Parameter::new(vec![0.0; cout], &[cout]);
+            let bound = if fan_in > 0 {
+                1.0 / (fan_in as f64).sqrt()
+            } else {
+                0.0
+            };
+            uniform_(&b, -bound, bound);
+            b
+        });
+        Conv2d {
+            weight,
+            bias,
+            sizes: PhantomData,
+        }
+    }
+
+    /// The weight, `[out_channels, in_channels, K, K]`.
+    pub fn weight(&self) -> &Parameter {
+        &self.weight
+    }
+
+    /// The bias, `[out_channels]`, if any.
+    pub fn bias(&self) -> Option<&Parameter> {
+        self.bias.as_ref()
+    }
+
+    /// The runtime options of the functional `conv2d`.
+    pub fn options(&self) -> Conv2dOptions {
+        Conv2dOptions::default()
+            .stride(S::USIZE)
+            .padding(P::USIZE)
+            .dilation(D::USIZE)
+    }
+}
+
+impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
+    Default for Conv2d<Cin, Cout, K, S, P, D>
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Module
+    for Conv2d<Cin, Cout, K, S, P, D>
+{
+    fn type_name(&self) -> &str {
+        "Conv2d"
+    }
+    fn extra_repr(&self) -> String {
+        let (k, s, p, d) = (K::USIZE, S::USIZE, P::USIZE, D::USIZE);
+        let mut repr = format!(
+            "{}, {}, kernel_size=({k}, {k}), stride=({s}, {s})",
+            Cin::USIZE,
+            Cout::USIZE
+        );
+        if p != 0 {
+            repr.push_str(&format!(", padding=({p}, {p})"));
+        }
+        if d != 1 {
+            repr.push_str(&format!(", dilation=({d}, {d})"));
+        }
+        if self.bias.is_none() {
+            repr.push_str(", bias=False");
+        }
+        repr
+    }
+    fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
+        let mut params = vec![("weight", &self.weight)];
+        if let Some(b) = &self.bias {
+            params.push(("bias", b));
+        }
+        params
+    }
+}
+
+impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
+    DynForward for Conv2d<Cin, Cout, K, S, P, D>
+{
+    fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
+        conv2d(x, &self.weight, self.bias.as_deref(), self.options())
+    }
+}
+
+impl<Cin, Cout, K, S, P, D, X> Forward<Tensor<X>> for Conv2d<Cin, Cout, K, S, P, D>
+where
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    X: Conv2dRule<Cin, Cout, K, S, P, D>,
+{
+    type Output = Tensor<Conv2dOut<X, Cin, Cout, K, S, P, D>>;
+
+    /// # Panics
+    /// When a runtime (`Dyn`) channel or spatial size does not fit; static
+    /// sizes are checked at compile time.
+    fn forward(&self, x: Tensor<X>) -> Self::Output {
+        let out_shape = x.shape().conv2d_output();
+        let y = self
+            .forward_dyn(x.as_dyn())
+            .unwrap_or_else(|e| panic!("{e}"));
+        Tensor::from_raw_unchecked(y, out_shape)
+    }
+}
+
+impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
+    fmt::Display for Conv2d<Cin, Cout, K, S, P, D>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_module(self, f)
+    }
+}

@@ -1,0 +1,102 @@
+//! `softmax` and `log_softmax` along one dimension, numerically stable
+//! (the max is subtracted first), like `F.softmax` / `F.log_softmax`.
+
+use super::split_at_dim;
+use crate::autograd::{Backward, BackwardContext};
+use crate::kernels::softmax::{
+    log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward,
+};
+use crate::{DynTensor, Element, Result};
+
+struct SoftmaxBackward {
+    outer: usize,
+    n: usize,
+    inner: usize,
+    log: bool,
+}
+
+impl<E: Element> Backward<E> for SoftmaxBackward {
+    fn name(&self) -> &'static str {
+        if self.log {
+            "LogSoftmaxBackward"
+        } else {
+            "SoftmaxBackward"
+        }
+    }
+    fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
+        let mut gx = vec![E::zero(); ctx.output.len()];
+        let (o, n, i) = (self.outer, self.n, self.inner);
+        if self.log {
+            log_softmax_backward(o, n, i, ctx.output, ctx.grad_output, &mut gx);
+        } else {
+            softmax_backward(o, n, i, ctx.output, ctx.grad_output, &mut gx);
+        }
+        Ok(vec![Some(gx)])
+    }
+}
+
+fn softmax_op<E: Element>(x: &DynTensor<E>, dim: isize, log: bool) -> Result<DynTensor<E>> {
+    let (outer, n, inner, _) =
+        split_at_dim(if log { "log_softmax" } else { "softmax" }, x.shape(), dim)?;
+    let mut y = vec![E::zero(); x.numel()];
+    if log {
+        log_softmax_forward(outer, n, inner, &x.data(), &mut y);
+    } else {
+        softmax_forward(outer, n, inner, &x.data(), &mut y);
+    }
+    Ok(DynTensor::from_op(y, x.shape().to_vec(), &[x], || {
+        SoftmaxBackward {
+            outer,
+            n,
+            inner,
+            log,
+        }
+    }))
+}
+
+impl<E: Element> DynTensor<E> {
+    /// `exp(x) / sum(exp(x))` along `dim`.
+    ///
+    /// ```
+    /// use nncore::DynTensor;
+    /// let x = DynTensor::<f64>::zeros(&[2, 4]);
+    /// assert_eq!(x.softmax(1).unwrap().to_vec(), vec![0.25; 8]);
+    /// ```
+    pub fn softmax(&self, dim: isize) -> Result<Self> {
+        softmax_op(self, dim, false)
+    }
+
+    /// `x - logsumexp(x)` along `dim`.
+    pub fn log_softmax(&self, dim: isize) -> Result<Self> {
+        softmax_op(self, dim, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
+    use crate::test_util::rand64;
+
+    // Tolerance: PyTorch's gradcheck defaults.
+    #[test]
+    fn gradcheck_softmax_and_log_softmax() {
+        let x = rand64(&[2, 3, 4], 8)
+            .mul_scalar(3.0)
+            .detach()
+            .requires_grad_(true);
+        for dim in [0, 1, -1] {
+            gradcheck(
+                |t| t[0].softmax(dim),
+                &[x.clone()],
+                GradcheckOptions::default(),
+            )
+            .unwrap();
+            gradcheck(
+                |t| t[0].log_softmax(dim),
+                &[x.clone()],
+                GradcheckOptions::default(),
+            )
+            .unwrap();
+        }
+    }
+}

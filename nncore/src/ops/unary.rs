@@ -1,0 +1,137 @@
+//! Elementwise functions of one tensor (activations, `exp`, `log`), all
+//! through one generic op over `kernels::elementwise::UnaryKernel`: a new
+//! activation is a kernel struct plus a one-line method here.
+
+use crate::autograd::{Backward, BackwardContext};
+use crate::kernels::elementwise::{self as ew, UnaryKernel, unary_backward, unary_forward};
+use crate::{DynTensor, Element, Result};
+
+struct UnaryBackward<K> {
+    kernel: K,
+    name: &'static str,
+}
+
+impl<E: Element, K: UnaryKernel + Send + Sync> Backward<E> for UnaryBackward<K> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
+        let mut gx = vec![E::zero(); ctx.output.len()];
+        unary_backward(
+            &self.kernel,
+            &ctx.inputs[0].data(),
+            ctx.output,
+            ctx.grad_output,
+            &mut gx,
+        );
+        Ok(vec![Some(gx)])
+    }
+}
+
+/// Applies `kernel` elementwise, recording its derivative.
+pub(crate) fn unary<E: Element, K: UnaryKernel + Send + Sync + 'static>(
+    x: &DynTensor<E>,
+    kernel: K,
+    name: &'static str,
+) -> DynTensor<E> {
+    let mut y = vec![E::zero(); x.numel()];
+    unary_forward(&kernel, &x.data(), &mut y);
+    DynTensor::from_op(y, x.shape().to_vec(), &[x], || UnaryBackward {
+        kernel,
+        name,
+    })
+}
+
+/// `exp(x)`; its derivative reads the output.
+#[derive(Clone, Copy, Debug)]
+struct Exp;
+impl UnaryKernel for Exp {
+    fn f<E: Element>(&self, x: E) -> E {
+        x.exp()
+    }
+    fn df<E: Element>(&self, _x: E, y: E) -> E {
+        y
+    }
+}
+
+/// `ln(x)`.
+#[derive(Clone, Copy, Debug)]
+struct Log;
+impl UnaryKernel for Log {
+    fn f<E: Element>(&self, x: E) -> E {
+        x.ln()
+    }
+    fn df<E: Element>(&self, x: E, _y: E) -> E {
+        E::one() / x
+    }
+}
+
+impl<E: Element> DynTensor<E> {
+    /// `max(x, 0)`, like `F.relu`.
+    ///
+    /// ```
+    /// use nncore::DynTensor;
+    /// let x = DynTensor::<f32>::from_vec(vec![-1.0, 2.0], &[2]).unwrap();
+    /// assert_eq!(x.relu().to_vec(), vec![0.0, 2.0]);
+    /// ```
+    pub fn relu(&self) -> Self {
+        unary(self, ew::Relu, "ReluBackward")
+    }
+
+    /// `1 / (1 + exp(-x))`, like `torch.sigmoid`.
+    pub fn sigmoid(&self) -> Self {
+        unary(self, ew::Sigmoid, "SigmoidBackward")
+    }
+
+    /// `tanh(x)`.
+    pub fn tanh(&self) -> Self {
+        unary(self, ew::Tanh, "TanhBackward")
+    }
+
+    /// `exp(x)`.
+    pub fn exp(&self) -> Self {
+        unary(self, Exp, "ExpBackward")
+    }
+
+    /// `ln(x)`.
+    pub fn log(&self) -> Self {
+        unary(self, Log, "LogBackward")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
+    use crate::test_util::rand64;
+
+    // Tolerance: PyTorch's gradcheck defaults. ReLU is checked away from 0,
+    // where it is not differentiable.
+    #[test]
+    fn gradcheck_unary_ops() {
+        let o = GradcheckOptions::default();
+        let x = rand64(&[3, 5], 11);
+        let away_from_zero = x
+            .add(&x.sign_like())
+            .unwrap()
+            .mul_scalar(0.5)
+            .detach()
+            .requires_grad_(true);
+        gradcheck(|t| Ok(t[0].relu()), &[away_from_zero], o).unwrap();
+        let x = x.requires_grad_(true);
+        gradcheck(|t| Ok(t[0].sigmoid()), &[x.clone()], o).unwrap();
+        gradcheck(|t| Ok(t[0].tanh()), &[x.clone()], o).unwrap();
+        gradcheck(|t| Ok(t[0].exp()), &[x.clone()], o).unwrap();
+        let positive = x.exp().detach().requires_grad_(true);
+        gradcheck(|t| Ok(t[0].log()), &[positive], o).unwrap();
+    }
+
+    impl crate::DynTensor<f64> {
+        fn sign_like(&self) -> Self {
+            crate::DynTensor::from_vec(
+                self.to_vec().iter().map(|v| v.signum()).collect(),
+                self.shape(),
+            )
+            .unwrap()
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The shape rules, one per file: each a trait implemented on the input
+//! shape type, with the output shape as an associated type behind a named
+//! alias, and gates that print what does not fit.
+
+pub mod conv2d;
+pub mod cross_entropy;
+pub mod flatten;
+pub mod linear;
+pub mod max_pool2d;
+pub mod same_shape;
+
+pub use conv2d::{Conv2dOut, Conv2dOutput, Conv2dRule};
+pub use cross_entropy::CrossEntropyRule;
+pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};
+pub use linear::{LinearOut, LinearOutput, LinearRule};
+pub use max_pool2d::{MaxPool2dOut, MaxPool2dOutput, MaxPool2dRule};
+pub use same_shape::{SameDims, SameShape};

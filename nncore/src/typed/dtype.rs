@@ -1,0 +1,39 @@
+//! Element types of a statically shaped tensor: floats (which carry
+//! gradients) and `i64` (class labels, indices).
+
+use crate::{DynTensor, Element, LongTensor};
+
+/// What a `Tensor<S, D>` stores: `f32`/`f64` in a [`DynTensor`], `i64` in a
+/// [`LongTensor`]. Because the element type is part of the tensor's type, a
+/// loss that needs float targets does not accept integer labels, and the
+/// other way round, at compile time.
+///
+/// ```
+/// use nncore::{DType, DynTensor};
+/// fn storage_of<D: DType>(_: &D::Storage) {}
+/// storage_of::<f32>(&DynTensor::<f32>::zeros(&[1]));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an element type of a Kiln tensor",
+    note = "tensors hold f32 or f64 (float data) or i64 (class labels and indices)"
+)]
+pub trait DType: Sized + Send + Sync + 'static {
+    /// The runtime tensor type that holds the data.
+    type Storage: Clone + std::fmt::Debug + Send + Sync;
+    /// The runtime sizes of the storage.
+    fn storage_shape(storage: &Self::Storage) -> &[usize];
+}
+
+impl<E: Element> DType for E {
+    type Storage = DynTensor<E>;
+    fn storage_shape(storage: &DynTensor<E>) -> &[usize] {
+        storage.shape()
+    }
+}
+
+impl DType for i64 {
+    type Storage = LongTensor;
+    fn storage_shape(storage: &LongTensor) -> &[usize] {
+        storage.shape()
+    }
+}

@@ -1,0 +1,11 @@
+//! The statically shaped tensor `Tensor<S, E>`: a runtime tensor plus its
+//! shape type. Its ops are thin wrappers over the functional API whose
+//! trait bounds are the shape rules, so a static dimension is never
+//! checked again at run time.
+
+mod dtype;
+mod tensor;
+mod tensor_ops;
+
+pub use dtype::DType;
+pub use tensor::Tensor;

@@ -1,0 +1,174 @@
+//! `Tensor<S, D>`: construction, conversion and access.
+
+use super::DType;
+use crate::shape::{Dims, Shape};
+use crate::{DynTensor, Element, Error, LongTensor, Result};
+use std::fmt;
+
+/// A tensor whose shape is part of its type: `Tensor<(Dyn, U1, U28, U28)>`
+/// is a batch of 28×28 single-channel images, with the batch size known at
+/// run time and the rest at compile time.
+///
+/// Layers implement `Forward<Tensor<S>>` only for shapes `S` that fit them,
+/// so a model whose sizes do not chain does not compile. The element type
+/// `D` is `f32` by default; `i64` tensors hold class labels.
+///
+/// ```
+/// use nncore::{Tensor, shape::{Dyn, consts::U3}};
+/// let x = Tensor::<(Dyn, U3)>::from_vec(vec![1.0; 6], (Dyn(2), U3::default())).unwrap();
+/// assert_eq!(x.dims().as_slice(), &[2, 3]);
+/// let labels = Tensor::<(Dyn,), i64>::from_vec(vec![0, 2], (Dyn(2),)).unwrap();
+/// assert_eq!(labels.to_vec(), vec![0, 2]);
+/// ```
+pub struct Tensor<S: Shape, D: DType = f32> {
+    raw: D::Storage,
+    shape: S,
+}
+
+impl<S: Shape, D: DType> Clone for Tensor<S, D> {
+    fn clone(&self) -> Self {
+        Tensor {
+            raw: self.raw.clone(),
+            shape: self.shape,
+        }
+    }
+}
+
+impl<S: Shape, D: DType> Tensor<S, D> {
+    /// Wraps a runtime tensor whose sizes the caller has already proven to
+    /// be `shape` (the typed ops do, by their trait bounds).
+    pub(crate) fn from_raw_unchecked(raw: D::Storage, shape: S) -> Self {
+        debug_assert_eq!(
+            D::storage_shape(&raw),
+            shape.dims().as_slice(),
+            "typed op produced a wrong shape"
+        );
+        Tensor { raw, shape }
+    }
+
+    /// Checks a runtime tensor against the static dims of `S` (filling the
+    /// `Dyn` ones) — where data from files or a dynamic model enters the
+    /// statically shaped world.
+    ///
+    /// ```
+    /// use nncore::{DynTensor, Tensor, shape::{Dyn, consts::U4}};
+    /// let raw = DynTensor::<f32>::zeros(&[8, 4]);
+    /// let x = Tensor::<(Dyn, U4)>::from_dyn(raw).unwrap();
+    /// assert_eq!(x.shape().0, Dyn(8));
+    /// assert!(Tensor::<(Dyn, U4)>::from_dyn(DynTensor::<f32>::zeros(&[8, 5])).is_err());
+    /// ```
+    pub fn from_dyn(raw: D::Storage) -> Result<Self> {
+        let dims = D::storage_shape(&raw);
+        let shape = S::from_dims(dims).ok_or_else(|| {
+            Error::shape(
+                "Tensor::from_dyn",
+                std::any::type_name::<S>().replace("nncore::shape::", ""),
+                format!("{dims:?}"),
+            )
+        })?;
+        Ok(Tensor { raw, shape })
+    }
+
+    /// The runtime tensor inside (a shared handle).
+    pub fn as_dyn(&self) -> &D::Storage {
+        &self.raw
+    }
+
+    /// Converts into the runtime tensor.
+    pub fn into_dyn(self) -> D::Storage {
+        self.raw
+    }
+
+    /// The shape value (static dims are zero-sized; `Dyn` dims hold sizes).
+    pub fn shape(&self) -> S {
+        self.shape
+    }
+
+    /// The runtime sizes.
+    pub fn dims(&self) -> Dims {
+        self.shape.dims()
+    }
+}
+
+impl<S: Shape, E: Element> Tensor<S, E> {
+    /// A tensor from row-major data with the given shape value.
+    pub fn from_vec(data: Vec<E>, shape: S) -> Result<Self> {
+        Ok(Tensor {
+            raw: DynTensor::from_vec(data, shape.dims().as_slice())?,
+            shape,
+        })
+    }
+
+    /// Zeros of the given shape.
+    pub fn zeros(shape: S) -> Self {
+        Tensor {
+            raw: DynTensor::zeros(shape.dims().as_slice()),
+            shape,
+        }
+    }
+
+    /// Standard normal draws (Kiln's seeded generator) of the given shape.
+    pub fn randn(shape: S) -> Self {
+        Tensor {
+            raw: DynTensor::randn(shape.dims().as_slice()),
+            shape,
+        }
+    }
+
+    /// Copies the data out.
+    pub fn to_vec(&self) -> Vec<E> {
+        self.raw.to_vec()
+    }
+
+    /// Back-propagates from this scalar (a loss), like `loss.backward()`.
+    pub fn backward(&self) -> Result<()> {
+        self.raw.backward()
+    }
+
+    /// Marks this tensor as needing a gradient.
+    pub fn requires_grad_(self, requires_grad: bool) -> Self {
+        self.raw.set_requires_grad(requires_grad);
+        self
+    }
+
+    /// The accumulated gradient, if any.
+    pub fn grad(&self) -> Option<Vec<E>> {
+        self.raw.grad()
+    }
+
+    /// A copy without history, like `.detach()`.
+    pub fn detach(&self) -> Self {
+        Tensor {
+            raw: self.raw.detach(),
+            shape: self.shape,
+        }
+    }
+}
+
+impl<E: Element> Tensor<(), E> {
+    /// The value of a scalar (a loss), like `.item()`.
+    pub fn item(&self) -> E {
+        self.raw.item()
+    }
+}
+
+impl<S: Shape> Tensor<S, i64> {
+    /// An `i64` tensor (labels, indices) from row-major data.
+    pub fn from_vec(data: Vec<i64>, shape: S) -> Result<Self> {
+        Ok(Tensor {
+            raw: LongTensor::from_vec(data, shape.dims().as_slice())?,
+            shape,
+        })
+    }
+
+    /// Copies the values out.
+    pub fn to_vec(&self) -> Vec<i64> {
+        self.raw.data().to_vec()
+    }
+}
+
+impl<S: Shape, D: DType> fmt::Debug for Tensor<S, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Tensor{} {:?}", self.dims(), self.raw)
+    }
+}
