@@ -10,14 +10,3 @@ pub(crate) fn rand64(shape: &[usize], seed: u64) -> DynTensor<f64> {
     let n = shape.iter().product();
     DynTensor::from_vec((0..n).map(|_| rng.random_range(-1.0..1.0)).collect(), shape).unwrap()
 }
-
-/// Asserts `|a - b| <= atol + rtol * |b|` elementwise.
-pub(crate) fn assert_close(actual: &[f64], expected: &[f64], rtol: f64, atol: f64) {
-    assert_eq!(actual.len(), expected.len(), "lengths differ");
-    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
-        assert!(
-            (a - e).abs() <= atol + rtol * e.abs(),
-            "element {i}: {a} vs expected {e}"
-        );
-    }
-}

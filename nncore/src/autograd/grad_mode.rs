@@ -79,11 +79,12 @@ pub fn detect_anomaly<T>(f: impl FnOnce() -> T) -> T {
 }
 
 pub(crate) fn check_anomaly_forward<E: Element>(out: &DynTensor<E>) {
-    if is_anomaly_enabled() {
-        if let Some(name) = out.grad_fn_name() {
-            if out.data().iter().any(|x| !x.is_finite()) {
-                panic!("anomaly: the forward of {name} produced a NaN or infinite value");
-            }
-        }
+    if !is_anomaly_enabled() {
+        return;
+    }
+    if let Some(name) = out.grad_fn_name()
+        && out.data().iter().any(|x| !x.is_finite())
+    {
+        panic!("anomaly: the forward of {name} produced a NaN or infinite value");
     }
 }

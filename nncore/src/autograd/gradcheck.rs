@@ -63,7 +63,7 @@ pub fn gradcheck(
             continue;
         }
         let analytic = x.grad().unwrap_or_else(|| vec![0.0; x.numel()]);
-        for i in 0..x.numel() {
+        for (i, &analytic_i) in analytic.iter().enumerate() {
             let original = x.data()[i];
             x.data_mut()[i] = original + options.eps;
             let plus = objective(inputs)?;
@@ -71,10 +71,9 @@ pub fn gradcheck(
             let minus = objective(inputs)?;
             x.data_mut()[i] = original;
             let numeric = (plus - minus) / (2.0 * options.eps);
-            if (analytic[i] - numeric).abs() > options.atol + options.rtol * numeric.abs() {
+            if (analytic_i - numeric).abs() > options.atol + options.rtol * numeric.abs() {
                 return Err(format!(
-                    "input {which} element {i}: analytic gradient {} but finite difference {numeric}",
-                    analytic[i]
+                    "input {which} element {i}: analytic gradient {analytic_i} but finite difference {numeric}"
                 ));
             }
         }

@@ -281,19 +281,19 @@ mod tests {
                     let go = GradcheckOptions::default();
                     gradcheck(
                         |v| cross_entropy(&v[0], Target::Classes(&t), o.clone()),
-                        &[x.clone()],
+                        std::slice::from_ref(&x),
                         go,
                     )
                     .unwrap();
                     gradcheck(
                         |v| cross_entropy(&v[0], Target::Classes(&t_ignored), o.clone()),
-                        &[x.clone()],
+                        std::slice::from_ref(&x),
                         go,
                     )
                     .unwrap();
                     gradcheck(
                         |v| cross_entropy(&v[0], Target::Probabilities(&p), o.clone()),
-                        &[x.clone()],
+                        std::slice::from_ref(&x),
                         go,
                     )
                     .unwrap();

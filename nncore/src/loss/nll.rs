@@ -204,7 +204,7 @@ mod tests {
             };
             gradcheck(
                 |v| nll_loss(&v[0], &t, opts.clone()),
-                &[x.clone()],
+                std::slice::from_ref(&x),
                 GradcheckOptions::default(),
             )
             .unwrap();

@@ -1,6 +1,7 @@
 //! Activation layers: modules without parameters that apply an
 //! elementwise function.
 
+use super::module::training_flag;
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::shape::Shape;
 use crate::{DynTensor, Result, Tensor};
@@ -13,15 +14,25 @@ use std::fmt;
 /// assert_eq!(ReLU::new().to_string(), "ReLU()");
 /// assert_eq!(ReLU::new().inplace(true).to_string(), "ReLU(inplace=True)");
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct ReLU {
     inplace: bool,
+    training: bool,
+}
+
+impl Default for ReLU {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl ReLU {
     /// `nn.ReLU()`.
     pub fn new() -> Self {
-        ReLU { inplace: false }
+        ReLU {
+            inplace: false,
+            training: true,
+        }
     }
 
     /// PyTorch's `inplace` flag. Kiln never overwrites an op's input, so
@@ -33,6 +44,7 @@ impl ReLU {
 }
 
 impl Module for ReLU {
+    training_flag!();
     fn type_name(&self) -> &str {
         "ReLU"
     }

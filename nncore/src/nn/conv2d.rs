@@ -1,6 +1,7 @@
 //! `nn.Conv2d` with square kernel, stride, padding and dilation given as
 //! types, so the compiler computes the output size.
 
+use super::module::training_flag;
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
 use crate::ops::{Conv2dOptions, conv2d};
@@ -8,6 +9,10 @@ use crate::shape::{Conv2dOut, Conv2dRule, StaticDim, U0, U1};
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
+
+/// The sizes a `Conv2d` carries only in its type (`fn() -> T` keeps the
+/// layer `Send + Sync` whatever `T` is).
+type ConvSizes<Cin, Cout, K, S, P, D> = fn() -> (Cin, Cout, K, S, P, D);
 
 /// A 2-D convolution from `Cin` to `Cout` channels with a `K`×`K` kernel,
 /// stride `S`, zero padding `P` and dilation `D`, like
@@ -31,7 +36,8 @@ use std::marker::PhantomData;
 pub struct Conv2d<Cin, Cout, K, S = U1, P = U0, D = U1> {
     weight: Parameter,
     bias: Option<Parameter>,
-    sizes: PhantomData<fn() -> (Cin, Cout, K, S, P, D)>,
+    training: bool,
+    sizes: PhantomData<ConvSizes<Cin, Cout, K, S, P, D>>,
 }
 
 impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
@@ -66,6 +72,7 @@ impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, 
         Conv2d {
             weight,
             bias,
+            training: true,
             sizes: PhantomData,
         }
     }
@@ -100,6 +107,7 @@ impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, 
 impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Module
     for Conv2d<Cin, Cout, K, S, P, D>
 {
+    training_flag!();
     fn type_name(&self) -> &str {
         "Conv2d"
     }

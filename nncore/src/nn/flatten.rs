@@ -1,5 +1,6 @@
 //! `nn.Flatten`: all dimensions after the batch into one.
 
+use super::module::training_flag;
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::shape::{FlattenOut, FlattenRule};
 use crate::{DynTensor, Result, Tensor};
@@ -19,17 +20,26 @@ use std::fmt;
 /// assert_eq!(y.dims().as_slice(), &[2, 400]);
 /// assert_eq!(Flatten::new().to_string(), "Flatten(start_dim=1, end_dim=-1)");
 /// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Flatten;
+#[derive(Clone, Copy, Debug)]
+pub struct Flatten {
+    training: bool,
+}
+
+impl Default for Flatten {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Flatten {
     /// `nn.Flatten()`.
     pub fn new() -> Self {
-        Flatten
+        Flatten { training: true }
     }
 }
 
 impl Module for Flatten {
+    training_flag!();
     fn type_name(&self) -> &str {
         "Flatten"
     }

@@ -1,5 +1,6 @@
 //! `nn.Linear`: `y = x · Wᵀ + b` over the last dimension.
 
+use super::module::training_flag;
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
 use crate::shape::{LinearOut, LinearRule, StaticDim};
@@ -27,6 +28,7 @@ use std::marker::PhantomData;
 pub struct Linear<I, O> {
     weight: Parameter,
     bias: Option<Parameter>,
+    training: bool,
     sizes: PhantomData<fn() -> (I, O)>,
 }
 
@@ -55,6 +57,7 @@ impl<I: StaticDim, O: StaticDim> Linear<I, O> {
         Linear {
             weight,
             bias,
+            training: true,
             sizes: PhantomData,
         }
     }
@@ -87,6 +90,7 @@ impl<I: StaticDim, O: StaticDim> Default for Linear<I, O> {
 }
 
 impl<I: StaticDim, O: StaticDim> Module for Linear<I, O> {
+    training_flag!();
     fn type_name(&self) -> &str {
         "Linear"
     }

@@ -1,12 +1,16 @@
 //! `nn.MaxPool2d` with square window, stride, padding and dilation given
 //! as types, so the compiler computes the output size.
 
+use super::module::training_flag;
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::ops::{MaxPool2dOptions, max_pool2d};
 use crate::shape::{MaxPool2dOut, MaxPool2dRule, StaticDim, U0, U1};
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
+
+/// The sizes a `MaxPool2d` carries only in its type.
+type PoolSizes<K, S, P, D> = fn() -> (K, S, P, D);
 
 /// Max pooling over `K`×`K` windows with stride `S` (PyTorch's default:
 /// the window size), padding `P` and dilation `D`, like
@@ -24,13 +28,17 @@ use std::marker::PhantomData;
 /// assert_eq!(pool.to_string(), "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)");
 /// ```
 pub struct MaxPool2d<K, S = K, P = U0, D = U1> {
-    sizes: PhantomData<fn() -> (K, S, P, D)>,
+    training: bool,
+    sizes: PhantomData<PoolSizes<K, S, P, D>>,
 }
 
 impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> MaxPool2d<K, S, P, D> {
     /// `nn.MaxPool2d` with the sizes of the type.
     pub fn new() -> Self {
-        MaxPool2d { sizes: PhantomData }
+        MaxPool2d {
+            training: true,
+            sizes: PhantomData,
+        }
     }
 
     /// The runtime options of the functional `max_pool2d`.
@@ -49,6 +57,7 @@ impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Default for MaxPool
 }
 
 impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Module for MaxPool2d<K, S, P, D> {
+    training_flag!();
     fn type_name(&self) -> &str {
         "MaxPool2d"
     }

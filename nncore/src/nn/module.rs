@@ -298,3 +298,17 @@ fn apply_children_first(m: &dyn Module, f: &mut dyn FnMut(&dyn Module)) {
     }
     f(m);
 }
+
+/// The `is_training` / `set_own_training` pair of a layer that stores its
+/// mode in a `training: bool` field, as every PyTorch module does.
+macro_rules! training_flag {
+    () => {
+        fn is_training(&self) -> bool {
+            self.training
+        }
+        fn set_own_training(&mut self, training: bool) {
+            self.training = training;
+        }
+    };
+}
+pub(crate) use training_flag;

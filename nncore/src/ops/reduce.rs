@@ -132,34 +132,6 @@ impl<E: Element> DynTensor<E> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
-    use crate::test_util::rand64;
-
-    // Tolerance: PyTorch's gradcheck defaults (atol 1e-5, rtol 1e-3).
-    #[test]
-    fn gradcheck_reductions() {
-        let x = rand64(&[2, 3, 4], 9).requires_grad_(true);
-        let o = GradcheckOptions::default();
-        gradcheck(|x| Ok(x[0].sum()), &[x.clone()], o).unwrap();
-        gradcheck(|x| Ok(x[0].mean()), &[x.clone()], o).unwrap();
-        for dim in [0, 1, -1] {
-            gradcheck(|x| x[0].sum_dim(dim), &[x.clone()], o).unwrap();
-            gradcheck(|x| x[0].mean_dim(dim), &[x.clone()], o).unwrap();
-        }
-    }
-
-    #[test]
-    fn dim_out_of_range_is_an_error() {
-        let x = rand64(&[2, 3], 1);
-        assert_eq!(
-            x.sum_dim(2).unwrap_err().to_string(),
-            "sum_dim: invalid dim: dimension 2 is out of range for a tensor of rank 2"
-        );
-    }
-}
-
 impl<E: Element> DynTensor<E> {
     /// The index of the largest value along `dim` (the first on ties; NaN
     /// counts as largest, as in PyTorch), like `x.argmax(dim)`: the
@@ -189,5 +161,33 @@ impl<E: Element> DynTensor<E> {
         let mut shape = self.shape().to_vec();
         shape.remove(d);
         crate::LongTensor::from_vec(out, &shape)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
+    use crate::test_util::rand64;
+
+    // Tolerance: PyTorch's gradcheck defaults (atol 1e-5, rtol 1e-3).
+    #[test]
+    fn gradcheck_reductions() {
+        let x = rand64(&[2, 3, 4], 9).requires_grad_(true);
+        let o = GradcheckOptions::default();
+        gradcheck(|x| Ok(x[0].sum()), std::slice::from_ref(&x), o).unwrap();
+        gradcheck(|x| Ok(x[0].mean()), std::slice::from_ref(&x), o).unwrap();
+        for dim in [0, 1, -1] {
+            gradcheck(|x| x[0].sum_dim(dim), std::slice::from_ref(&x), o).unwrap();
+            gradcheck(|x| x[0].mean_dim(dim), std::slice::from_ref(&x), o).unwrap();
+        }
+    }
+
+    #[test]
+    fn dim_out_of_range_is_an_error() {
+        let x = rand64(&[2, 3], 1);
+        assert_eq!(
+            x.sum_dim(2).unwrap_err().to_string(),
+            "sum_dim: invalid dim: dimension 2 is out of range for a tensor of rank 2"
+        );
     }
 }

@@ -45,7 +45,7 @@ impl<E: Element> DynTensor<E> {
             .iter()
             .map(|&d| {
                 if d == -1 {
-                    if known == 0 { 0 } else { numel / known }
+                    numel.checked_div(known).unwrap_or(0)
                 } else {
                     d as usize
                 }
@@ -99,8 +99,8 @@ mod tests {
     fn gradcheck_reshape_and_flatten() {
         let x = rand64(&[2, 3, 4], 3).requires_grad_(true);
         let o = GradcheckOptions::default();
-        gradcheck(|x| x[0].reshape(&[4, -1]), &[x.clone()], o).unwrap();
-        gradcheck(|x| x[0].flatten(1, -1), &[x.clone()], o).unwrap();
+        gradcheck(|x| x[0].reshape(&[4, -1]), std::slice::from_ref(&x), o).unwrap();
+        gradcheck(|x| x[0].flatten(1, -1), std::slice::from_ref(&x), o).unwrap();
         assert_eq!(x.flatten(1, -1).unwrap().shape(), &[2, 12]);
         assert!(x.reshape(&[5, -1]).is_err());
     }

@@ -89,9 +89,9 @@ mod tests {
     fn gradcheck_scalar_ops() {
         let x = rand64(&[3, 4], 5).requires_grad_(true);
         let o = GradcheckOptions::default();
-        gradcheck(|x| Ok(x[0].mul_scalar(-2.5)), &[x.clone()], o).unwrap();
-        gradcheck(|x| Ok(x[0].add_scalar(1.5)), &[x.clone()], o).unwrap();
-        gradcheck(|x| Ok(x[0].neg()), &[x.clone()], o).unwrap();
+        gradcheck(|x| Ok(x[0].mul_scalar(-2.5)), std::slice::from_ref(&x), o).unwrap();
+        gradcheck(|x| Ok(x[0].add_scalar(1.5)), std::slice::from_ref(&x), o).unwrap();
+        gradcheck(|x| Ok(x[0].neg()), std::slice::from_ref(&x), o).unwrap();
         let positive = x
             .mul(&x)
             .unwrap()

@@ -87,13 +87,13 @@ mod tests {
         for dim in [0, 1, -1] {
             gradcheck(
                 |t| t[0].softmax(dim),
-                &[x.clone()],
+                std::slice::from_ref(&x),
                 GradcheckOptions::default(),
             )
             .unwrap();
             gradcheck(
                 |t| t[0].log_softmax(dim),
-                &[x.clone()],
+                std::slice::from_ref(&x),
                 GradcheckOptions::default(),
             )
             .unwrap();

@@ -118,9 +118,9 @@ mod tests {
             .requires_grad_(true);
         gradcheck(|t| Ok(t[0].relu()), &[away_from_zero], o).unwrap();
         let x = x.requires_grad_(true);
-        gradcheck(|t| Ok(t[0].sigmoid()), &[x.clone()], o).unwrap();
-        gradcheck(|t| Ok(t[0].tanh()), &[x.clone()], o).unwrap();
-        gradcheck(|t| Ok(t[0].exp()), &[x.clone()], o).unwrap();
+        gradcheck(|t| Ok(t[0].sigmoid()), std::slice::from_ref(&x), o).unwrap();
+        gradcheck(|t| Ok(t[0].tanh()), std::slice::from_ref(&x), o).unwrap();
+        gradcheck(|t| Ok(t[0].exp()), std::slice::from_ref(&x), o).unwrap();
         let positive = x.exp().detach().requires_grad_(true);
         gradcheck(|t| Ok(t[0].log()), &[positive], o).unwrap();
     }

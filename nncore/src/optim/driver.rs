@@ -151,3 +151,9 @@ impl<A: Algorithm> Optimizer<A> {
         Ok(())
     }
 }
+
+/// Whether an option is a number >= 0 (NaN is not), as PyTorch checks
+/// `0.0 <= lr`.
+pub(crate) fn non_negative(value: f64) -> bool {
+    value >= 0.0
+}

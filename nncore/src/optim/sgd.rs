@@ -1,5 +1,6 @@
 //! Stochastic gradient descent with momentum, like `torch.optim.SGD`.
 
+use super::driver::non_negative;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Error, Result};
 
@@ -68,21 +69,21 @@ impl Algorithm for Sgd {
     const NAME: &'static str = "SGD";
 
     fn validate(o: &SgdOptions) -> Result<()> {
-        if !(o.lr >= 0.0) {
+        if !non_negative(o.lr) {
             return Err(Error::option(
                 "SGD",
                 "lr",
                 format!("Invalid learning rate: {}", o.lr),
             ));
         }
-        if !(o.momentum >= 0.0) {
+        if !non_negative(o.momentum) {
             return Err(Error::option(
                 "SGD",
                 "momentum",
                 format!("Invalid momentum value: {}", o.momentum),
             ));
         }
-        if !(o.weight_decay >= 0.0) {
+        if !non_negative(o.weight_decay) {
             return Err(Error::option(
                 "SGD",
                 "weight_decay",

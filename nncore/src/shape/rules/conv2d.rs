@@ -49,7 +49,7 @@ shape_gate! {
     route Conv2dInChannelsRoute, check Conv2dInChannelsCheck;
     params (EXPECTED, FOUND);
     message = "shape mismatch: Conv2d expects {EXPECTED} input channels, but the incoming tensor has {FOUND}",
-    label = "this tensor has {FOUND} channels (dimension 1), the layer's in_channels is {EXPECTED}",
+    label = "this tensor's channel dimension is {FOUND}, the layer's in_channels is {EXPECTED}",
     note = "a Conv2d input is (batch, channels, height, width); its channels must equal in_channels",
 }
 
