@@ -21,6 +21,8 @@
 pub use nncore::*;
 pub use nnmacro::{Module, Sequential, sequential};
 
+pub mod conformance;
+
 /// The names a training script needs, like `import torch.nn as nn`.
 pub mod prelude {
     pub use crate::{Module, Sequential, sequential};
@@ -38,6 +40,6 @@ pub mod prelude {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use nncore::nn::AssertModule;
+    pub use nncore::nn::{AssertLayer, AssertModule, Same, layer};
     pub use nncore::typenum;
 }

@@ -124,11 +124,14 @@ where
     Ok(())
 }
 
+/// One class index per sample.
+type Labels = Tensor<(Dyn,), i64>;
+
 /// A batch as typed tensors: images `(batch, sample_dims...)` and labels.
 fn tensors<In: Shape>(
     batch: &MnistBatch,
     sample_dims: &[usize],
-) -> kiln::Result<(Tensor<In>, Tensor<(Dyn,), i64>)> {
+) -> kiln::Result<(Tensor<In>, Labels)> {
     let mut dims = vec![batch.len];
     dims.extend_from_slice(sample_dims);
     let x = Tensor::from_dyn(DynTensor::from_vec(batch.images.clone(), &dims)?)?;

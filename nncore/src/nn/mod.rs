@@ -6,6 +6,7 @@
 //! are the shape rules), and its tests.
 
 mod activation;
+mod assert_module;
 mod conv2d;
 mod flatten;
 mod forward;
@@ -18,6 +19,8 @@ mod sequential;
 mod state_dict;
 
 pub use activation::ReLU;
+#[doc(hidden)]
+pub use assert_module::{AssertLayer, AssertModule, Same, layer};
 pub use conv2d::Conv2d;
 pub use flatten::Flatten;
 pub use forward::{DynForward, Forward};

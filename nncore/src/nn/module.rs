@@ -28,6 +28,10 @@ use std::path::Path;
 /// assert_eq!(m.num_parameters(), 4);
 /// assert_eq!(m.named_parameters()[0].0, "weight");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a module",
+    note = "layers, containers and #[derive(Module)] structs are modules"
+)]
 pub trait Module: Send + Sync {
     /// The class name PyTorch prints (`Linear`, `Sequential`, `MLP`).
     fn type_name(&self) -> &str;

@@ -21,12 +21,15 @@ pub struct Sequential<L> {
     layers: L,
 }
 
-impl<L: Chain> Sequential<L> {
-    /// Wraps a cons list of layers.
+impl<L> Sequential<L> {
+    /// Wraps a cons list of layers. (Unbounded, so that a non-module given
+    /// to `sequential!` is reported once, at that layer.)
     pub fn new(layers: L) -> Self {
         Sequential { layers }
     }
+}
 
+impl<L: Chain> Sequential<L> {
     /// The layers as a cons list: `net.layers().0` is the first layer,
     /// `net.layers().1.0` the second.
     pub fn layers(&self) -> &L {

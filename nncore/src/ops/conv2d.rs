@@ -96,7 +96,7 @@ impl<E: Element> Backward<E> for Conv2dBackward {
     }
 }
 
-/// Convolves `input` `[N, C_in, H, W]` with `weight`
+/// Convolves `input` `[N, C_in, H, W]` (or unbatched `[C_in, H, W]`) with `weight`
 /// `[C_out, C_in / groups, kH, kW]` plus `bias` `[C_out]`, like
 /// `F.conv2d`; the result is `[N, C_out, H_out, W_out]`.
 ///
@@ -109,6 +109,15 @@ impl<E: Element> Backward<E> for Conv2dBackward {
 /// assert_eq!(y.to_vec()[5], 9.0);
 /// ```
 pub fn conv2d<E: Element>(
+    input: &DynTensor<E>,
+    weight: &DynTensor<E>,
+    bias: Option<&DynTensor<E>>,
+    options: Conv2dOptions,
+) -> Result<DynTensor<E>> {
+    super::unbatched(input, 4, |x| conv2d_batched(x, weight, bias, options))
+}
+
+fn conv2d_batched<E: Element>(
     input: &DynTensor<E>,
     weight: &DynTensor<E>,
     bias: Option<&DynTensor<E>>,
@@ -225,7 +234,19 @@ mod tests {
             .to_string(),
             "Conv2d: shape mismatch: expected 3 input channels (weight [6, 3, 3, 3], groups=1), found 2 input channels"
         );
-        assert!(conv2d(&rand64(&[3, 5, 5], 1), &w, None, Conv2dOptions::default()).is_err());
+        assert_eq!(
+            conv2d(&rand64(&[5, 5], 1), &w, None, Conv2dOptions::default())
+                .unwrap_err()
+                .to_string(),
+            "Conv2d: shape mismatch: expected a 4-D input (batch, channels, height, width), found a 2-D tensor [5, 5]"
+        );
+        // An unbatched (C, H, W) input works as in PyTorch.
+        assert_eq!(
+            conv2d(&rand64(&[3, 5, 5], 1), &w, None, Conv2dOptions::default())
+                .unwrap()
+                .shape(),
+            &[6, 3, 3]
+        );
         assert!(
             conv2d(
                 &rand64(&[1, 3, 2, 2], 1),

@@ -76,7 +76,7 @@ impl<E: Element> Backward<E> for MaxPool2dBackward {
     }
 }
 
-/// Max pooling of `input` `[N, C, H, W]`, like `F.max_pool2d`.
+/// Max pooling of `input` `[N, C, H, W]` (or unbatched `[C, H, W]`), like `F.max_pool2d`.
 ///
 /// ```
 /// use nncore::{ops::{max_pool2d, MaxPool2dOptions}, DynTensor};
@@ -85,6 +85,13 @@ impl<E: Element> Backward<E> for MaxPool2dBackward {
 /// assert_eq!(y.to_vec(), vec![5.0, 7.0, 13.0, 15.0]);
 /// ```
 pub fn max_pool2d<E: Element>(
+    input: &DynTensor<E>,
+    options: MaxPool2dOptions,
+) -> Result<DynTensor<E>> {
+    super::unbatched(input, 4, |x| max_pool2d_batched(x, options))
+}
+
+fn max_pool2d_batched<E: Element>(
     input: &DynTensor<E>,
     options: MaxPool2dOptions,
 ) -> Result<DynTensor<E>> {
@@ -152,6 +159,12 @@ mod tests {
     #[test]
     fn window_larger_than_input_is_an_error() {
         assert!(max_pool2d(&rand64(&[1, 1, 2, 2], 1), MaxPool2dOptions::new(3)).is_err());
-        assert!(max_pool2d(&rand64(&[1, 2, 2], 1), MaxPool2dOptions::new(2)).is_err());
+        assert!(max_pool2d(&rand64(&[2, 2], 1), MaxPool2dOptions::new(2)).is_err());
+        assert_eq!(
+            max_pool2d(&rand64(&[1, 2, 2], 1), MaxPool2dOptions::new(2))
+                .unwrap()
+                .shape(),
+            &[1, 1, 1]
+        );
     }
 }

@@ -21,3 +21,19 @@ pub use linear::{linear, matmul};
 pub use max_pool2d::{MaxPool2dOptions, max_pool2d};
 
 pub(crate) use reduce::split_at_dim;
+
+/// Runs a batched op on an unbatched input as PyTorch does: a `(C, H, W)`
+/// tensor is treated as a batch of one and the batch dim removed again.
+pub(crate) fn unbatched<E: crate::Element>(
+    input: &crate::DynTensor<E>,
+    batched_rank: usize,
+    op: impl FnOnce(&crate::DynTensor<E>) -> crate::Result<crate::DynTensor<E>>,
+) -> crate::Result<crate::DynTensor<E>> {
+    if input.rank() + 1 != batched_rank {
+        return op(input);
+    }
+    let mut dims = vec![1];
+    dims.extend_from_slice(input.shape());
+    let out = op(&input.reshaped(dims))?;
+    Ok(out.reshaped(out.shape()[1..].to_vec()))
+}

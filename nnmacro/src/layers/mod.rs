@@ -1,0 +1,222 @@
+//! The layers `sequential!` knows, with PyTorch's argument lists
+//! ([`LAYERS`]); [`bind`] matches a call's arguments (positional or
+//! keyword) to them. Adding a layer is one entry in [`LAYERS`] (plus, if it
+//! changes the feature or channel count, a line in `seq::check`).
+
+mod bind;
+
+pub use bind::{BoundLayer, Value, bind};
+
+use crate::suggest;
+use syn::Ident;
+
+/// What an argument is.
+#[derive(Clone, Copy)]
+pub enum ArgKind {
+    /// A size: an integer literal that becomes a typenum type parameter.
+    Size {
+        /// The smallest valid value.
+        min: u64,
+    },
+    /// A runtime value handed to the constructor (`bias`).
+    Flag,
+    /// An option only whose default is supported for now; `why` is the error
+    /// for any other value.
+    Fixed {
+        /// Why other values are refused.
+        why: &'static str,
+    },
+}
+
+/// The default of an optional argument.
+#[derive(Clone, Copy)]
+pub enum Default {
+    /// No default: the argument is required.
+    Required,
+    /// A value, as Rust tokens (`"1"`, `"true"`, `"-1"`).
+    Value(&'static str),
+    /// The value of another argument (MaxPool2d's stride is its kernel size).
+    SameAs(usize),
+}
+
+/// One argument of a layer, in PyTorch's order.
+pub struct ArgSpec {
+    /// PyTorch's keyword.
+    pub name: &'static str,
+    /// What it is.
+    pub kind: ArgKind,
+    /// Its default.
+    pub default: Default,
+}
+
+/// A layer the macros know.
+pub struct LayerSpec {
+    /// The name, as in PyTorch and in `kiln::nn`.
+    pub name: &'static str,
+    /// Its arguments in PyTorch's order.
+    pub args: &'static [ArgSpec],
+    /// The call as shown in errors.
+    pub signature: &'static str,
+}
+
+const fn arg(name: &'static str, kind: ArgKind, default: Default) -> ArgSpec {
+    ArgSpec {
+        name,
+        kind,
+        default,
+    }
+}
+
+const SIZE: ArgKind = ArgKind::Size { min: 0 };
+const POSITIVE: ArgKind = ArgKind::Size { min: 1 };
+
+/// Every known layer.
+pub const LAYERS: &[LayerSpec] = &[
+    LayerSpec {
+        name: "Linear",
+        args: &[
+            arg("in_features", SIZE, Default::Required),
+            arg("out_features", SIZE, Default::Required),
+            arg("bias", ArgKind::Flag, Default::Value("true")),
+        ],
+        signature: "Linear(in_features, out_features, bias = true)",
+    },
+    LayerSpec {
+        name: "Conv2d",
+        args: &[
+            arg("in_channels", POSITIVE, Default::Required),
+            arg("out_channels", POSITIVE, Default::Required),
+            arg("kernel_size", POSITIVE, Default::Required),
+            arg("stride", POSITIVE, Default::Value("1")),
+            arg("padding", SIZE, Default::Value("0")),
+            arg("dilation", POSITIVE, Default::Value("1")),
+            arg(
+                "groups",
+                ArgKind::Fixed {
+                    why: "groups is not supported yet: only groups = 1",
+                },
+                Default::Value("1"),
+            ),
+            arg("bias", ArgKind::Flag, Default::Value("true")),
+        ],
+        signature: "Conv2d(in_channels, out_channels, kernel_size, stride = 1, padding = 0, dilation = 1, groups = 1, bias = true)",
+    },
+    LayerSpec {
+        name: "MaxPool2d",
+        args: &[
+            arg("kernel_size", POSITIVE, Default::Required),
+            arg("stride", POSITIVE, Default::SameAs(0)),
+            arg("padding", SIZE, Default::Value("0")),
+            arg("dilation", POSITIVE, Default::Value("1")),
+            arg(
+                "return_indices",
+                ArgKind::Fixed {
+                    why: "return_indices is not supported yet: only return_indices = false",
+                },
+                Default::Value("false"),
+            ),
+            arg(
+                "ceil_mode",
+                ArgKind::Fixed {
+                    why: "ceil_mode is not supported yet: only ceil_mode = false",
+                },
+                Default::Value("false"),
+            ),
+        ],
+        signature: "MaxPool2d(kernel_size, stride = kernel_size, padding = 0, dilation = 1)",
+    },
+    LayerSpec {
+        name: "ReLU",
+        args: &[arg(
+            "inplace",
+            ArgKind::Fixed {
+                why: "ReLU(inplace = true) is not supported: only inplace = false",
+            },
+            Default::Value("false"),
+        )],
+        signature: "ReLU",
+    },
+    LayerSpec {
+        name: "Flatten",
+        args: &[
+            arg(
+                "start_dim",
+                ArgKind::Fixed {
+                    why: "Flatten supports only start_dim = 1 for now",
+                },
+                Default::Value("1"),
+            ),
+            arg(
+                "end_dim",
+                ArgKind::Fixed {
+                    why: "Flatten supports only end_dim = -1 for now",
+                },
+                Default::Value("-1"),
+            ),
+        ],
+        signature: "Flatten(start_dim = 1, end_dim = -1)",
+    },
+];
+
+/// PyTorch layers the macros do not build themselves. A name close to a
+/// known layer but listed here (`GELU`, `Conv1d`) is passed through as the
+/// user's own expression or type, never reported as a typo.
+const OTHER_TORCH_LAYERS: &[&str] = &[
+    "ELU",
+    "SELU",
+    "CELU",
+    "GELU",
+    "SiLU",
+    "Mish",
+    "ReLU6",
+    "PReLU",
+    "RReLU",
+    "LeakyReLU",
+    "Tanh",
+    "Sigmoid",
+    "Softmax",
+    "LogSoftmax",
+    "Identity",
+    "Unflatten",
+    "Dropout",
+    "Dropout1d",
+    "Dropout2d",
+    "Conv1d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "LazyLinear",
+    "Bilinear",
+    "MaxPool1d",
+    "MaxPool3d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "AvgPool3d",
+    "LPPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "LayerNorm",
+    "GroupNorm",
+    "Embedding",
+];
+
+/// The spec of a known layer.
+pub fn known(ident: &Ident) -> Option<&'static LayerSpec> {
+    LAYERS.iter().find(|l| ident == l.name)
+}
+
+/// The known layer `ident` looks like a typo of: a capitalised name within
+/// edit distance 2 (ignoring case) that is neither a known layer nor another
+/// PyTorch layer.
+pub fn typo_of(ident: &Ident) -> Option<&'static str> {
+    let word = ident.to_string();
+    let capitalised = word.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    if !capitalised
+        || word.len() < 3
+        || known(ident).is_some()
+        || OTHER_TORCH_LAYERS.contains(&word.as_str())
+    {
+        return None;
+    }
+    suggest::closest(&word, LAYERS.iter().map(|l| l.name))
+}

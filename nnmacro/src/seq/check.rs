@@ -1,0 +1,238 @@
+//! Checks on a parsed sequential: every entry resolved (layer arguments
+//! bound, typos reported), names consistent, and adjacent literal sizes
+//! compared. Every error is collected before any is reported.
+
+use super::ir::{Entry, Item};
+use crate::errors::Errors;
+use crate::layers::{self, BoundLayer};
+use std::collections::HashSet;
+use syn::{Expr, Ident, Type};
+
+/// An entry after checking.
+pub enum Resolved<'a> {
+    /// A known layer with every argument bound.
+    Layer(BoundLayer),
+    /// A pass-through expression.
+    Expr(&'a Expr),
+    /// A pass-through type.
+    Type(&'a Type),
+    /// An entry with an error (already recorded).
+    Failed,
+}
+
+/// The outcome of the checks.
+pub struct Checked<'a> {
+    /// One per entry.
+    pub resolved: Vec<Resolved<'a>>,
+    /// Every error found.
+    pub errors: syn::Result<()>,
+}
+
+impl Checked<'_> {
+    /// Whether every entry resolved, so the expansion can still be written
+    /// (the errors, if any, are about how the entries fit together).
+    pub fn complete(&self) -> bool {
+        !self.resolved.iter().any(|r| matches!(r, Resolved::Failed))
+    }
+}
+
+/// Resolves every entry and runs every check, collecting all errors.
+pub fn check<'a>(entries: &'a [Entry], macro_name: &str) -> Checked<'a> {
+    let mut errors = Errors::new();
+    check_names(entries, macro_name, &mut errors);
+    let mut resolved = Vec::with_capacity(entries.len());
+    for entry in entries {
+        match &entry.item {
+            Item::Layer { ident, args } => match layers::known(ident) {
+                Some(spec) => {
+                    resolved.push(
+                        match layers::bind(spec, ident, args.as_ref(), &mut errors) {
+                            Some(layer) => Resolved::Layer(layer),
+                            None => Resolved::Failed,
+                        },
+                    );
+                }
+                None => {
+                    let hint = layers::typo_of(ident)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    errors.error_at(ident, format!("unknown layer `{ident}`{hint}"));
+                    resolved.push(Resolved::Failed);
+                }
+            },
+            Item::Expr(expr) => resolved.push(Resolved::Expr(expr)),
+            Item::Type(ty) => resolved.push(Resolved::Type(ty)),
+        }
+    }
+    check_chain(&resolved, &mut errors);
+    Checked {
+        resolved,
+        errors: errors.finish(),
+    }
+}
+
+/// Either every entry is named or none is; names are unique.
+fn check_names(entries: &[Entry], macro_name: &str, errors: &mut Errors) {
+    let Some(first) = entries.first() else { return };
+    let named = first.name.is_some();
+    let mut seen: HashSet<&Ident> = HashSet::new();
+    for entry in entries {
+        match (&entry.name, named) {
+            (Some(name), true) => {
+                if !seen.insert(name) {
+                    errors.error_at(name, format!("duplicate layer name `{name}` in {macro_name}"));
+                }
+            }
+            (None, false) => {}
+            (Some(name), false) => errors.error_at(
+                name,
+                format!("cannot mix named and unnamed layers in {macro_name}: name every layer (`fc1: Linear(...)`) or none"),
+            ),
+            (None, true) => errors.error_at(
+                entry_tokens(entry),
+                format!("cannot mix named and unnamed layers in {macro_name}: this layer has no name (`name: Layer`)"),
+            ),
+        }
+    }
+}
+
+fn entry_tokens(entry: &Entry) -> proc_macro2::TokenStream {
+    use quote::ToTokens;
+    match &entry.item {
+        Item::Layer { ident, .. } => ident.to_token_stream(),
+        Item::Expr(expr) => expr.to_token_stream(),
+        Item::Type(ty) => ty.to_token_stream(),
+    }
+}
+
+/// Compares each Linear's in_features with the features the chain carries
+/// at that point, and each Conv2d's in_channels with the channels, when
+/// those are known from literals (through ReLU, and MaxPool2d for
+/// channels). Spatial sizes are the type system's job.
+fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
+    let mut features: Option<u64> = None;
+    let mut channels: Option<u64> = None;
+    for entry in resolved {
+        // Anything else (a pass-through, or an entry with an error) may
+        // change the sizes: compare only across known layers.
+        let Resolved::Layer(layer) = entry else {
+            features = None;
+            channels = None;
+            continue;
+        };
+        match layer.spec.name {
+            "Linear" => {
+                let (input, output) = (layer.size(0), layer.size(1));
+                if let Some(previous) = features.filter(|&f| f != input.value) {
+                    errors.error_span(
+                        input.span,
+                        format!(
+                            "Linear({} -> {}) cannot follow a layer that outputs {previous} features",
+                            input.value, output.value
+                        ),
+                    );
+                }
+                features = Some(output.value);
+                channels = None;
+            }
+            "Conv2d" => {
+                let (input, output) = (layer.size(0), layer.size(1));
+                if let Some(previous) = channels.filter(|&c| c != input.value) {
+                    errors.error_span(
+                        input.span,
+                        format!(
+                            "Conv2d({} -> {}) expects {} input channels, but the previous layer outputs {previous} channels",
+                            input.value, output.value, input.value
+                        ),
+                    );
+                }
+                channels = Some(output.value);
+                features = None;
+            }
+            "MaxPool2d" => features = None,
+            "ReLU" => {}
+            _ => {
+                features = None;
+                channels = None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seq::ir::SeqInput;
+
+    fn errors(src: &str) -> Vec<String> {
+        let input: SeqInput = syn::parse_str(src).expect("parses");
+        match check(&input.entries, "sequential!").errors {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn fitting_chains_pass() {
+        assert!(errors("Linear(784, 256), ReLU, Linear(256, 10)").is_empty());
+        assert!(
+            errors(
+                "Conv2d(1, 6, 5), ReLU, MaxPool2d(2), Conv2d(6, 16, 5), Flatten, Linear(400, 120)"
+            )
+            .is_empty()
+        );
+        assert!(errors("Linear(3, 4), block, Linear(7, 2)").is_empty());
+    }
+
+    #[test]
+    fn linear_mismatch() {
+        assert_eq!(
+            errors("Linear(784, 128), ReLU, Linear(256, 10)"),
+            ["Linear(256 -> 10) cannot follow a layer that outputs 128 features"]
+        );
+    }
+
+    #[test]
+    fn conv_mismatch_through_pool() {
+        assert_eq!(
+            errors("Conv2d(1, 3, 5), MaxPool2d(2), Conv2d(6, 16, 5)"),
+            ["Conv2d(6 -> 16) expects 6 input channels, but the previous layer outputs 3 channels"]
+        );
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            errors("a: ReLU, a: ReLU"),
+            ["duplicate layer name `a` in sequential!"]
+        );
+        assert_eq!(
+            errors("a: ReLU, ReLU"),
+            [
+                "cannot mix named and unnamed layers in sequential!: this layer has no name (`name: Layer`)"
+            ]
+        );
+    }
+
+    #[test]
+    fn checks_continue_past_a_bad_entry() {
+        assert_eq!(
+            errors("Linear(784, 128), Linear(256, 10), Flatten(start_dim = 0)"),
+            [
+                "Flatten supports only start_dim = 1 for now",
+                "Linear(256 -> 10) cannot follow a layer that outputs 128 features"
+            ]
+        );
+    }
+
+    #[test]
+    fn typo() {
+        assert_eq!(
+            errors("Lineer(3, 4), Relu"),
+            [
+                "unknown layer `Lineer`; did you mean `Linear`?",
+                "unknown layer `Relu`; did you mean `ReLU`?"
+            ]
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! Expansion of `sequential!` (an expression) and `Sequential!` (a type).
+
+use super::check::{self, Resolved};
+use super::ir::{SeqInput, SeqTypeInput};
+use super::named;
+use crate::errors::Errors;
+use crate::layers::{BoundLayer, Value};
+use crate::typenum::unsigned;
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+/// `sequential![...]`: `::kiln::nn::Sequential::new((l0, (l1, ())))`, or a
+/// named struct when the entries are named. With any error, only the errors:
+/// the value is then typed as an error, so neither the sizes the macro
+/// already reported nor any use of the value report anything more.
+pub fn expand_expr(input: &SeqInput) -> syn::Result<TokenStream> {
+    let checked = check::check(&input.entries, "sequential!");
+    checked.errors?;
+    let values: Vec<TokenStream> = checked.resolved.iter().map(layer_expr).collect();
+    let value = if input.entries.first().is_some_and(|e| e.name.is_some()) {
+        let names: Vec<_> = input
+            .entries
+            .iter()
+            .filter_map(|e| e.name.clone())
+            .collect();
+        named::expand(&names, &values)
+    } else {
+        let list = cons(&values);
+        quote!(::kiln::nn::Sequential::new(#list))
+    };
+    Ok(value)
+}
+
+/// `Sequential![...]`: `::kiln::nn::Sequential<(L0, (L1, ()))>`. With
+/// errors, the type is still given when it is known (so that most uses of
+/// it add no errors), the errors riding in a const argument; a type
+/// position cannot hold an error type.
+pub fn expand_type(input: &SeqTypeInput) -> syn::Result<TokenStream> {
+    let checked = check::check(&input.entries, "Sequential!");
+    let mut errors = Errors::new();
+    if let Some(name) = input.entries.iter().find_map(|e| e.name.as_ref()) {
+        errors.error_span(
+            name.span(),
+            "a named sequential has no type that can be written: use sequential![...] for the value, \
+             or a struct with #[derive(Module)] to name its type",
+        );
+    }
+    errors.ok(checked.errors.clone());
+    let ty = if checked.complete() {
+        let types: Vec<TokenStream> = checked.resolved.iter().map(layer_type).collect();
+        let list = cons(&types);
+        quote!(::kiln::nn::Sequential<#list>)
+    } else {
+        quote!(::kiln::nn::Sequential<()>)
+    };
+    Ok(match errors.finish() {
+        Ok(()) => ty,
+        Err(error) => {
+            let errors = error.into_compile_error();
+            quote!(<#ty as ::kiln::__private::Same<{ #errors 0 }>>::Out)
+        }
+    })
+}
+
+/// The errors as an expression, typed as an error so nothing else is
+/// reported about the value.
+pub fn error_expr(error: syn::Error) -> TokenStream {
+    let errors = error.into_compile_error();
+    quote!({ #errors })
+}
+
+/// The errors in type position (syntax errors, when no type is known).
+pub fn error_type(error: syn::Error) -> TokenStream {
+    let errors = error.into_compile_error();
+    quote!(<::kiln::nn::Sequential<()> as ::kiln::__private::Same<{ #errors 0 }>>::Out)
+}
+
+/// `(a, (b, (c, ())))`, folded from the right: any length.
+fn cons(items: &[TokenStream]) -> TokenStream {
+    items
+        .iter()
+        .rev()
+        .fold(quote!(()), |rest, item| quote!((#item, #rest)))
+}
+
+/// The type parameters of a bound layer (its sizes, in spec order) and
+/// its runtime flag, if it has one.
+fn parts(layer: &BoundLayer) -> (Vec<TokenStream>, Option<&syn::Expr>) {
+    let mut sizes = Vec::new();
+    let mut flag = None;
+    for value in &layer.values {
+        match value {
+            Value::Size(size) => sizes.push(unsigned(size.value, size.span)),
+            Value::Flag(expr) => flag = Some(expr),
+            Value::Fixed => {}
+        }
+    }
+    (sizes, flag)
+}
+
+fn layer_expr(entry: &Resolved) -> TokenStream {
+    match entry {
+        Resolved::Layer(layer) => {
+            let ident = &layer.ident;
+            let (sizes, flag) = parts(layer);
+            let turbofish = if sizes.is_empty() {
+                quote!()
+            } else {
+                quote_spanned!(ident.span()=> ::<#(#sizes),*>)
+            };
+            match flag {
+                Some(flag) => {
+                    quote_spanned!(ident.span()=> ::kiln::nn::#ident #turbofish::with_bias(#flag))
+                }
+                None => quote_spanned!(ident.span()=> ::kiln::nn::#ident #turbofish::new()),
+            }
+        }
+        Resolved::Expr(expr) => quote_spanned!(expr.span()=> ::kiln::__private::layer(#expr)),
+        Resolved::Type(ty) => quote!(#ty),
+        Resolved::Failed => quote!(()),
+    }
+}
+
+fn layer_type(entry: &Resolved) -> TokenStream {
+    match entry {
+        Resolved::Layer(layer) => {
+            let ident = &layer.ident;
+            let (sizes, _) = parts(layer);
+            if sizes.is_empty() {
+                quote_spanned!(ident.span()=> ::kiln::nn::#ident)
+            } else {
+                quote_spanned!(ident.span()=> ::kiln::nn::#ident<#(#sizes),*>)
+            }
+        }
+        Resolved::Expr(expr) => quote!(#expr),
+        Resolved::Type(ty) => quote!(#ty),
+        Resolved::Failed => quote!(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expr(src: &str) -> String {
+        let input: SeqInput = syn::parse_str(src).expect("parses");
+        expand_expr(&input)
+            .expect("expands")
+            .to_string()
+            .replace(' ', "")
+            .replace("::kiln::__private::typenum::", "")
+    }
+
+    fn ty(src: &str) -> String {
+        let input: SeqTypeInput = syn::parse_str(src).expect("parses");
+        expand_type(&input)
+            .expect("expands")
+            .to_string()
+            .replace(' ', "")
+            .replace("::kiln::__private::typenum::", "")
+    }
+
+    #[test]
+    fn unnamed_expression() {
+        assert_eq!(
+            expr("Linear(784, 256), ReLU, Linear(256, 10, bias = false)"),
+            "::kiln::nn::Sequential::new((::kiln::nn::Linear::<U784,U256>::with_bias(true),(::kiln::nn::ReLU::new(),\
+             (::kiln::nn::Linear::<U256,U10>::with_bias(false),()))))"
+        );
+        assert_eq!(expr(""), "::kiln::nn::Sequential::new(())");
+        assert_eq!(
+            expr("block"),
+            "::kiln::nn::Sequential::new((::kiln::__private::layer(block),()))"
+        );
+    }
+
+    #[test]
+    fn conv_and_pool_types() {
+        assert_eq!(
+            ty("Conv2d(1, 6, 5, padding = 2), MaxPool2d(2), Flatten, Block"),
+            "::kiln::nn::Sequential<(::kiln::nn::Conv2d<U1,U6,U5,U1,U2,U1>,(::kiln::nn::MaxPool2d<U2,U2,U0,U1>,\
+             (::kiln::nn::Flatten,(Block,()))))>"
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! Runs the PyTorch conformance cases shipped in tests/data/conformance
+//! (copied from shared/conformance) through the runner: no case may fail.
+//! Cases Kiln cannot perform yet are skipped, never passed; the counts
+//! printed here show the coverage.
+
+use kiln::conformance::run_paths;
+use std::path::PathBuf;
+
+fn run(file: &str) -> kiln::conformance::Summary {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/conformance")
+        .join(file);
+    let mut out = Vec::new();
+    let summary = run_paths(&[path], &mut out).expect("the case file parses");
+    let text = String::from_utf8(out).expect("utf-8");
+    let failures: Vec<&str> = text.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(
+        failures.is_empty(),
+        "{file}: {} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    println!("{file}: {}", text.lines().last().unwrap_or_default());
+    summary
+}
+
+#[test]
+fn losses_match_pytorch() {
+    assert!(run("losses.json").passed > 0);
+}
+
+#[test]
+fn functions_match_pytorch() {
+    assert!(run("functions.json").passed > 0);
+}
+
+#[test]
+fn modules_match_pytorch() {
+    assert!(run("modules.json").passed > 0);
+}
+
+#[test]
+fn a_truncated_case_file_is_an_error_naming_it() {
+    let dir = std::env::temp_dir().join(format!("kiln-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("broken.json");
+    std::fs::write(
+        &file,
+        r#"{"format": 1, "family": "loss", "cases": [{"name": "x""#,
+    )
+    .unwrap();
+    let err = run_paths(std::slice::from_ref(&file), &mut Vec::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{}: not valid JSON: EOF while parsing",
+            file.display()
+        )),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

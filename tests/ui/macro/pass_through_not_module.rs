@@ -1,0 +1,5 @@
+use kiln::sequential;
+
+fn main() {
+    let _net = sequential![Linear(4, 3), 42u8];
+}
