@@ -262,9 +262,3 @@ fn train_eval_reaches_children() {
     model.train();
     assert!(model.is_training());
 }
-
-#[test]
-fn ui() {
-    let t = trybuild::TestCases::new();
-    t.compile_fail("tests/ui/macro/*.rs");
-}

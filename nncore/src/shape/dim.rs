@@ -86,3 +86,23 @@ impl Dim for Invalid {
         None
     }
 }
+
+/// A dimension usable as a generic batch size: `Dyn` or any static size.
+///
+/// Generic model code over the batch (`fn forward<B: BatchDim>(&self, x:
+/// Tensor<(B, U64)>)`) needs this bound rather than plain [`Dim`] where two
+/// tensors of the batch meet (a residual add): it tells the compiler that
+/// `B` agrees with itself, which it cannot prove for an arbitrary `B`.
+///
+/// ```
+/// use nncore::shape::{BatchDim, Dyn, U32, U64};
+/// use nncore::Tensor;
+/// fn residual<B: BatchDim>(x: Tensor<(B, U64)>) -> Tensor<(B, U64)> {
+///     x.relu() + x
+/// }
+/// let _ = residual(Tensor::<(Dyn, U64)>::zeros((Dyn(4), U64::new())));
+/// let _ = residual(Tensor::<(U32, U64)>::zeros((U32::new(), U64::new())));
+/// ```
+pub trait BatchDim: Dim + crate::shape::arith::DimCompat<Self, Output = typenum::B1> {}
+
+impl<T: Dim + crate::shape::arith::DimCompat<T, Output = typenum::B1>> BatchDim for T {}

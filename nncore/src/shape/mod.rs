@@ -96,7 +96,7 @@ pub mod rules;
 #[allow(clippy::module_inception)]
 pub mod shape;
 
-pub use dim::{Dim, Dyn, Invalid, StaticDim};
+pub use dim::{BatchDim, Dim, Dyn, Invalid, StaticDim};
 pub use rules::*;
 pub use shape::{Dims, MAX_RANK, RankOf, Shape, TypeRank};
 /// The typenum crate, for the macros and for type-level arithmetic in
