@@ -55,15 +55,19 @@ pub(crate) fn load_state_dict(
     strict: bool,
 ) -> Result<LoadReport> {
     let targets = state_dict(m);
-    let by_name: HashMap<&str, &DynTensor<f32>> =
-        targets.iter().map(|(k, t)| (k.as_str(), t)).collect();
+    let model_keys: std::collections::HashSet<&str> =
+        targets.iter().map(|(k, _)| k.as_str()).collect();
+    let by_name: HashMap<&str, (&[usize], &[f32])> = source
+        .iter()
+        .map(|(k, shape, data)| (k.as_str(), (shape.as_slice(), data.as_slice())))
+        .collect();
     let mut report = LoadReport::default();
-    let mut seen = std::collections::HashSet::new();
-    for (key, shape, data) in source {
+    // In the model's order, so the error names the model's first tensor that does not fit.
+    for (key, target) in &targets {
         match by_name.get(key.as_str()) {
-            None => report.unexpected_keys.push(key.clone()),
-            Some(target) => {
-                if target.shape() != shape.as_slice() {
+            None => report.missing_keys.push(key.clone()),
+            Some((shape, data)) => {
+                if target.shape() != *shape {
                     return Err(Error::StateDict {
                         context: context.to_string(),
                         key: key.clone(),
@@ -75,14 +79,13 @@ pub(crate) fn load_state_dict(
                     });
                 }
                 debug_assert_eq!(data.len(), target.numel());
-                seen.insert(key.as_str());
             }
         }
     }
-    report.missing_keys = targets
+    report.unexpected_keys = source
         .iter()
-        .filter(|(k, _)| !seen.contains(k.as_str()))
-        .map(|(k, _)| k.clone())
+        .filter(|(k, _, _)| !model_keys.contains(k.as_str()))
+        .map(|(k, _, _)| k.clone())
         .collect();
     if strict {
         if let Some(key) = report.missing_keys.first() {
@@ -106,8 +109,8 @@ pub(crate) fn load_state_dict(
             });
         }
     }
-    for (key, _, data) in source {
-        if let Some(target) = by_name.get(key.as_str()) {
+    for (key, target) in &targets {
+        if let Some((_, data)) = by_name.get(key.as_str()) {
             target.data_mut().copy_from_slice(data);
         }
     }

@@ -1,7 +1,7 @@
 //! Element types of a statically shaped tensor: floats (which carry
 //! gradients) and `i64` (class labels, indices).
 
-use crate::{DynTensor, Element, LongTensor};
+use crate::{DynTensor, Element, LongTensor, Result};
 
 /// What a `Tensor<S, D>` stores: `f32`/`f64` in a [`DynTensor`], `i64` in a
 /// [`LongTensor`]. Because the element type is part of the tensor's type, a
@@ -22,6 +22,10 @@ pub trait DType: Sized + Send + Sync + 'static {
     type Storage: Clone + std::fmt::Debug + Send + Sync;
     /// The runtime sizes of the storage.
     fn storage_shape(storage: &Self::Storage) -> &[usize];
+    /// Storage holding `data` in the given shape (an error if the length differs).
+    fn storage_from_vec(data: Vec<Self>, dims: &[usize]) -> Result<Self::Storage>;
+    /// The values of the storage, row-major.
+    fn storage_to_vec(storage: &Self::Storage) -> Vec<Self>;
 }
 
 impl<E: Element> DType for E {
@@ -29,11 +33,23 @@ impl<E: Element> DType for E {
     fn storage_shape(storage: &DynTensor<E>) -> &[usize] {
         storage.shape()
     }
+    fn storage_from_vec(data: Vec<E>, dims: &[usize]) -> Result<DynTensor<E>> {
+        DynTensor::from_vec(data, dims)
+    }
+    fn storage_to_vec(storage: &DynTensor<E>) -> Vec<E> {
+        storage.to_vec()
+    }
 }
 
 impl DType for i64 {
     type Storage = LongTensor;
     fn storage_shape(storage: &LongTensor) -> &[usize] {
         storage.shape()
+    }
+    fn storage_from_vec(data: Vec<i64>, dims: &[usize]) -> Result<LongTensor> {
+        LongTensor::from_vec(data, dims)
+    }
+    fn storage_to_vec(storage: &LongTensor) -> Vec<i64> {
+        storage.data().to_vec()
     }
 }

@@ -2,7 +2,7 @@
 
 use super::DType;
 use crate::shape::{Dims, Shape};
-use crate::{DynTensor, Element, Error, LongTensor, Result};
+use crate::{DynTensor, Element, Error, Result};
 use std::fmt;
 
 /// A tensor whose shape is part of its type: `Tensor<(Dyn, U1, U28, U28)>`
@@ -90,15 +90,23 @@ impl<S: Shape, D: DType> Tensor<S, D> {
     }
 }
 
-impl<S: Shape, E: Element> Tensor<S, E> {
-    /// A tensor from row-major data with the given shape value.
-    pub fn from_vec(data: Vec<E>, shape: S) -> Result<Self> {
+impl<S: Shape, D: DType> Tensor<S, D> {
+    /// A tensor from row-major data with the given shape value; an error
+    /// when the length does not match.
+    pub fn from_vec(data: Vec<D>, shape: S) -> Result<Self> {
         Ok(Tensor {
-            raw: DynTensor::from_vec(data, shape.dims().as_slice())?,
+            raw: D::storage_from_vec(data, shape.dims().as_slice())?,
             shape,
         })
     }
 
+    /// Copies the values out, row-major.
+    pub fn to_vec(&self) -> Vec<D> {
+        D::storage_to_vec(&self.raw)
+    }
+}
+
+impl<S: Shape, E: Element> Tensor<S, E> {
     /// Zeros of the given shape.
     pub fn zeros(shape: S) -> Self {
         Tensor {
@@ -113,11 +121,6 @@ impl<S: Shape, E: Element> Tensor<S, E> {
             raw: DynTensor::randn(shape.dims().as_slice()),
             shape,
         }
-    }
-
-    /// Copies the data out.
-    pub fn to_vec(&self) -> Vec<E> {
-        self.raw.to_vec()
     }
 
     /// Back-propagates from this scalar (a loss), like `loss.backward()`.
@@ -149,21 +152,6 @@ impl<E: Element> Tensor<(), E> {
     /// The value of a scalar (a loss), like `.item()`.
     pub fn item(&self) -> E {
         self.raw.item()
-    }
-}
-
-impl<S: Shape> Tensor<S, i64> {
-    /// An `i64` tensor (labels, indices) from row-major data.
-    pub fn from_vec(data: Vec<i64>, shape: S) -> Result<Self> {
-        Ok(Tensor {
-            raw: LongTensor::from_vec(data, shape.dims().as_slice())?,
-            shape,
-        })
-    }
-
-    /// Copies the values out.
-    pub fn to_vec(&self) -> Vec<i64> {
-        self.raw.data().to_vec()
     }
 }
 
