@@ -5,21 +5,25 @@
 use kiln::data::MnistBatch;
 use kiln::prelude::*;
 
+/// PyTorch prints the class name; `name` keeps Rust's naming conventions.
 #[derive(Module)]
-struct MLP {
+#[module(name = "MLP")]
+struct Mlp {
     hidden: Linear<U784, U256>,
     act: ReLU,
     output: Linear<U256, U10>,
 }
 
-impl MLP {
+impl Mlp {
     fn forward(&self, x: Tensor<(Dyn, U784)>) -> Tensor<(Dyn, U10)> {
         self.output
             .forward(self.act.forward(self.hidden.forward(x)))
     }
 }
 
-fn batch_tensors(batch: &MnistBatch) -> (Tensor<(Dyn, U784)>, Tensor<(Dyn,), i64>) {
+type Labels = Tensor<(Dyn,), i64>;
+
+fn batch_tensors(batch: &MnistBatch) -> (Tensor<(Dyn, U784)>, Labels) {
     let x = Tensor::from_vec(batch.images.clone(), (Dyn(batch.len), U784::new())).unwrap();
     let y = Tensor::<(Dyn,), i64>::from_vec(batch.labels.clone(), (Dyn(batch.len),)).unwrap();
     (x, y)
@@ -70,7 +74,7 @@ impl ModuleLike for Seq {
     }
 }
 
-impl ModuleLike for MLP {
+impl ModuleLike for Mlp {
     fn params(&self) -> Vec<Parameter> {
         self.parameters()
     }
@@ -89,7 +93,7 @@ fn sequential_and_derived_mlp_train_with_the_same_loop() {
     assert!(last < 0.5 * first, "sequential: loss {first} -> {last}");
 
     manual_seed(0);
-    let mlp = MLP {
+    let mlp = Mlp {
         hidden: Linear::new(),
         act: ReLU::new(),
         output: Linear::new(),
