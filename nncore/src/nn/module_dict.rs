@@ -1,8 +1,8 @@
 //! `nn.ModuleDict`: modules by name, in insertion order.
 
 use super::module::training_flag;
-use super::{DynModule, Module, fmt_module};
-use crate::{Error, Result};
+use super::{DynForward, DynModule, Module, fmt_module};
+use crate::{DynTensor, Error, Result};
 use std::fmt;
 use std::ops::Index;
 
@@ -182,6 +182,28 @@ impl<T: Module> Module for ModuleDict<T> {
         items
             .map(|(k, m)| (k.clone(), m as &mut dyn Module))
             .collect()
+    }
+}
+
+/// A `ModuleDict` has no forward, as in PyTorch (calling one raises
+/// "missing the required forward function"): the caller picks the entries
+/// (`net["output"].forward_dyn(&x)`). This impl exists so a dict can sit
+/// inside runtime-built containers; calling it is an error.
+///
+/// ```
+/// use nncore::nn::{DynForward, ModuleDict, ReLU};
+/// use nncore::DynTensor;
+/// let d = ModuleDict::<ReLU>::new();
+/// let err = d.forward_dyn(&DynTensor::zeros(&[1])).unwrap_err();
+/// assert_eq!(err.to_string(), "ModuleDict: invalid forward: a ModuleDict has no forward, as in PyTorch: call its entries");
+/// ```
+impl<T: Module> DynForward for ModuleDict<T> {
+    fn forward_dyn(&self, _: &DynTensor) -> Result<DynTensor> {
+        Err(Error::option(
+            "ModuleDict",
+            "forward",
+            "a ModuleDict has no forward, as in PyTorch: call its entries",
+        ))
     }
 }
 
