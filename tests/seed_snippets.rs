@@ -109,7 +109,7 @@ fn module_list_with_append() {
 /// `net['output'] = nn.Linear(256, 10)`.
 #[test]
 fn module_dict_with_item_assignment() {
-    let mut net = ModuleDict::new();
+    let mut net: ModuleDict = ModuleDict::new();
     net.insert("hidden", Box::new(Linear::<U784, U256>::new()))
         .unwrap();
     net.insert("act", Box::new(ReLU::new())).unwrap();

@@ -22,7 +22,7 @@ use std::ops::Index;
 /// ```
 /// use nncore::nn::{Linear, ModuleDict, ModuleExt, ReLU};
 /// use nncore::shape::{U10, U256, U784};
-/// let mut net = ModuleDict::new();
+/// let mut net: ModuleDict = ModuleDict::new();
 /// net.insert("hidden", Box::new(Linear::<U784, U256>::new())).unwrap();
 /// net.insert("act", Box::new(ReLU::new())).unwrap();
 /// net.insert("output", Box::new(Linear::<U256, U10>::new())).unwrap(); // net['output'] = ...

@@ -31,7 +31,7 @@ use std::ops::{Index, IndexMut};
 /// use nncore::nn::{DynForward, Linear, ModuleExt, ModuleList, ReLU};
 /// use nncore::shape::{U10, U256, U784};
 /// use nncore::DynTensor;
-/// let mut net = ModuleList::from_vec(vec![Box::new(Linear::<U784, U256>::new()), Box::new(ReLU::new())]);
+/// let mut net: ModuleList = ModuleList::from_vec(vec![Box::new(Linear::<U784, U256>::new()), Box::new(ReLU::new())]);
 /// net.append(Box::new(Linear::<U256, U10>::new()));
 /// assert_eq!(net.len(), 3);
 /// assert_eq!(net.get(-1).unwrap().type_name(), "Linear"); // net[-1]

@@ -14,7 +14,7 @@
 //! ```
 //! use nncore::nn::dynamic::{build_layer, LayerOptions};
 //! use nncore::nn::ModuleList;
-//! let mut blocks = ModuleList::new();
+//! let mut blocks: ModuleList = ModuleList::new();
 //! for _ in 0..3 {
 //!     blocks.append(build_layer("Linear", &LayerOptions::new().with("in_features", 4).with("out_features", 4))?);
 //! }
