@@ -3,15 +3,24 @@
 //! they print what PyTorch prints, as the runtime-built trees of the
 //! conformance runner do (tests/conformance.rs, `repr`).
 
-use kiln::nn::{Conv2d, DynModule, Linear, MaxPool2d, Module, ModuleDict, ModuleList, ReLU, module_repr};
+use kiln::nn::{
+    Conv2d, DynModule, Linear, MaxPool2d, Module, ModuleDict, ModuleList, ReLU, module_repr,
+};
 use kiln::shape::{U1, U2, U3, U4, U10, U256, U784};
 use kiln::{Sequential, sequential};
 
 fn pytorch(case: &str) -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/conformance/repr.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/conformance/repr.json"
+    );
     let text = std::fs::read_to_string(path).unwrap();
     let file: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let found = file["cases"].as_array().unwrap().iter().find(|c| c["name"] == case);
+    let found = file["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == case);
     let case = found.unwrap_or_else(|| panic!("no case {case}"));
     case["expected"]["repr"].as_str().unwrap().to_string()
 }
@@ -22,13 +31,19 @@ fn check(case: &str, m: &dyn Module) {
 
 #[test]
 fn leaves() {
-    check("linear/in_features=784,out_features=256/1", &Linear::<U784, U256>::new());
+    check(
+        "linear/in_features=784,out_features=256/1",
+        &Linear::<U784, U256>::new(),
+    );
     check(
         "linear/in_features=10,out_features=3,bias=False/2",
         &Linear::<U10, U3>::with_bias(false),
     );
     let conv = sequential![Conv2d(1, 6, 5)];
-    check("conv2d/in_channels=1,out_channels=6,kernel_size=5/1", &conv.layers().0);
+    check(
+        "conv2d/in_channels=1,out_channels=6,kernel_size=5/1",
+        &conv.layers().0,
+    );
     let conv = sequential![Conv2d(3, 16, 3, stride = 2, padding = 1, bias = false)];
     check(
         "conv2d/in_channels=3,out_channels=16,kernel_size=3,stride=2,padding=1,bias=False/2",
@@ -84,8 +99,10 @@ fn module_lists_and_dicts() {
     check("module_list/empty/3", &ModuleList::<ReLU>::new());
 
     let mut dict: ModuleDict = ModuleDict::new();
-    dict.insert("conv", Box::new(Conv2d::<U1, U2, U3>::new())).unwrap();
-    dict.insert("pool", Box::new(MaxPool2d::<U2>::new())).unwrap();
+    dict.insert("conv", Box::new(Conv2d::<U1, U2, U3>::new()))
+        .unwrap();
+    dict.insert("pool", Box::new(MaxPool2d::<U2>::new()))
+        .unwrap();
     dict.insert("act", Box::new(ReLU::new())).unwrap();
     check("module_dict/three_entries/1", &dict);
     // Names known at compile time: a derived struct prints the same.
