@@ -14,8 +14,7 @@ use std::ops::{Index, IndexMut};
 ///
 /// The element type chooses between static and runtime shapes:
 ///
-/// - `ModuleList<Block>` (the default when all elements have one type)
-///   keeps static shapes: when `Block: Forward<X, Output = X>` the list
+/// - `ModuleList<Block>` (every element of one type) keeps static shapes: when `Block: Forward<X, Output = X>` the list
 ///   implements `Forward<X>` by applying every block in order, checked at
 ///   compile time.
 /// - `ModuleList` (= `ModuleList<Box<dyn DynModule>>`) holds different
