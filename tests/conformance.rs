@@ -40,6 +40,13 @@ fn modules_match_pytorch() {
 }
 
 #[test]
+fn repr_matches_pytorch() {
+    let summary = run("repr.json");
+    assert!(summary.passed > 0);
+    assert_eq!(summary.skipped, 0, "every repr case is built");
+}
+
+#[test]
 fn a_truncated_case_file_is_an_error_naming_it() {
     let dir = std::env::temp_dir().join(format!("kiln-conformance-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

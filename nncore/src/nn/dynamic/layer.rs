@@ -1,0 +1,397 @@
+//! Layers whose sizes are runtime values: built from a type name and
+//! PyTorch's constructor options.
+
+use super::describe::{extra_repr, known_type};
+use super::value::{LayerOptions, OptValue};
+use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
+use crate::nn::module::training_flag;
+use crate::nn::{DynForward, DynModule, Module, Parameter, fmt_module};
+use crate::ops::{Conv2dOptions, MaxPool2dOptions, conv2d, linear, max_pool2d};
+use crate::{DynTensor, Error, Result};
+use std::fmt;
+
+/// What a [`DynLayer`] computes.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Linear,
+    Conv2d(Conv2dOptions),
+    MaxPool2d(MaxPool2dOptions),
+    ReLU,
+    Sigmoid,
+    Tanh,
+    Flatten(isize, isize),
+    Softmax(isize),
+    LogSoftmax(isize),
+    Dropout(f64),
+}
+
+/// A layer whose sizes are runtime values, built from PyTorch's class name
+/// and constructor options: `DynLayer::new("Linear", in_features=784,
+/// out_features=256)`. It has PyTorch's parameters (same names, shapes and
+/// initialisation), prints PyTorch's `repr`, and runs through
+/// [`DynForward`], so a size that does not fit is an error at the call.
+///
+/// This is what a model read from a config uses (and the conformance
+/// runner); a model written in Rust uses the statically sized layers
+/// (`Linear<U784, U256>`), whose mistakes are compile errors.
+///
+/// Runnable types: `Linear`, `Conv2d` (numeric padding, zeros padding
+/// mode), `MaxPool2d`, `ReLU`, `Sigmoid`, `Tanh`, `Flatten`, `Softmax` and
+/// `LogSoftmax` (with a `dim`), `Dropout`. [`build_layer`] describes the
+/// other PyTorch types with a [`DescribedLayer`].
+///
+/// ```
+/// use nncore::nn::dynamic::{DynLayer, LayerOptions};
+/// use nncore::nn::{DynForward, ModuleExt};
+/// use nncore::DynTensor;
+/// let fc = DynLayer::new("Linear", &LayerOptions::new().with("in_features", 4).with("out_features", 3)).unwrap();
+/// assert_eq!(fc.to_string(), "Linear(in_features=4, out_features=3, bias=True)");
+/// assert_eq!(fc.named_parameters()[0].1.shape(), &[3, 4]);
+/// assert_eq!(fc.forward_dyn(&DynTensor::zeros(&[2, 4])).unwrap().shape(), &[2, 3]);
+/// ```
+pub struct DynLayer {
+    type_name: &'static str,
+    extra: String,
+    kind: Kind,
+    weight: Option<Parameter>,
+    bias: Option<Parameter>,
+    training: bool,
+}
+
+impl DynLayer {
+    /// Builds a runnable layer. Errors: a type Kiln cannot run (see the
+    /// list above; [`build_layer`] falls back to a description), or a
+    /// missing or ill-typed option, naming it.
+    pub fn new(type_name: &str, o: &LayerOptions) -> Result<Self> {
+        let t = known_type(type_name)?;
+        if !runnable(t, o) {
+            return Err(Error::option(
+                t,
+                "type",
+                "Kiln has no runtime forward for this layer with these options yet",
+            ));
+        }
+        let extra = extra_repr(t, o)?;
+        let (mut weight, mut bias) = (None, None);
+        let kind = match t {
+            "Linear" => {
+                let (i, out) = (o.size(t, "in_features")?, o.size(t, "out_features")?);
+                (weight, bias) = init(&[out, i], i, o.flag(t, "bias", true)?);
+                Kind::Linear
+            }
+            "Conv2d" => {
+                let (cin, cout) = (o.size(t, "in_channels")?, o.size(t, "out_channels")?);
+                let (kh, kw) = o.pair(t, "kernel_size", 1)?;
+                let groups = o.int(t, "groups", 1)?;
+                if groups < 1 || cin % groups as usize != 0 || cout % groups as usize != 0 {
+                    return Err(Error::option(
+                        t,
+                        "groups",
+                        format!(
+                            "{groups} must be positive and divide in_channels ({cin}) and out_channels ({cout})"
+                        ),
+                    ));
+                }
+                let groups = groups as usize;
+                let fan_in = cin / groups * kh * kw;
+                (weight, bias) = init(
+                    &[cout, cin / groups, kh, kw],
+                    fan_in,
+                    o.flag(t, "bias", true)?,
+                );
+                Kind::Conv2d(Conv2dOptions {
+                    stride: o.pair(t, "stride", 1)?,
+                    padding: o.pair(t, "padding", 0)?,
+                    dilation: o.pair(t, "dilation", 1)?,
+                    groups,
+                })
+            }
+            "MaxPool2d" => {
+                let kernel_size = o.pair(t, "kernel_size", 1)?;
+                let stride = match o.get("stride") {
+                    None | Some(OptValue::None) => kernel_size,
+                    Some(_) => o.pair(t, "stride", 1)?,
+                };
+                Kind::MaxPool2d(MaxPool2dOptions {
+                    kernel_size,
+                    stride,
+                    padding: o.pair(t, "padding", 0)?,
+                    dilation: o.pair(t, "dilation", 1)?,
+                    ceil_mode: o.flag(t, "ceil_mode", false)?,
+                })
+            }
+            "ReLU" => Kind::ReLU,
+            "Sigmoid" => Kind::Sigmoid,
+            "Tanh" => Kind::Tanh,
+            "Flatten" => Kind::Flatten(
+                o.int(t, "start_dim", 1)? as isize,
+                o.int(t, "end_dim", -1)? as isize,
+            ),
+            "Softmax" => Kind::Softmax(o.int(t, "dim", 0)? as isize),
+            "LogSoftmax" => Kind::LogSoftmax(o.int(t, "dim", 0)? as isize),
+            "Dropout" => {
+                let p = o.or("p", OptValue::Float(0.5)).as_f64().unwrap_or(f64::NAN);
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(Error::option(
+                        t,
+                        "p",
+                        format!("dropout probability has to be between 0 and 1, but got {p}"),
+                    ));
+                }
+                Kind::Dropout(p)
+            }
+            other => unreachable!("`{other}` passed `runnable`"),
+        };
+        Ok(DynLayer {
+            type_name: t,
+            extra,
+            kind,
+            weight,
+            bias,
+            training: true,
+        })
+    }
+
+    /// The weight, if the layer has one.
+    pub fn weight(&self) -> Option<&Parameter> {
+        self.weight.as_ref()
+    }
+
+    /// The bias, if the layer has one.
+    pub fn bias(&self) -> Option<&Parameter> {
+        self.bias.as_ref()
+    }
+}
+
+/// Whether [`DynLayer`] can run this type with these options.
+fn runnable(t: &str, o: &LayerOptions) -> bool {
+    match t {
+        "Linear" | "MaxPool2d" | "ReLU" | "Sigmoid" | "Tanh" | "Flatten" | "Dropout" => {
+            o.get("return_indices") != Some(&OptValue::Bool(true))
+        }
+        "Conv2d" => {
+            !matches!(o.get("padding"), Some(OptValue::Str(_)))
+                && o.get("padding_mode")
+                    .is_none_or(|m| *m == OptValue::from("zeros"))
+        }
+        "Softmax" | "LogSoftmax" => matches!(o.get("dim"), Some(OptValue::Int(_))),
+        _ => false,
+    }
+}
+
+/// PyTorch's Linear/Conv initialisation: weight kaiming_uniform(a = √5),
+/// bias U(±1/√fan_in).
+fn init(shape: &[usize], fan_in: usize, bias: bool) -> (Option<Parameter>, Option<Parameter>) {
+    let weight = Parameter::new(vec![0.0; shape.iter().product()], shape);
+    if fan_in > 0 {
+        kaiming_uniform_(
+            &weight,
+            FanMode::FanIn,
+            Nonlinearity::LeakyRelu(5f64.sqrt()),
+        )
+        .expect("a weight of rank >= 2 has fans");
+    }
+    let bias = bias.then(|| {
+        let b = Parameter::new(vec![0.0; shape[0]], &[shape[0]]);
+        let bound = if fan_in > 0 {
+            1.0 / (fan_in as f64).sqrt()
+        } else {
+            0.0
+        };
+        uniform_(&b, -bound, bound);
+        b
+    });
+    (Some(weight), bias)
+}
+
+impl Module for DynLayer {
+    training_flag!();
+    fn type_name(&self) -> &str {
+        self.type_name
+    }
+    fn extra_repr(&self) -> String {
+        self.extra.clone()
+    }
+    fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
+        let w = self.weight.iter().map(|p| ("weight", p));
+        w.chain(self.bias.iter().map(|p| ("bias", p))).collect()
+    }
+}
+
+impl DynForward for DynLayer {
+    fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
+        let weight = || {
+            self.weight
+                .as_deref()
+                .expect("layers with a weight have one")
+        };
+        match self.kind {
+            Kind::Linear => linear(x, weight(), self.bias.as_deref()),
+            Kind::Conv2d(options) => conv2d(x, weight(), self.bias.as_deref(), options),
+            Kind::MaxPool2d(options) => max_pool2d(x, options),
+            Kind::ReLU => Ok(x.relu()),
+            Kind::Sigmoid => Ok(x.sigmoid()),
+            Kind::Tanh => Ok(x.tanh()),
+            Kind::Flatten(start, end) => x.flatten(start, end),
+            Kind::Softmax(dim) => x.softmax(dim),
+            Kind::LogSoftmax(dim) => x.log_softmax(dim),
+            Kind::Dropout(p) => dropout(x, p, self.training),
+        }
+    }
+}
+
+/// Inverted dropout: in training, zero each element with probability `p`
+/// and scale the rest by 1/(1-p); the identity in evaluation.
+fn dropout(x: &DynTensor, p: f64, training: bool) -> Result<DynTensor> {
+    if !training || p == 0.0 {
+        return Ok(x.clone());
+    }
+    if p == 1.0 {
+        return x.mul(&DynTensor::zeros(x.shape()));
+    }
+    let keep = DynTensor::<f32>::rand_uniform(x.shape(), 0.0, 1.0);
+    let scale = (1.0 / (1.0 - p)) as f32;
+    let mask: Vec<f32> = keep
+        .to_vec()
+        .into_iter()
+        .map(|u| if (u as f64) < p { 0.0 } else { scale })
+        .collect();
+    x.mul(&DynTensor::from_vec(mask, x.shape())?)
+}
+
+impl fmt::Display for DynLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_module(self, f)
+    }
+}
+
+/// A PyTorch layer that Kiln can describe but not yet run: it prints
+/// exactly as PyTorch does from its options alone (so a model tree read
+/// from a config can be shown and compared), has no parameters, and its
+/// forward is an error naming the type. [`build_layer`] makes one for
+/// every known type [`DynLayer`] cannot run.
+///
+/// ```
+/// use nncore::nn::dynamic::{DescribedLayer, LayerOptions};
+/// use nncore::nn::DynForward;
+/// use nncore::DynTensor;
+/// let bn = DescribedLayer::new("BatchNorm1d", &LayerOptions::new().with("num_features", 10)).unwrap();
+/// assert_eq!(bn.to_string(), "BatchNorm1d(10, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)");
+/// let err = bn.forward_dyn(&DynTensor::zeros(&[2, 10])).unwrap_err();
+/// assert_eq!(err.to_string(), "BatchNorm1d: invalid type: is described only (printout, no parameters): Kiln cannot run it at run time yet");
+/// ```
+pub struct DescribedLayer {
+    type_name: &'static str,
+    extra: String,
+}
+
+impl DescribedLayer {
+    /// Describes a known PyTorch layer type from its options.
+    pub fn new(type_name: &str, o: &LayerOptions) -> Result<Self> {
+        let t = known_type(type_name)?;
+        Ok(DescribedLayer {
+            type_name: t,
+            extra: extra_repr(t, o)?,
+        })
+    }
+}
+
+impl Module for DescribedLayer {
+    fn type_name(&self) -> &str {
+        self.type_name
+    }
+    fn extra_repr(&self) -> String {
+        self.extra.clone()
+    }
+}
+
+impl DynForward for DescribedLayer {
+    fn forward_dyn(&self, _: &DynTensor) -> Result<DynTensor> {
+        Err(Error::option(
+            self.type_name,
+            "type",
+            "is described only (printout, no parameters): Kiln cannot run it at run time yet",
+        ))
+    }
+}
+
+impl fmt::Display for DescribedLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_module(self, f)
+    }
+}
+
+/// Builds a leaf layer from PyTorch's class name and options: a runnable
+/// [`DynLayer`] when Kiln can run it, else a [`DescribedLayer`].
+///
+/// ```
+/// use nncore::nn::dynamic::{build_layer, LayerOptions};
+/// let gelu = build_layer("GELU", &LayerOptions::new()).unwrap();
+/// assert_eq!(gelu.extra_repr(), "approximate='none'");
+/// let err = build_layer("Linearr", &LayerOptions::new()).err().unwrap();
+/// assert!(err.to_string().starts_with("build_layer: invalid type: \"Linearr\" is not a layer type"));
+/// ```
+pub fn build_layer(type_name: &str, o: &LayerOptions) -> Result<Box<dyn DynModule>> {
+    let t = known_type(type_name)?;
+    if runnable(t, o) {
+        Ok(Box::new(DynLayer::new(t, o)?))
+    } else {
+        Ok(Box::new(DescribedLayer::new(t, o)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::ModuleExt;
+
+    #[test]
+    fn conv2d_has_pytorch_shapes_and_runs() {
+        let o = LayerOptions::new()
+            .with("in_channels", 4)
+            .with("out_channels", 6)
+            .with("kernel_size", 3)
+            .with("groups", 2)
+            .with("padding", 1);
+        let conv = DynLayer::new("Conv2d", &o).unwrap();
+        assert_eq!(conv.named_parameters()[0].1.shape(), &[6, 2, 3, 3]);
+        let y = conv.forward_dyn(&DynTensor::zeros(&[1, 4, 5, 5])).unwrap();
+        assert_eq!(y.shape(), &[1, 6, 5, 5]);
+        assert_eq!(
+            conv.to_string(),
+            "Conv2d(4, 6, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=2)"
+        );
+    }
+
+    #[test]
+    fn bad_groups_and_missing_sizes_are_errors() {
+        let o = LayerOptions::new()
+            .with("in_channels", 3)
+            .with("out_channels", 6)
+            .with("kernel_size", 3)
+            .with("groups", 2);
+        assert_eq!(
+            DynLayer::new("Conv2d", &o).err().unwrap().to_string(),
+            "Conv2d: invalid groups: 2 must be positive and divide in_channels (3) and out_channels (6)"
+        );
+        assert_eq!(
+            build_layer("Linear", &LayerOptions::new().with("in_features", 3))
+                .err()
+                .unwrap()
+                .to_string(),
+            "Linear: invalid out_features: is required"
+        );
+    }
+
+    #[test]
+    fn dropout_is_the_identity_in_eval_and_scales_in_training() {
+        let mut d = DynLayer::new("Dropout", &LayerOptions::new().with("p", 0.5)).unwrap();
+        let x = DynTensor::ones(&[1000]);
+        let y = d.forward_dyn(&x).unwrap().to_vec();
+        assert!(y.iter().all(|v| *v == 0.0 || *v == 2.0));
+        let kept = y.iter().filter(|v| **v == 2.0).count();
+        assert!((350..650).contains(&kept), "{kept} of 1000 kept at p = 0.5");
+        d.eval();
+        assert_eq!(d.forward_dyn(&x).unwrap().to_vec(), x.to_vec());
+    }
+}
