@@ -11,7 +11,7 @@ pub(crate) mod broadcast;
 mod conv2d;
 mod clamp;
 mod linear;
-mod math;
+pub(crate) mod math;
 mod max_pool2d;
 mod norm;
 pub(crate) mod pointwise;
