@@ -116,7 +116,13 @@ fn perform(case: &Case) -> Result<Outcome, String> {
             let m = margin(0.0);
             let inputs = float_inputs(case, &["input1", "input2", "target"])?;
             evaluate(case, inputs, |t| {
-                margin_ranking_loss(t.get("input1"), t.get("input2"), t.get("target"), m, reduction)
+                margin_ranking_loss(
+                    t.get("input1"),
+                    t.get("input2"),
+                    t.get("target"),
+                    m,
+                    reduction,
+                )
             })
         }
         "hinge_embedding_loss" => {
@@ -153,7 +159,13 @@ fn perform(case: &Case) -> Result<Outcome, String> {
             let m = margin(0.0);
             let inputs = float_inputs(case, &["input1", "input2", "target"])?;
             evaluate(case, inputs, |t| {
-                cosine_embedding_loss(t.get("input1"), t.get("input2"), t.get("target"), m, reduction)
+                cosine_embedding_loss(
+                    t.get("input1"),
+                    t.get("input2"),
+                    t.get("target"),
+                    m,
+                    reduction,
+                )
             })
         }
         "triplet_margin_loss" => {
@@ -166,7 +178,12 @@ fn perform(case: &Case) -> Result<Outcome, String> {
             };
             let inputs = float_inputs(case, &["anchor", "positive", "negative"])?;
             evaluate(case, inputs, |t| {
-                triplet_margin_loss(t.get("anchor"), t.get("positive"), t.get("negative"), options)
+                triplet_margin_loss(
+                    t.get("anchor"),
+                    t.get("positive"),
+                    t.get("negative"),
+                    options,
+                )
             })
         }
         "poisson_nll_loss" => {

@@ -95,8 +95,10 @@ pub(crate) fn perform(case: &Case) -> Result<Outcome, String> {
             }
         }
     }
-    Ok(match compare("grad of log_probs", &shape, &grad, &expected_grad, tol) {
-        Ok(()) => Outcome::Pass,
-        Err(why) => Outcome::Fail(why),
-    })
+    Ok(
+        match compare("grad of log_probs", &shape, &grad, &expected_grad, tol) {
+            Ok(()) => Outcome::Pass,
+            Err(why) => Outcome::Fail(why),
+        },
+    )
 }

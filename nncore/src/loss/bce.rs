@@ -19,14 +19,20 @@ fn apply_weight<E: Element>(
     let weighted = loss.mul(w).map_err(|_| {
         Error::shape(
             op,
-            format!("weight broadcastable to the input's shape {:?}", loss.shape()),
+            format!(
+                "weight broadcastable to the input's shape {:?}",
+                loss.shape()
+            ),
             format!("{:?}", w.shape()),
         )
     })?;
     if weighted.shape() != loss.shape() {
         return Err(Error::shape(
             op,
-            format!("weight broadcastable to the input's shape {:?}", loss.shape()),
+            format!(
+                "weight broadcastable to the input's shape {:?}",
+                loss.shape()
+            ),
             format!("{:?}", w.shape()),
         ));
     }
@@ -71,7 +77,12 @@ pub fn binary_cross_entropy<E: Element>(
         "BinaryCrossEntropyBackward",
         [input, target],
         move |[x, y]| -(y * clamped_ln(x) + (1.0 - y) * clamped_ln(1.0 - x)),
-        |[x, y]| [(x - y) / (x * (1.0 - x)).max(1e-12), (1.0 - x).ln() - x.ln()],
+        |[x, y]| {
+            [
+                (x - y) / (x * (1.0 - x)).max(1e-12),
+                (1.0 - x).ln() - x.ln(),
+            ]
+        },
     )?;
     Ok(reduction.apply(apply_weight(OP, loss, weight)?))
 }
@@ -109,7 +120,10 @@ pub fn binary_cross_entropy_with_logits<E: Element>(
                 .map_err(|_| {
                     Error::shape(
                         OP,
-                        format!("pos_weight broadcastable to the input's shape {:?}", input.shape()),
+                        format!(
+                            "pos_weight broadcastable to the input's shape {:?}",
+                            input.shape()
+                        ),
                         format!("{:?}", pw.shape()),
                     )
                 })?
@@ -117,7 +131,10 @@ pub fn binary_cross_entropy_with_logits<E: Element>(
             if log_weight.shape() != input.shape() {
                 return Err(Error::shape(
                     OP,
-                    format!("pos_weight broadcastable to the input's shape {:?}", input.shape()),
+                    format!(
+                        "pos_weight broadcastable to the input's shape {:?}",
+                        input.shape()
+                    ),
                     format!("{:?}", pw.shape()),
                 ));
             }
@@ -178,7 +195,10 @@ mod tests {
         let p = p.detach().requires_grad_(true);
         let y = rand64(&[3, 4], 72).mul_scalar(0.5).add_scalar(0.5);
         let y = y.detach().requires_grad_(true);
-        let x = rand64(&[3, 4], 73).mul_scalar(4.0).detach().requires_grad_(true);
+        let x = rand64(&[3, 4], 73)
+            .mul_scalar(4.0)
+            .detach()
+            .requires_grad_(true);
         let w = rand64(&[4], 74).add_scalar(2.0).detach();
         let pw = rand64(&[4], 75).add_scalar(2.0).detach();
         for r in [Reduction::None, Reduction::Mean, Reduction::Sum] {
@@ -212,9 +232,15 @@ mod tests {
             "binary_cross_entropy: invalid input: element 1 is 1.5; all elements of input should be between 0 and 1"
         );
         assert_eq!(
-            binary_cross_entropy_with_logits(&p, &DynTensor::ones(&[3]), None, None, Reduction::Mean)
-                .unwrap_err()
-                .to_string(),
+            binary_cross_entropy_with_logits(
+                &p,
+                &DynTensor::ones(&[3]),
+                None,
+                None,
+                Reduction::Mean
+            )
+            .unwrap_err()
+            .to_string(),
             "binary_cross_entropy_with_logits: shape mismatch: expected target of the input's shape [2], found [3]"
         );
         let pw = DynTensor::<f64>::ones(&[3]);

@@ -70,9 +70,13 @@ fn sample(
     classes: usize,
 ) -> f64 {
     let s_len = 2 * target.len() + 1;
-    let label = |s: usize| if s % 2 == 0 { blank } else { target[s / 2] };
+    let label = |s: usize| if s.is_multiple_of(2) { blank } else { target[s / 2] };
     if steps == 0 {
-        return if target.is_empty() { 0.0 } else { f64::INFINITY };
+        return if target.is_empty() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
     }
     let skip = |s: usize| s >= 2 && label(s) != blank && label(s) != label(s - 2);
     let ninf = f64::NEG_INFINITY;
@@ -95,7 +99,11 @@ fn sample(
         }
     }
     let last = &alpha[(steps - 1) * s_len..];
-    let ll = if s_len > 1 { lse(last[s_len - 1], last[s_len - 2]) } else { last[0] };
+    let ll = if s_len > 1 {
+        lse(last[s_len - 1], last[s_len - 2])
+    } else {
+        last[0]
+    };
     if ll == ninf {
         return f64::INFINITY;
     }
@@ -133,14 +141,24 @@ fn sample(
     -ll
 }
 
-fn lengths(op: &'static str, what: &'static str, t: &LongTensor, batch: usize) -> Result<Vec<usize>> {
+fn lengths(
+    op: &'static str,
+    what: &'static str,
+    t: &LongTensor,
+    batch: usize,
+) -> Result<Vec<usize>> {
     if t.numel() != batch || t.shape().len() > 1 {
-        return Err(Error::shape(op, format!("{what} with {batch} value(s), one per sample"), format!("{:?}", t.shape())));
+        return Err(Error::shape(
+            op,
+            format!("{what} with {batch} value(s), one per sample"),
+            format!("{:?}", t.shape()),
+        ));
     }
     t.data()
         .iter()
         .map(|&v| {
-            usize::try_from(v).map_err(|_| Error::option(op, what, format!("length {v} is negative")))
+            usize::try_from(v)
+                .map_err(|_| Error::option(op, what, format!("length {v} is negative")))
         })
         .collect()
 }
@@ -178,12 +196,20 @@ pub fn ctc_loss<E: Element>(
         [t, n, c] => (*t, *n, *c, true),
         [t, c] => (*t, 1, *c, false),
         other => {
-            return Err(Error::shape(OP, "log_probs of shape [T, N, C] or [T, C]", format!("{other:?}")));
+            return Err(Error::shape(
+                OP,
+                "log_probs of shape [T, N, C] or [T, C]",
+                format!("{other:?}"),
+            ));
         }
     };
     let blank = options.blank;
     if blank >= classes {
-        return Err(Error::option(OP, "blank", format!("{blank} is not a class of [0, {classes})")));
+        return Err(Error::option(
+            OP,
+            "blank",
+            format!("{blank} is not a class of [0, {classes})"),
+        ));
     }
     let in_lens = lengths(OP, "input_lengths", input_lengths, batch)?;
     let tg_lens = lengths(OP, "target_lengths", target_lengths, batch)?;
@@ -200,9 +226,17 @@ pub fn ctc_loss<E: Element>(
     let mut starts = Vec::with_capacity(batch);
     if padded {
         let width = *targets.shape().last().unwrap_or(&0);
-        let rows = if batched { targets.shape().first().copied().unwrap_or(0) } else { 1 };
+        let rows = if batched {
+            targets.shape().first().copied().unwrap_or(0)
+        } else {
+            1
+        };
         if rows != batch || targets.shape().len() != if batched { 2 } else { 1 } {
-            return Err(Error::shape(OP, format!("targets of shape [{batch}, S] or [Σ target_lengths]"), format!("{:?}", targets.shape())));
+            return Err(Error::shape(
+                OP,
+                format!("targets of shape [{batch}, S] or [Σ target_lengths]"),
+                format!("{:?}", targets.shape()),
+            ));
         }
         for (n, &l) in tg_lens.iter().enumerate() {
             if l > width {
@@ -235,10 +269,19 @@ pub fn ctc_loss<E: Element>(
         let mut labels = Vec::with_capacity(row.len());
         for &c in row {
             if c < 0 || c as usize >= classes {
-                return Err(Error::IndexOutOfRange { op: OP, what: "target", index: c, bound: classes });
+                return Err(Error::IndexOutOfRange {
+                    op: OP,
+                    what: "target",
+                    index: c,
+                    bound: classes,
+                });
             }
             if c as usize == blank {
-                return Err(Error::option(OP, "targets", format!("sample {n} contains the blank class {blank}")));
+                return Err(Error::option(
+                    OP,
+                    "targets",
+                    format!("sample {n} contains the blank class {blank}"),
+                ));
             }
             labels.push(c as usize);
         }
@@ -273,13 +316,23 @@ pub fn ctc_loss<E: Element>(
         Reduction::None => (losses, if batched { vec![batch] } else { vec![] }, None),
         Reduction::Sum => (vec![losses.iter().sum()], vec![], Some(vec![1.0; batch])),
         Reduction::Mean => {
-            let w: Vec<f64> = tg_lens.iter().map(|&l| 1.0 / (batch as f64 * l.max(1) as f64)).collect();
+            let w: Vec<f64> = tg_lens
+                .iter()
+                .map(|&l| 1.0 / (batch as f64 * l.max(1) as f64))
+                .collect();
             let mean = losses.iter().zip(&w).map(|(l, w)| l * w).sum();
             (vec![mean], vec![], Some(w))
         }
     };
     let data = data.into_iter().map(E::of).collect();
-    Ok(DynTensor::from_op(data, shape, &[log_probs], || CtcBackward { jacobian, batch, classes, weights }))
+    Ok(DynTensor::from_op(data, shape, &[log_probs], || {
+        CtcBackward {
+            jacobian,
+            batch,
+            classes,
+            weights,
+        }
+    }))
 }
 
 /// `nn.CTCLoss` (`blank`, `reduction`, `zero_infinity`). Sequence lengths
@@ -326,7 +379,13 @@ impl CTCLoss {
         input_lengths: &LongTensor,
         target_lengths: &LongTensor,
     ) -> Result<DynTensor<f32>> {
-        ctc_loss(log_probs, targets, input_lengths, target_lengths, self.options)
+        ctc_loss(
+            log_probs,
+            targets,
+            input_lengths,
+            target_lengths,
+            self.options,
+        )
     }
 }
 
@@ -338,7 +397,12 @@ mod tests {
 
     fn lp(shape: &[usize], seed: u64) -> DynTensor<f64> {
         let d = shape.len() as isize - 1;
-        rand64(shape, seed).mul_scalar(2.0).log_softmax(d).unwrap().detach().requires_grad_(true)
+        rand64(shape, seed)
+            .mul_scalar(2.0)
+            .log_softmax(d)
+            .unwrap()
+            .detach()
+            .requires_grad_(true)
     }
 
     // Tolerance: PyTorch's gradcheck defaults (eps 1e-6, atol 1e-5, rtol 1e-3).
@@ -352,21 +416,45 @@ mod tests {
         let tl = LongTensor::from_slice(&[3, 2, 1]);
         for reduction in [Reduction::None, Reduction::Mean, Reduction::Sum] {
             for targets in [&padded, &concat] {
-                let opts = CtcOptions { blank: 0, reduction, zero_infinity: false };
-                gradcheck(|v| ctc_loss(&v[0], targets, &il, &tl, opts), std::slice::from_ref(&x), o).unwrap();
+                let opts = CtcOptions {
+                    blank: 0,
+                    reduction,
+                    zero_infinity: false,
+                };
+                gradcheck(
+                    |v| ctc_loss(&v[0], targets, &il, &tl, opts),
+                    std::slice::from_ref(&x),
+                    o,
+                )
+                .unwrap();
             }
             // blank = 4, an empty target, and an infeasible sample zeroed.
             let t = LongTensor::from_vec(vec![1, 1, 2, 0, 0, 0, 3, 2, 1], &[3, 3]).unwrap();
             let il = LongTensor::from_slice(&[6, 3, 2]);
-            let opts = CtcOptions { blank: 4, reduction, zero_infinity: true };
-            gradcheck(|v| ctc_loss(&v[0], &t, &il, &LongTensor::from_slice(&[3, 0, 3]), opts), std::slice::from_ref(&x), o)
-                .unwrap();
+            let opts = CtcOptions {
+                blank: 4,
+                reduction,
+                zero_infinity: true,
+            };
+            gradcheck(
+                |v| ctc_loss(&v[0], &t, &il, &LongTensor::from_slice(&[3, 0, 3]), opts),
+                std::slice::from_ref(&x),
+                o,
+            )
+            .unwrap();
         }
         let x = lp(&[5, 4], 132);
         let opts = CtcOptions::default();
         gradcheck(
-            |v| ctc_loss(&v[0], &LongTensor::from_slice(&[1, 3]), &LongTensor::from_vec(vec![5], &[]).unwrap(),
-                &LongTensor::from_vec(vec![2], &[]).unwrap(), opts),
+            |v| {
+                ctc_loss(
+                    &v[0],
+                    &LongTensor::from_slice(&[1, 3]),
+                    &LongTensor::from_vec(vec![5], &[]).unwrap(),
+                    &LongTensor::from_vec(vec![2], &[]).unwrap(),
+                    opts,
+                )
+            },
             &[x],
             o,
         )
@@ -378,12 +466,18 @@ mod tests {
         let x = lp(&[2, 1, 3], 133);
         let t = LongTensor::from_vec(vec![1, 1, 2], &[1, 3]).unwrap();
         let (il, tl) = (LongTensor::from_slice(&[2]), LongTensor::from_slice(&[3]));
-        let sum = CtcOptions { reduction: Reduction::Sum, ..Default::default() };
+        let sum = CtcOptions {
+            reduction: Reduction::Sum,
+            ..Default::default()
+        };
         let l = ctc_loss(&x, &t, &il, &tl, sum).unwrap();
         assert_eq!(l.item(), f64::INFINITY);
         l.backward().unwrap();
         assert!(x.grad().unwrap().iter().all(|g| !g.is_nan()));
-        let zeroed = CtcOptions { zero_infinity: true, ..sum };
+        let zeroed = CtcOptions {
+            zero_infinity: true,
+            ..sum
+        };
         assert_eq!(ctc_loss(&x, &t, &il, &tl, zeroed).unwrap().item(), 0.0);
     }
 

@@ -12,8 +12,14 @@ use crate::{DynTensor, Element, Error, Result, Tensor};
 /// `max(x, eps)` whose gradient passes through unchanged, like PyTorch's
 /// in-place clamp under `no_grad`.
 fn clamp_min_straight_through<E: Element>(x: &DynTensor<E>, eps: f64) -> DynTensor<E> {
-    pointwise("clamp_min", "CloneBackward", [x], move |[v]| v.max(eps), |_| [1.0])
-        .expect("one input always broadcasts")
+    pointwise(
+        "clamp_min",
+        "CloneBackward",
+        [x],
+        move |[v]| v.max(eps),
+        |_| [1.0],
+    )
+    .expect("one input always broadcasts")
 }
 
 /// Broadcasts `x` to `shape` (a no-op when it already has it).
@@ -105,20 +111,30 @@ pub fn cosine_embedding_loss<E: Element>(
     if !(1..=2).contains(&x1.rank()) || x1.shape() != x2.shape() {
         return Err(Error::shape(
             OP,
-            format!("input1 and input2 of one shape [N, D] or [D], input1 is {:?}", x1.shape()),
+            format!(
+                "input1 and input2 of one shape [N, D] or [D], input1 is {:?}",
+                x1.shape()
+            ),
             format!("input2 of shape {:?}", x2.shape()),
         ));
     }
     let batch = &x1.shape()[..x1.rank() - 1];
     if target.shape() != batch {
-        return Err(Error::shape(OP, format!("target of shape {batch:?}"), format!("{:?}", target.shape())));
+        return Err(Error::shape(
+            OP,
+            format!("target of shape {batch:?}"),
+            format!("{:?}", target.shape()),
+        ));
     }
     let eps = E::of(1e-12);
     let prod = x1.mul(x2)?.sum_dim(-1)?;
     let m1 = x1.mul(x1)?.sum_dim(-1)?.add_scalar(eps);
     let m2 = x2.mul(x2)?.sum_dim(-1)?.add_scalar(eps);
     let cos = prod.div(&m1.mul(&m2)?.sqrt())?;
-    let pos = cos.neg().add_scalar(E::one()).mul(&mask_where(target, |t| t == 1.0))?;
+    let pos = cos
+        .neg()
+        .add_scalar(E::one())
+        .mul(&mask_where(target, |t| t == 1.0))?;
     let neg = cos
         .add_scalar(E::of(-margin))
         .clamp_min(0.0)
@@ -143,7 +159,13 @@ pub struct TripletMarginOptions {
 
 impl Default for TripletMarginOptions {
     fn default() -> Self {
-        TripletMarginOptions { margin: 1.0, p: 2.0, eps: 1e-6, swap: false, reduction: Reduction::Mean }
+        TripletMarginOptions {
+            margin: 1.0,
+            p: 2.0,
+            eps: 1e-6,
+            swap: false,
+            reduction: Reduction::Mean,
+        }
     }
 }
 
@@ -168,13 +190,26 @@ pub fn triplet_margin_loss<E: Element>(
     if anchor.rank() != positive.rank() || anchor.rank() != negative.rank() {
         return Err(Error::shape(
             OP,
-            format!("anchor, positive and negative of one rank, anchor is {:?}", anchor.shape()),
-            format!("positive {:?}, negative {:?}", positive.shape(), negative.shape()),
+            format!(
+                "anchor, positive and negative of one rank, anchor is {:?}",
+                anchor.shape()
+            ),
+            format!(
+                "positive {:?}, negative {:?}",
+                positive.shape(),
+                negative.shape()
+            ),
         ));
     }
     broadcast_shape(OP, anchor.shape(), positive.shape())?;
     broadcast_shape(OP, anchor.shape(), negative.shape())?;
-    let TripletMarginOptions { margin, p, eps, swap, reduction } = options;
+    let TripletMarginOptions {
+        margin,
+        p,
+        eps,
+        swap,
+        reduction,
+    } = options;
     let d_pos = pairwise_distance(anchor, positive, p, eps, false)?;
     let mut d_neg = pairwise_distance(anchor, negative, p, eps, false)?;
     if swap {
@@ -223,7 +258,12 @@ impl CosineEmbeddingLoss {
     /// let l = CosineEmbeddingLoss::new().forward(a.clone(), a, y).unwrap();
     /// assert!((l.item() - 1.0).abs() < 1e-6);
     /// ```
-    pub fn forward<S, S2, T>(&self, input1: Tensor<S>, input2: Tensor<S2>, target: Tensor<T>) -> Result<Tensor<()>>
+    pub fn forward<S, S2, T>(
+        &self,
+        input1: Tensor<S>,
+        input2: Tensor<S2>,
+        target: Tensor<T>,
+    ) -> Result<Tensor<()>>
     where
         S: SameShape<S2>,
         S2: Shape,
@@ -296,7 +336,12 @@ impl TripletMarginLoss {
     /// let l = TripletMarginLoss::new().forward(a.clone(), a.clone(), a).unwrap();
     /// assert!((l.item() - 1.0).abs() < 1e-6);
     /// ```
-    pub fn forward<S, S2, S3>(&self, anchor: Tensor<S>, positive: Tensor<S2>, negative: Tensor<S3>) -> Result<Tensor<()>>
+    pub fn forward<S, S2, S3>(
+        &self,
+        anchor: Tensor<S>,
+        positive: Tensor<S2>,
+        negative: Tensor<S3>,
+    ) -> Result<Tensor<()>>
     where
         S: SameShape<S2> + SameShape<S3>,
         S2: Shape,
@@ -333,23 +378,51 @@ mod tests {
         let c = rand64(&[3, 4], 113).requires_grad_(true);
         let row = rand64(&[1, 4], 114).requires_grad_(true);
         for (dim, eps) in [(1, 1e-8), (0, 1e-8), (-1, 0.5)] {
-            gradcheck(|v| cosine_similarity(&v[0], &v[1], dim, eps), &[a.clone(), b.clone()], o).unwrap();
+            gradcheck(
+                |v| cosine_similarity(&v[0], &v[1], dim, eps),
+                &[a.clone(), b.clone()],
+                o,
+            )
+            .unwrap();
         }
-        gradcheck(|v| cosine_similarity(&v[0], &v[1], 1, 1e-8), &[row.clone(), b.clone()], o).unwrap();
+        gradcheck(
+            |v| cosine_similarity(&v[0], &v[1], 1, 1e-8),
+            &[row.clone(), b.clone()],
+            o,
+        )
+        .unwrap();
         for (p, keepdim) in [(2.0, false), (1.0, true), (3.0, false)] {
-            gradcheck(|v| pairwise_distance(&v[0], &v[1], p, 1e-6, keepdim), &[a.clone(), row.clone()], o)
-                .unwrap();
+            gradcheck(
+                |v| pairwise_distance(&v[0], &v[1], p, 1e-6, keepdim),
+                &[a.clone(), row.clone()],
+                o,
+            )
+            .unwrap();
         }
         let y = DynTensor::from_vec(vec![1.0, -1.0, -1.0], &[3]).unwrap();
         for r in [Reduction::None, Reduction::Mean, Reduction::Sum] {
             for margin in [-0.5, 0.0, 0.3] {
-                gradcheck(|v| cosine_embedding_loss(&v[0], &v[1], &y, margin, r), &[a.clone(), b.clone()], o)
-                    .unwrap();
+                gradcheck(
+                    |v| cosine_embedding_loss(&v[0], &v[1], &y, margin, r),
+                    &[a.clone(), b.clone()],
+                    o,
+                )
+                .unwrap();
             }
             for (p, swap, margin) in [(2.0, false, 1.0), (1.0, true, 0.5), (3.0, true, 2.0)] {
-                let opts = TripletMarginOptions { margin, p, eps: 1e-6, swap, reduction: r };
-                gradcheck(|v| triplet_margin_loss(&v[0], &v[1], &v[2], opts), &[a.clone(), b.clone(), c.clone()], o)
-                    .unwrap();
+                let opts = TripletMarginOptions {
+                    margin,
+                    p,
+                    eps: 1e-6,
+                    swap,
+                    reduction: r,
+                };
+                gradcheck(
+                    |v| triplet_margin_loss(&v[0], &v[1], &v[2], opts),
+                    &[a.clone(), b.clone(), c.clone()],
+                    o,
+                )
+                .unwrap();
             }
         }
     }
@@ -372,11 +445,17 @@ mod tests {
             "pairwise_distance: invalid p: -1 is not supported (a positive finite p is)"
         );
         assert_eq!(
-            msg(cosine_embedding_loss(&a, &a, &DynTensor::ones(&[3]), 0.0, Reduction::Mean).unwrap_err()),
+            msg(
+                cosine_embedding_loss(&a, &a, &DynTensor::ones(&[3]), 0.0, Reduction::Mean)
+                    .unwrap_err()
+            ),
             "cosine_embedding_loss: shape mismatch: expected target of shape [2], found [3]"
         );
         assert_eq!(
-            msg(triplet_margin_loss(&a, &a, &rand64(&[3], 1), TripletMarginOptions::default()).unwrap_err()),
+            msg(
+                triplet_margin_loss(&a, &a, &rand64(&[3], 1), TripletMarginOptions::default())
+                    .unwrap_err()
+            ),
             "triplet_margin_loss: shape mismatch: expected anchor, positive and negative of one rank, anchor is [2, 3], found positive [2, 3], negative [3]"
         );
     }

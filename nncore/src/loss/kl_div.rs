@@ -172,7 +172,11 @@ mod tests {
     #[test]
     fn gradcheck_kl_div_over_options() {
         let o = GradcheckOptions::default();
-        let x = rand64(&[3, 4], 81).log_softmax(1).unwrap().detach().requires_grad_(true);
+        let x = rand64(&[3, 4], 81)
+            .log_softmax(1)
+            .unwrap()
+            .detach()
+            .requires_grad_(true);
         let p = rand64(&[3, 4], 82).mul_scalar(0.4).add_scalar(0.5);
         let p = p.detach().requires_grad_(true);
         for r in [

@@ -22,7 +22,12 @@ pub struct PoissonNllOptions {
 
 impl Default for PoissonNllOptions {
     fn default() -> Self {
-        PoissonNllOptions { log_input: true, full: false, eps: 1e-8, reduction: Reduction::Mean }
+        PoissonNllOptions {
+            log_input: true,
+            full: false,
+            eps: 1e-8,
+            reduction: Reduction::Mean,
+        }
     }
 }
 
@@ -52,7 +57,13 @@ pub fn poisson_nll_loss<E: Element>(
             "poisson_nll_loss",
             "PoissonNllLossBackward",
             [target],
-            move |[y]| if y > 1.0 { y * y.ln() - y + 0.5 * (two_pi * y).ln() } else { 0.0 },
+            move |[y]| {
+                if y > 1.0 {
+                    y * y.ln() - y + 0.5 * (two_pi * y).ln()
+                } else {
+                    0.0
+                }
+            },
             |[y]| [if y > 1.0 { y.ln() + 0.5 / y } else { 0.0 }],
         )?;
         loss = loss.add(&stirling)?;
@@ -73,7 +84,11 @@ pub struct GaussianNllOptions {
 
 impl Default for GaussianNllOptions {
     fn default() -> Self {
-        GaussianNllOptions { full: false, eps: 1e-6, reduction: Reduction::Mean }
+        GaussianNllOptions {
+            full: false,
+            eps: 1e-6,
+            reduction: Reduction::Mean,
+        }
     }
 }
 
@@ -118,13 +133,31 @@ pub fn gaussian_nll_loss<E: Element>(
             format!("{:?}", var.shape()),
         ));
     };
-    if let Some((i, v)) = var.data().iter().enumerate().find(|(_, v)| v.as_f64() < 0.0) {
-        return Err(Error::option(OP, "var", format!("element {i} is {v}; var has negative entries")));
+    if let Some((i, v)) = var
+        .data()
+        .iter()
+        .enumerate()
+        .find(|(_, v)| v.as_f64() < 0.0)
+    {
+        return Err(Error::option(
+            OP,
+            "var",
+            format!("element {i} is {v}; var has negative entries"),
+        ));
     }
     let eps = options.eps;
-    let var = pointwise(OP, "CloneBackward", [&var], move |[v]| v.max(eps), |_| [1.0])?;
+    let var = pointwise(
+        OP,
+        "CloneBackward",
+        [&var],
+        move |[v]| v.max(eps),
+        |_| [1.0],
+    )?;
     let diff = input.sub(target)?;
-    let mut loss = var.log().add(&diff.mul(&diff)?.div(&var)?)?.mul_scalar(E::of(0.5));
+    let mut loss = var
+        .log()
+        .add(&diff.mul(&diff)?.div(&var)?)?
+        .mul_scalar(E::of(0.5));
     if options.full {
         loss = loss.add_scalar(E::of(0.5 * (2.0 * std::f64::consts::PI).ln()));
     }
@@ -175,13 +208,21 @@ impl PoissonNLLLoss {
     /// let x = Tensor::<(U2,)>::zeros((U2::default(),));
     /// assert_eq!(PoissonNLLLoss::new().forward(x.clone(), x).unwrap().item(), 1.0);
     /// ```
-    pub fn forward<S: SameShape<S2>, S2: Shape>(&self, input: Tensor<S>, target: Tensor<S2>) -> Result<Tensor<()>> {
+    pub fn forward<S: SameShape<S2>, S2: Shape>(
+        &self,
+        input: Tensor<S>,
+        target: Tensor<S2>,
+    ) -> Result<Tensor<()>> {
         self.options.reduction.expect_scalar("PoissonNLLLoss")?;
         let loss = self.forward_dyn(input.as_dyn(), target.as_dyn())?;
         Ok(Tensor::from_raw_unchecked(loss, ()))
     }
     /// The loss on runtime-shaped tensors.
-    pub fn forward_dyn(&self, input: &DynTensor<f32>, target: &DynTensor<f32>) -> Result<DynTensor<f32>> {
+    pub fn forward_dyn(
+        &self,
+        input: &DynTensor<f32>,
+        target: &DynTensor<f32>,
+    ) -> Result<DynTensor<f32>> {
         poisson_nll_loss(input, target, self.options)
     }
 }
@@ -228,7 +269,12 @@ impl GaussianNLLLoss {
     /// let var = Tensor::<(Dyn,)>::from_vec(vec![1.0], (Dyn(1),)).unwrap();
     /// assert_eq!(GaussianNLLLoss::new().forward(x.clone(), x, var).unwrap().item(), 0.0);
     /// ```
-    pub fn forward<S, S2, V>(&self, input: Tensor<S>, target: Tensor<S2>, var: Tensor<V>) -> Result<Tensor<()>>
+    pub fn forward<S, S2, V>(
+        &self,
+        input: Tensor<S>,
+        target: Tensor<S2>,
+        var: Tensor<V>,
+    ) -> Result<Tensor<()>>
     where
         S: SameShape<S2>,
         S2: Shape,
@@ -261,18 +307,44 @@ mod tests {
     fn gradcheck_likelihood_losses_over_options() {
         let o = GradcheckOptions::default();
         let x = rand64(&[3, 4], 121).requires_grad_(true);
-        let rate = x.mul_scalar(0.5).add_scalar(1.0).detach().requires_grad_(true);
-        let y = rand64(&[3, 4], 122).mul_scalar(2.0).add_scalar(2.0).detach().requires_grad_(true);
+        let rate = x
+            .mul_scalar(0.5)
+            .add_scalar(1.0)
+            .detach()
+            .requires_grad_(true);
+        let y = rand64(&[3, 4], 122)
+            .mul_scalar(2.0)
+            .add_scalar(2.0)
+            .detach()
+            .requires_grad_(true);
         for reduction in [Reduction::None, Reduction::Mean, Reduction::Sum] {
             for (log_input, full) in [(true, false), (true, true), (false, false), (false, true)] {
-                let opts = PoissonNllOptions { log_input, full, eps: 1e-8, reduction };
+                let opts = PoissonNllOptions {
+                    log_input,
+                    full,
+                    eps: 1e-8,
+                    reduction,
+                };
                 let input = if log_input { &x } else { &rate };
-                gradcheck(|v| poisson_nll_loss(&v[0], &v[1], opts), &[input.clone(), y.clone()], o).unwrap();
+                gradcheck(
+                    |v| poisson_nll_loss(&v[0], &v[1], opts),
+                    &[input.clone(), y.clone()],
+                    o,
+                )
+                .unwrap();
             }
             for var_shape in [&[3, 4][..], &[3, 1], &[3]] {
-                let var = rand64(var_shape, 123).mul_scalar(0.5).add_scalar(1.0).detach().requires_grad_(true);
+                let var = rand64(var_shape, 123)
+                    .mul_scalar(0.5)
+                    .add_scalar(1.0)
+                    .detach()
+                    .requires_grad_(true);
                 for full in [false, true] {
-                    let opts = GaussianNllOptions { full, eps: 1e-6, reduction };
+                    let opts = GaussianNllOptions {
+                        full,
+                        eps: 1e-6,
+                        reduction,
+                    };
                     gradcheck(
                         |v| gaussian_nll_loss(&v[0], &v[1], &v[2], opts),
                         &[x.clone(), y.clone(), var.clone()],

@@ -127,7 +127,10 @@ pub fn multilabel_soft_margin_loss<E: Element>(
         loss = weighted.ok_or_else(|| {
             crate::Error::shape(
                 OP,
-                format!("weight broadcastable to the input's shape {:?}", input.shape()),
+                format!(
+                    "weight broadcastable to the input's shape {:?}",
+                    input.shape()
+                ),
                 format!("{:?}", w.shape()),
             )
         })?;
@@ -267,7 +270,10 @@ mod tests {
         let a = rand64(&[6], 91).requires_grad_(true);
         let b = rand64(&[6], 92).requires_grad_(true);
         let y = signs(&[6], 93);
-        let x = rand64(&[3, 4], 94).mul_scalar(2.0).detach().requires_grad_(true);
+        let x = rand64(&[3, 4], 94)
+            .mul_scalar(2.0)
+            .detach()
+            .requires_grad_(true);
         let ys = signs(&[3, 4], 95).requires_grad_(true);
         let labels = mask_where(&rand64(&[3, 4], 96), |v| v > 0.0).requires_grad_(true);
         let w = rand64(&[4], 97).add_scalar(2.0).detach();
@@ -286,7 +292,12 @@ mod tests {
                 )
                 .unwrap();
             }
-            gradcheck(|v| soft_margin_loss(&v[0], &v[1], r), &[x.clone(), ys.clone()], o).unwrap();
+            gradcheck(
+                |v| soft_margin_loss(&v[0], &v[1], r),
+                &[x.clone(), ys.clone()],
+                o,
+            )
+            .unwrap();
             for weight in [None, Some(&w)] {
                 gradcheck(
                     |v| multilabel_soft_margin_loss(&v[0], &v[1], weight, r),
@@ -312,7 +323,10 @@ mod tests {
         );
         let x = rand64(&[2, 4], 1);
         assert_eq!(
-            msg(multilabel_soft_margin_loss(&x, &x, Some(&rand64(&[3], 1)), Reduction::Mean).unwrap_err()),
+            msg(
+                multilabel_soft_margin_loss(&x, &x, Some(&rand64(&[3], 1)), Reduction::Mean)
+                    .unwrap_err()
+            ),
             "multilabel_soft_margin_loss: shape mismatch: expected weight broadcastable to the input's shape [2, 4], found [3]"
         );
     }

@@ -118,7 +118,11 @@ pub fn multi_margin_loss<E: Element>(
     let weight = match options.weight {
         Some(w) => {
             if w.shape() != [c] {
-                return Err(Error::shape(OP, format!("weight of shape [{c}]"), format!("{:?}", w.shape())));
+                return Err(Error::shape(
+                    OP,
+                    format!("weight of shape [{c}]"),
+                    format!("{:?}", w.shape()),
+                ));
             }
             Some(w.to_vec())
         }
@@ -129,7 +133,12 @@ pub fn multi_margin_loss<E: Element>(
     let mut jacobian = vec![0.0; n * c];
     for (row, &t) in target.data().iter().enumerate() {
         if t < 0 || t as usize >= c {
-            return Err(Error::IndexOutOfRange { op: OP, what: "target", index: t, bound: c });
+            return Err(Error::IndexOutOfRange {
+                op: OP,
+                what: "target",
+                index: t,
+                bound: c,
+            });
         }
         let t = t as usize;
         let w = weight.as_ref().map_or(1.0, |w| w[t].as_f64());
@@ -145,7 +154,15 @@ pub fn multi_margin_loss<E: Element>(
             }
         }
     }
-    Ok(finish(input, "MultiMarginLossBackward", losses, jacobian, c, out_shape, options.reduction))
+    Ok(finish(
+        input,
+        "MultiMarginLossBackward",
+        losses,
+        jacobian,
+        c,
+        out_shape,
+        options.reduction,
+    ))
 }
 
 /// The options of [`multi_margin_loss`], PyTorch's keyword arguments.
@@ -163,7 +180,12 @@ pub struct MultiMarginOptions<'a, E: Element> {
 
 impl<E: Element> Default for MultiMarginOptions<'_, E> {
     fn default() -> Self {
-        MultiMarginOptions { p: 1, margin: 1.0, weight: None, reduction: Reduction::Mean }
+        MultiMarginOptions {
+            p: 1,
+            margin: 1.0,
+            weight: None,
+            reduction: Reduction::Mean,
+        }
     }
 }
 
@@ -200,7 +222,12 @@ pub fn multilabel_margin_loss<E: Element>(
         let mut targets = Vec::new();
         for &t in labels.iter().take_while(|&&t| t != -1) {
             if t < 0 || t as usize >= c {
-                return Err(Error::IndexOutOfRange { op: OP, what: "target", index: t, bound: c });
+                return Err(Error::IndexOutOfRange {
+                    op: OP,
+                    what: "target",
+                    index: t,
+                    bound: c,
+                });
             }
             targets.push(t as usize);
         }
@@ -218,7 +245,15 @@ pub fn multilabel_margin_loss<E: Element>(
             }
         }
     }
-    Ok(finish(input, "MultilabelMarginLossBackward", losses, jacobian, c, out_shape, reduction))
+    Ok(finish(
+        input,
+        "MultilabelMarginLossBackward",
+        losses,
+        jacobian,
+        c,
+        out_shape,
+        reduction,
+    ))
 }
 
 /// `nn.MultiMarginLoss` (`p`, `margin`, `weight`).
@@ -240,7 +275,12 @@ pub struct MultiMarginLoss {
 
 impl Default for MultiMarginLoss {
     fn default() -> Self {
-        MultiMarginLoss { p: 1, margin: 1.0, weight: None, reduction: Reduction::Mean }
+        MultiMarginLoss {
+            p: 1,
+            margin: 1.0,
+            weight: None,
+            reduction: Reduction::Mean,
+        }
     }
 }
 
@@ -288,7 +328,11 @@ impl MultiMarginLoss {
         Ok(Tensor::from_raw_unchecked(loss, ()))
     }
     /// The loss on runtime-shaped tensors.
-    pub fn forward_classes(&self, input: &DynTensor<f32>, target: &LongTensor) -> Result<DynTensor<f32>> {
+    pub fn forward_classes(
+        &self,
+        input: &DynTensor<f32>,
+        target: &LongTensor,
+    ) -> Result<DynTensor<f32>> {
         let options = MultiMarginOptions {
             p: self.p,
             margin: self.margin,
@@ -341,7 +385,11 @@ impl MultiLabelMarginLoss {
         Ok(Tensor::from_raw_unchecked(loss, ()))
     }
     /// The loss on runtime-shaped tensors.
-    pub fn forward_labels(&self, input: &DynTensor<f32>, target: &LongTensor) -> Result<DynTensor<f32>> {
+    pub fn forward_labels(
+        &self,
+        input: &DynTensor<f32>,
+        target: &LongTensor,
+    ) -> Result<DynTensor<f32>> {
         multilabel_margin_loss(input, target, self.reduction)
     }
 }
@@ -360,19 +408,33 @@ mod tests {
         let x = rand64(&[3, 4], 101).requires_grad_(true);
         let t = LongTensor::from_slice(&[0, 3, 1]);
         let w = rand64(&[4], 102).add_scalar(2.0).detach();
-        let labels = LongTensor::from_vec(vec![3, 0, -1, 1, 2, -1, 0, 0, 1, 2, 3, 0], &[3, 4]).unwrap();
+        let labels =
+            LongTensor::from_vec(vec![3, 0, -1, 1, 2, -1, 0, 0, 1, 2, 3, 0], &[3, 4]).unwrap();
         for reduction in [Reduction::None, Reduction::Mean, Reduction::Sum] {
             for p in [1, 2] {
                 for margin in [0.5, 1.0, 2.0] {
                     for weight in [None, Some(&w)] {
-                        let opts = MultiMarginOptions { p, margin, weight, reduction };
-                        gradcheck(|v| multi_margin_loss(&v[0], &t, opts.clone()), std::slice::from_ref(&x), o)
-                            .unwrap();
+                        let opts = MultiMarginOptions {
+                            p,
+                            margin,
+                            weight,
+                            reduction,
+                        };
+                        gradcheck(
+                            |v| multi_margin_loss(&v[0], &t, opts.clone()),
+                            std::slice::from_ref(&x),
+                            o,
+                        )
+                        .unwrap();
                     }
                 }
             }
-            gradcheck(|v| multilabel_margin_loss(&v[0], &labels, reduction), std::slice::from_ref(&x), o)
-                .unwrap();
+            gradcheck(
+                |v| multilabel_margin_loss(&v[0], &labels, reduction),
+                std::slice::from_ref(&x),
+                o,
+            )
+            .unwrap();
         }
     }
 
@@ -380,17 +442,30 @@ mod tests {
     fn bad_input_names_the_loss_and_the_argument() {
         let x = rand64(&[2, 3], 1);
         let msg = |e: Error| e.to_string();
-        let opts = MultiMarginOptions { p: 3, ..Default::default() };
+        let opts = MultiMarginOptions {
+            p: 3,
+            ..Default::default()
+        };
         assert_eq!(
             msg(multi_margin_loss(&x, &LongTensor::from_slice(&[0, 1]), opts).unwrap_err()),
             "multi_margin_loss: invalid p: only p == 1 and p == 2 are supported, got 3"
         );
         assert_eq!(
-            msg(multi_margin_loss(&x, &LongTensor::from_slice(&[0, 3]), MultiMarginOptions::default()).unwrap_err()),
+            msg(multi_margin_loss(
+                &x,
+                &LongTensor::from_slice(&[0, 3]),
+                MultiMarginOptions::default()
+            )
+            .unwrap_err()),
             "multi_margin_loss: target 3 is out of range [0, 3)"
         );
         assert_eq!(
-            msg(multi_margin_loss(&x, &LongTensor::from_slice(&[0]), MultiMarginOptions::default()).unwrap_err()),
+            msg(multi_margin_loss(
+                &x,
+                &LongTensor::from_slice(&[0]),
+                MultiMarginOptions::default()
+            )
+            .unwrap_err()),
             "multi_margin_loss: shape mismatch: expected target of shape [2] (one class index per sample), found [1]"
         );
         let bad = LongTensor::from_vec(vec![0, 5, -1, 0, 0, 0], &[2, 3]).unwrap();

@@ -47,7 +47,11 @@ pub fn smooth_l1_loss<E: Element>(
         [input, target],
         move |[x, y]| {
             let d = (x - y).abs();
-            if d < beta { 0.5 * d * d / beta } else { d - 0.5 * beta }
+            if d < beta {
+                0.5 * d * d / beta
+            } else {
+                d - 0.5 * beta
+            }
         },
         move |[x, y]| {
             let d = x - y;
@@ -93,11 +97,19 @@ pub fn huber_loss<E: Element>(
         [input, target],
         move |[x, y]| {
             let d = (x - y).abs();
-            if d < delta { 0.5 * d * d } else { delta * (d - 0.5 * delta) }
+            if d < delta {
+                0.5 * d * d
+            } else {
+                delta * (d - 0.5 * delta)
+            }
         },
         move |[x, y]| {
             let d = x - y;
-            let g = if d.abs() < delta { d } else { delta * d.signum() };
+            let g = if d.abs() < delta {
+                d
+            } else {
+                delta * d.signum()
+            };
             [g, -g]
         },
     )?;

@@ -29,7 +29,13 @@ pub(crate) fn mask_where<E: Element>(
     let data = like
         .data()
         .iter()
-        .map(|v| if keep(v.as_f64()) { E::one() } else { E::zero() })
+        .map(|v| {
+            if keep(v.as_f64()) {
+                E::one()
+            } else {
+                E::zero()
+            }
+        })
         .collect();
     DynTensor::from_vec(data, like.shape()).expect("same length as `like`")
 }

@@ -8,8 +8,8 @@
 mod activations;
 mod binary;
 pub(crate) mod broadcast;
-mod conv2d;
 mod clamp;
+mod conv2d;
 mod linear;
 pub(crate) mod math;
 mod max_pool2d;

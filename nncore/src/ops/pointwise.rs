@@ -45,9 +45,8 @@ impl<E: Element, const N: usize> Backward<E> for PointwiseBackward<N> {
         }
         Ok((0..N)
             .map(|k| {
-                ctx.needs[k].then(|| {
-                    reduce_to(&local[k], self.index[k].as_deref(), ctx.inputs[k].numel())
-                })
+                ctx.needs[k]
+                    .then(|| reduce_to(&local[k], self.index[k].as_deref(), ctx.inputs[k].numel()))
             })
             .collect())
     }
@@ -79,17 +78,20 @@ pub(crate) fn pointwise<E: Element, const N: usize>(
         shape = broadcast_shape(op, &shape, t.shape())?;
     }
     let index: [Option<Vec<usize>>; N] = std::array::from_fn(|k| {
-        (inputs[k].shape() != shape.as_slice()).then(|| broadcast_indices(inputs[k].shape(), &shape))
+        (inputs[k].shape() != shape.as_slice())
+            .then(|| broadcast_indices(inputs[k].shape(), &shape))
     });
     let data: Vec<Vec<E>> = inputs.iter().map(|t| t.to_vec()).collect();
     let numel: usize = shape.iter().product();
     let out = (0..numel)
         .map(|i| E::of(f(gather(&data, &index, i))))
         .collect();
-    Ok(DynTensor::from_op(out, shape, &inputs, || PointwiseBackward {
-        name,
-        df: Box::new(df),
-        index,
+    Ok(DynTensor::from_op(out, shape, &inputs, || {
+        PointwiseBackward {
+            name,
+            df: Box::new(df),
+            index,
+        }
     }))
 }
 
