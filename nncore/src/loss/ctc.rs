@@ -70,7 +70,13 @@ fn sample(
     classes: usize,
 ) -> f64 {
     let s_len = 2 * target.len() + 1;
-    let label = |s: usize| if s.is_multiple_of(2) { blank } else { target[s / 2] };
+    let label = |s: usize| {
+        if s.is_multiple_of(2) {
+            blank
+        } else {
+            target[s / 2]
+        }
+    };
     if steps == 0 {
         return if target.is_empty() {
             0.0

@@ -44,3 +44,5 @@ pub use multi_margin::{
     MultiLabelMarginLoss, MultiMarginLoss, MultiMarginOptions, multi_margin_loss,
     multilabel_margin_loss,
 };
+mod nll_module;
+pub use nll_module::NLLLoss;
