@@ -318,6 +318,15 @@ impl MultiMarginLoss {
     /// let y = Tensor::<(Dyn,), i64>::from_vec(vec![0, 2], (Dyn(2),)).unwrap();
     /// assert!((MultiMarginLoss::new().forward(x, y).unwrap().item() - 2.0 / 3.0).abs() < 1e-6);
     /// ```
+    ///
+    /// A static batch of 2 scores against 3 targets does not compile:
+    ///
+    /// ```compile_fail
+    /// use nncore::{loss::MultiMarginLoss, Tensor, shape::{U2, U3}};
+    /// let x = Tensor::<(U2, U3)>::zeros((U2::default(), U3::default()));
+    /// let y = Tensor::<(U3,), i64>::from_vec(vec![0, 2, 1], (U3::default(),)).unwrap();
+    /// let _ = MultiMarginLoss::new().forward(x, y);
+    /// ```
     pub fn forward<S, T>(&self, input: Tensor<S>, target: Tensor<T, i64>) -> Result<Tensor<()>>
     where
         S: CrossEntropyRule<T>,

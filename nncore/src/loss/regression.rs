@@ -125,6 +125,15 @@ super::module_macro::pair_loss_module! {
     /// let b = Tensor::<(U2,)>::zeros((U2::default(),));
     /// assert_eq!(L1Loss::new().forward(a, b).unwrap().item(), 1.0);
     /// ```
+    ///
+    /// Tensors of different static shapes do not compile:
+    ///
+    /// ```compile_fail
+    /// use nncore::{loss::L1Loss, Tensor, shape::{U2, U3}};
+    /// let a = Tensor::<(U2,)>::zeros((U2::default(),));
+    /// let b = Tensor::<(U3,)>::zeros((U3::default(),));
+    /// let _ = L1Loss::new().forward(a, b);
+    /// ```
     L1Loss, "L1Loss", |s, x, y| l1_loss(x, y, s.reduction);
 }
 
