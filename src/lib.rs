@@ -28,6 +28,12 @@ pub mod prelude {
     pub use crate::{Module, Sequential, sequential};
     pub use nncore::autograd::no_grad;
     pub use nncore::data::{Collate, DataLoader, Dataset, Mnist, Split};
+    pub use nncore::loss::{
+        BCELoss, BCEWithLogitsLoss, CTCLoss, CosineEmbeddingLoss, GaussianNLLLoss,
+        HingeEmbeddingLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MultiLabelMarginLoss,
+        MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss, PoissonNLLLoss, SmoothL1Loss,
+        SoftMarginLoss, TripletMarginLoss,
+    };
     pub use nncore::loss::{CrossEntropyLoss, MSELoss, Reduction};
     pub use nncore::nn::Module;
     pub use nncore::nn::{

@@ -16,6 +16,7 @@ mod compare;
 mod function;
 mod harness;
 mod loss;
+mod loss_ctc;
 mod module;
 mod repr;
 

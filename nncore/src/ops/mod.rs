@@ -5,17 +5,23 @@
 //! One concern per file; to add an op, add a file with the forward (a method
 //! on `DynTensor` or a function), its `Backward` struct, and a gradcheck test.
 
+mod activations;
 mod binary;
 pub(crate) mod broadcast;
+mod clamp;
 mod conv2d;
 mod linear;
+pub(crate) mod math;
 mod max_pool2d;
+mod norm;
+pub(crate) mod pointwise;
 mod reduce;
 mod reshape;
 mod scalar;
 mod softmax;
 pub(crate) mod unary;
 
+pub use activations::GeluApproximate;
 pub use conv2d::{Conv2dOptions, conv2d};
 pub use linear::{linear, matmul};
 pub use max_pool2d::{MaxPool2dOptions, max_pool2d};

@@ -1,0 +1,527 @@
+//! Connectionist temporal classification, like `F.ctc_loss` and
+//! `nn.CTCLoss`: forward–backward in log space over the blank-extended
+//! target, padded or concatenated targets, per-sample lengths.
+
+use super::Reduction;
+use crate::autograd::{Backward, BackwardContext};
+use crate::{DynTensor, Element, Error, LongTensor, Result};
+
+/// The options of [`ctc_loss`], PyTorch's keyword arguments.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CtcOptions {
+    /// The blank class (default 0).
+    pub blank: usize,
+    /// The reduction (default mean: each loss divided by its target length,
+    /// then the mean over the batch).
+    pub reduction: Reduction,
+    /// Replace infinite losses (impossible alignments) and their gradients
+    /// by 0 (default false).
+    pub zero_infinity: bool,
+}
+
+fn lse(a: f64, b: f64) -> f64 {
+    let m = a.max(b);
+    if m == f64::NEG_INFINITY {
+        m
+    } else {
+        m + ((a - m).exp() + (b - m).exp()).ln()
+    }
+}
+
+struct CtcBackward {
+    /// d nll_n / d log_probs, laid out as log_probs `[T, N, C]`.
+    jacobian: Vec<f64>,
+    batch: usize,
+    classes: usize,
+    /// Per-sample factor of a reduced output; `None` for reduction none.
+    weights: Option<Vec<f64>>,
+}
+
+impl<E: Element> Backward<E> for CtcBackward {
+    fn name(&self) -> &'static str {
+        "CtcLossBackward"
+    }
+    fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
+        let g = self
+            .jacobian
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| {
+                let n = (i / self.classes) % self.batch;
+                let w = match &self.weights {
+                    Some(w) => w[n] * ctx.grad_output[0].as_f64(),
+                    None => ctx.grad_output[n].as_f64(),
+                };
+                E::of(if d == 0.0 { 0.0 } else { d * w })
+            })
+            .collect();
+        Ok(vec![Some(g)])
+    }
+}
+
+/// One sample's negative log-likelihood and its derivative with respect to
+/// `lp[t][c]` (written to `grad(t, c)`), for `t < input_length`.
+fn sample(
+    lp: impl Fn(usize, usize) -> f64,
+    steps: usize,
+    target: &[usize],
+    blank: usize,
+    mut grad: impl FnMut(usize, usize, f64),
+    classes: usize,
+) -> f64 {
+    let s_len = 2 * target.len() + 1;
+    let label = |s: usize| {
+        if s.is_multiple_of(2) {
+            blank
+        } else {
+            target[s / 2]
+        }
+    };
+    if steps == 0 {
+        return if target.is_empty() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
+    }
+    let skip = |s: usize| s >= 2 && label(s) != blank && label(s) != label(s - 2);
+    let ninf = f64::NEG_INFINITY;
+    let mut alpha = vec![ninf; steps * s_len];
+    alpha[0] = lp(0, blank);
+    if s_len > 1 {
+        alpha[1] = lp(0, label(1));
+    }
+    for t in 1..steps {
+        for s in 0..s_len {
+            let prev = &alpha[(t - 1) * s_len..t * s_len];
+            let mut a = prev[s];
+            if s >= 1 {
+                a = lse(a, prev[s - 1]);
+            }
+            if skip(s) {
+                a = lse(a, prev[s - 2]);
+            }
+            alpha[t * s_len + s] = a + lp(t, label(s));
+        }
+    }
+    let last = &alpha[(steps - 1) * s_len..];
+    let ll = if s_len > 1 {
+        lse(last[s_len - 1], last[s_len - 2])
+    } else {
+        last[0]
+    };
+    if ll == ninf {
+        return f64::INFINITY;
+    }
+    let mut beta = vec![ninf; steps * s_len];
+    beta[(steps - 1) * s_len + s_len - 1] = lp(steps - 1, blank);
+    if s_len > 1 {
+        beta[(steps - 1) * s_len + s_len - 2] = lp(steps - 1, label(s_len - 2));
+    }
+    for t in (0..steps - 1).rev() {
+        for s in 0..s_len {
+            let next = &beta[(t + 1) * s_len..(t + 2) * s_len];
+            let mut b = next[s];
+            if s + 1 < s_len {
+                b = lse(b, next[s + 1]);
+            }
+            if s + 2 < s_len && skip(s + 2) {
+                b = lse(b, next[s + 2]);
+            }
+            beta[t * s_len + s] = b + lp(t, label(s));
+        }
+    }
+    let mut lcab = vec![ninf; classes];
+    for t in 0..steps {
+        lcab.iter_mut().for_each(|v| *v = ninf);
+        for s in 0..s_len {
+            let c = label(s);
+            lcab[c] = lse(lcab[c], alpha[t * s_len + s] + beta[t * s_len + s]);
+        }
+        for (c, &l) in lcab.iter().enumerate() {
+            if l > ninf {
+                grad(t, c, -(l - ll - lp(t, c)).exp());
+            }
+        }
+    }
+    -ll
+}
+
+fn lengths(
+    op: &'static str,
+    what: &'static str,
+    t: &LongTensor,
+    batch: usize,
+) -> Result<Vec<usize>> {
+    if t.numel() != batch || t.shape().len() > 1 {
+        return Err(Error::shape(
+            op,
+            format!("{what} with {batch} value(s), one per sample"),
+            format!("{:?}", t.shape()),
+        ));
+    }
+    t.data()
+        .iter()
+        .map(|&v| {
+            usize::try_from(v)
+                .map_err(|_| Error::option(op, what, format!("length {v} is negative")))
+        })
+        .collect()
+}
+
+/// The CTC loss of `log_probs` (`[T, N, C]`, or `[T, C]` unbatched;
+/// log-softmax outputs) against `targets` (`[N, S]` padded, or the
+/// concatenation of all targets, `[Σ target_lengths]`), like
+/// `F.ctc_loss`. An impossible alignment (e.g. a target longer than its
+/// input) gives an infinite loss, or 0 (and a zero gradient) with
+/// `zero_infinity`; its gradient is never NaN. The gradient is the true
+/// derivative with respect to `log_probs` (PyTorch's backward adds
+/// `exp(log_probs)` times each sample's weight, which vanishes through a
+/// `log_softmax`).
+///
+/// ```
+/// use nncore::{loss::{ctc_loss, CtcOptions}, DynTensor, LongTensor};
+/// // Two steps, classes {blank, a}, uniform probabilities: the paths of "a"
+/// // are "a a", "a -", "- a", so p = 3/4.
+/// let lp = DynTensor::<f64>::full(&[2, 1, 2], 0.5f64.ln());
+/// let targets = LongTensor::from_vec(vec![1], &[1, 1]).unwrap();
+/// let lens = LongTensor::from_slice(&[2]);
+/// let o = CtcOptions { reduction: nncore::loss::Reduction::Sum, ..Default::default() };
+/// let l = ctc_loss(&lp, &targets, &lens, &LongTensor::from_slice(&[1]), o).unwrap();
+/// assert!((l.item() + 0.75f64.ln()).abs() < 1e-12);
+/// ```
+pub fn ctc_loss<E: Element>(
+    log_probs: &DynTensor<E>,
+    targets: &LongTensor,
+    input_lengths: &LongTensor,
+    target_lengths: &LongTensor,
+    options: CtcOptions,
+) -> Result<DynTensor<E>> {
+    const OP: &str = "ctc_loss";
+    let (steps, batch, classes, batched) = match log_probs.shape() {
+        [t, n, c] => (*t, *n, *c, true),
+        [t, c] => (*t, 1, *c, false),
+        other => {
+            return Err(Error::shape(
+                OP,
+                "log_probs of shape [T, N, C] or [T, C]",
+                format!("{other:?}"),
+            ));
+        }
+    };
+    let blank = options.blank;
+    if blank >= classes {
+        return Err(Error::option(
+            OP,
+            "blank",
+            format!("{blank} is not a class of [0, {classes})"),
+        ));
+    }
+    let in_lens = lengths(OP, "input_lengths", input_lengths, batch)?;
+    let tg_lens = lengths(OP, "target_lengths", target_lengths, batch)?;
+    if let Some(&bad) = in_lens.iter().find(|&&l| l > steps) {
+        return Err(Error::option(
+            OP,
+            "input_lengths",
+            format!("length {bad} is longer than the input's {steps} time steps"),
+        ));
+    }
+    // Each sample's target as a range of `targets`.
+    let tdata = targets.data();
+    let padded = targets.shape().len() == 2 || !batched;
+    let mut starts = Vec::with_capacity(batch);
+    if padded {
+        let width = *targets.shape().last().unwrap_or(&0);
+        let rows = if batched {
+            targets.shape().first().copied().unwrap_or(0)
+        } else {
+            1
+        };
+        if rows != batch || targets.shape().len() != if batched { 2 } else { 1 } {
+            return Err(Error::shape(
+                OP,
+                format!("targets of shape [{batch}, S] or [Σ target_lengths]"),
+                format!("{:?}", targets.shape()),
+            ));
+        }
+        for (n, &l) in tg_lens.iter().enumerate() {
+            if l > width {
+                return Err(Error::option(
+                    OP,
+                    "target_lengths",
+                    format!("length {l} of sample {n} is longer than the targets' {width} columns"),
+                ));
+            }
+            starts.push(n * width);
+        }
+    } else {
+        let total: usize = tg_lens.iter().sum();
+        if targets.shape().len() != 1 || total > tdata.len() {
+            return Err(Error::shape(
+                OP,
+                format!("concatenated targets of length Σ target_lengths = {total}"),
+                format!("{:?}", targets.shape()),
+            ));
+        }
+        let mut at = 0;
+        for &l in &tg_lens {
+            starts.push(at);
+            at += l;
+        }
+    }
+    let mut sample_targets = Vec::with_capacity(batch);
+    for n in 0..batch {
+        let row = &tdata[starts[n]..starts[n] + tg_lens[n]];
+        let mut labels = Vec::with_capacity(row.len());
+        for &c in row {
+            if c < 0 || c as usize >= classes {
+                return Err(Error::IndexOutOfRange {
+                    op: OP,
+                    what: "target",
+                    index: c,
+                    bound: classes,
+                });
+            }
+            if c as usize == blank {
+                return Err(Error::option(
+                    OP,
+                    "targets",
+                    format!("sample {n} contains the blank class {blank}"),
+                ));
+            }
+            labels.push(c as usize);
+        }
+        sample_targets.push(labels);
+    }
+    let lp = log_probs.to_vec();
+    let at = |t: usize, n: usize, c: usize| (t * batch + n) * classes + c;
+    let mut jacobian = vec![0.0; lp.len()];
+    let mut losses = Vec::with_capacity(batch);
+    for n in 0..batch {
+        let mut local = vec![0.0; in_lens[n] * classes];
+        let nll = sample(
+            |t, c| lp[at(t, n, c)].as_f64(),
+            in_lens[n],
+            &sample_targets[n],
+            blank,
+            |t, c, d| local[t * classes + c] = d,
+            classes,
+        );
+        if nll.is_infinite() && options.zero_infinity {
+            losses.push(0.0);
+            continue;
+        }
+        for t in 0..in_lens[n] {
+            for c in 0..classes {
+                jacobian[at(t, n, c)] = local[t * classes + c];
+            }
+        }
+        losses.push(nll);
+    }
+    let (data, shape, weights) = match options.reduction {
+        Reduction::None => (losses, if batched { vec![batch] } else { vec![] }, None),
+        Reduction::Sum => (vec![losses.iter().sum()], vec![], Some(vec![1.0; batch])),
+        Reduction::Mean => {
+            let w: Vec<f64> = tg_lens
+                .iter()
+                .map(|&l| 1.0 / (batch as f64 * l.max(1) as f64))
+                .collect();
+            let mean = losses.iter().zip(&w).map(|(l, w)| l * w).sum();
+            (vec![mean], vec![], Some(w))
+        }
+    };
+    let data = data.into_iter().map(E::of).collect();
+    Ok(DynTensor::from_op(data, shape, &[log_probs], || {
+        CtcBackward {
+            jacobian,
+            batch,
+            classes,
+            weights,
+        }
+    }))
+}
+
+/// `nn.CTCLoss` (`blank`, `reduction`, `zero_infinity`). Sequence lengths
+/// are runtime values, so only the runtime-shaped call exists.
+///
+/// ```
+/// use nncore::{loss::CTCLoss, DynTensor, LongTensor};
+/// let lp = DynTensor::<f32>::full(&[3, 1, 2], 0.5f32.ln());
+/// let ctc = CTCLoss::new().zero_infinity(true);
+/// let l = ctc.forward_dyn(&lp, &LongTensor::from_slice(&[1, 1]), &LongTensor::from_slice(&[3]),
+///     &LongTensor::from_slice(&[2])).unwrap();
+/// assert!(l.item().is_finite());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CTCLoss {
+    options: CtcOptions,
+}
+
+impl CTCLoss {
+    /// PyTorch's defaults: blank 0, mean, no zero_infinity.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The blank class.
+    pub fn blank(mut self, blank: usize) -> Self {
+        self.options.blank = blank;
+        self
+    }
+    /// The reduction.
+    pub fn reduction(mut self, reduction: Reduction) -> Self {
+        self.options.reduction = reduction;
+        self
+    }
+    /// Whether infinite losses become 0.
+    pub fn zero_infinity(mut self, zero_infinity: bool) -> Self {
+        self.options.zero_infinity = zero_infinity;
+        self
+    }
+    /// The loss (see [`ctc_loss`] for the shapes).
+    pub fn forward_dyn(
+        &self,
+        log_probs: &DynTensor<f32>,
+        targets: &LongTensor,
+        input_lengths: &LongTensor,
+        target_lengths: &LongTensor,
+    ) -> Result<DynTensor<f32>> {
+        ctc_loss(
+            log_probs,
+            targets,
+            input_lengths,
+            target_lengths,
+            self.options,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
+    use crate::test_util::rand64;
+
+    fn lp(shape: &[usize], seed: u64) -> DynTensor<f64> {
+        let d = shape.len() as isize - 1;
+        rand64(shape, seed)
+            .mul_scalar(2.0)
+            .log_softmax(d)
+            .unwrap()
+            .detach()
+            .requires_grad_(true)
+    }
+
+    // Tolerance: PyTorch's gradcheck defaults (eps 1e-6, atol 1e-5, rtol 1e-3).
+    #[test]
+    fn gradcheck_ctc_over_options() {
+        let o = GradcheckOptions::default();
+        let x = lp(&[6, 3, 5], 131);
+        let padded = LongTensor::from_vec(vec![1, 1, 2, 3, 4, 0, 2, 0, 0], &[3, 3]).unwrap();
+        let concat = LongTensor::from_slice(&[1, 1, 2, 3, 4, 2]);
+        let il = LongTensor::from_slice(&[6, 4, 5]);
+        let tl = LongTensor::from_slice(&[3, 2, 1]);
+        for reduction in [Reduction::None, Reduction::Mean, Reduction::Sum] {
+            for targets in [&padded, &concat] {
+                let opts = CtcOptions {
+                    blank: 0,
+                    reduction,
+                    zero_infinity: false,
+                };
+                gradcheck(
+                    |v| ctc_loss(&v[0], targets, &il, &tl, opts),
+                    std::slice::from_ref(&x),
+                    o,
+                )
+                .unwrap();
+            }
+            // blank = 4, an empty target, and an infeasible sample zeroed.
+            let t = LongTensor::from_vec(vec![1, 1, 2, 0, 0, 0, 3, 2, 1], &[3, 3]).unwrap();
+            let il = LongTensor::from_slice(&[6, 3, 2]);
+            let opts = CtcOptions {
+                blank: 4,
+                reduction,
+                zero_infinity: true,
+            };
+            gradcheck(
+                |v| ctc_loss(&v[0], &t, &il, &LongTensor::from_slice(&[3, 0, 3]), opts),
+                std::slice::from_ref(&x),
+                o,
+            )
+            .unwrap();
+        }
+        let x = lp(&[5, 4], 132);
+        let opts = CtcOptions::default();
+        gradcheck(
+            |v| {
+                ctc_loss(
+                    &v[0],
+                    &LongTensor::from_slice(&[1, 3]),
+                    &LongTensor::from_vec(vec![5], &[]).unwrap(),
+                    &LongTensor::from_vec(vec![2], &[]).unwrap(),
+                    opts,
+                )
+            },
+            &[x],
+            o,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn impossible_alignment_is_inf_or_zero_and_never_nan() {
+        let x = lp(&[2, 1, 3], 133);
+        let t = LongTensor::from_vec(vec![1, 1, 2], &[1, 3]).unwrap();
+        let (il, tl) = (LongTensor::from_slice(&[2]), LongTensor::from_slice(&[3]));
+        let sum = CtcOptions {
+            reduction: Reduction::Sum,
+            ..Default::default()
+        };
+        let l = ctc_loss(&x, &t, &il, &tl, sum).unwrap();
+        assert_eq!(l.item(), f64::INFINITY);
+        l.backward().unwrap();
+        assert!(x.grad().unwrap().iter().all(|g| !g.is_nan()));
+        let zeroed = CtcOptions {
+            zero_infinity: true,
+            ..sum
+        };
+        assert_eq!(ctc_loss(&x, &t, &il, &tl, zeroed).unwrap().item(), 0.0);
+    }
+
+    #[test]
+    fn bad_input_names_the_loss_and_the_argument() {
+        let x = lp(&[4, 2, 3], 1);
+        let t = LongTensor::from_vec(vec![1, 2, 1, 0], &[2, 2]).unwrap();
+        let o = CtcOptions::default();
+        let msg = |e: Error| e.to_string();
+        let l = |v: &[i64]| LongTensor::from_slice(v);
+        assert_eq!(
+            msg(ctc_loss(&x, &t, &l(&[5, 4]), &l(&[2, 1]), o).unwrap_err()),
+            "ctc_loss: invalid input_lengths: length 5 is longer than the input's 4 time steps"
+        );
+        assert_eq!(
+            msg(ctc_loss(&x, &t, &l(&[-1, 4]), &l(&[2, 1]), o).unwrap_err()),
+            "ctc_loss: invalid input_lengths: length -1 is negative"
+        );
+        assert_eq!(
+            msg(ctc_loss(&x, &t, &l(&[4, 4]), &l(&[2, -2]), o).unwrap_err()),
+            "ctc_loss: invalid target_lengths: length -2 is negative"
+        );
+        assert_eq!(
+            msg(ctc_loss(&x, &t, &l(&[4, 4]), &l(&[2, 3]), o).unwrap_err()),
+            "ctc_loss: invalid target_lengths: length 3 of sample 1 is longer than the targets' 2 columns"
+        );
+        assert_eq!(
+            msg(ctc_loss(&x, &l(&[1, 2, 3]), &l(&[4, 4]), &l(&[2, 1]), o).unwrap_err()),
+            "ctc_loss: target 3 is out of range [0, 3)"
+        );
+        assert_eq!(
+            msg(ctc_loss(&x, &t, &l(&[4]), &l(&[2, 1]), o).unwrap_err()),
+            "ctc_loss: shape mismatch: expected input_lengths with 2 value(s), one per sample, found [1]"
+        );
+        let blank = CtcOptions { blank: 3, ..o };
+        assert_eq!(
+            msg(ctc_loss(&x, &t, &l(&[4, 4]), &l(&[2, 1]), blank).unwrap_err()),
+            "ctc_loss: invalid blank: 3 is not a class of [0, 3)"
+        );
+    }
+}
