@@ -17,6 +17,8 @@ mod function;
 mod harness;
 mod loss;
 mod module;
+mod optimizer;
+mod scheduler;
 
 pub use case::{Case, CaseFile, TensorData};
 pub use compare::{Tolerance, compare};
@@ -52,6 +54,8 @@ pub fn run_case(family: &str, case: &Case) -> Outcome {
         "loss" => loss::run(case),
         "function" => function::run(case),
         "module" => module::run(case),
+        "optimizer" => optimizer::run(case),
+        "scheduler" => scheduler::run(case),
         other => Outcome::Skip(format!("the `{other}` family is not supported yet")),
     });
     outcome.unwrap_or_else(|panic| {
