@@ -190,10 +190,21 @@ mod tests {
     }
 
     #[test]
-    fn strong_wolfe_finds_a_good_step_on_a_parabola() {
-        // f(x) = (x - 2)^2 from 0 along d = 1.
+    fn strong_wolfe_accepts_a_step_meeting_both_conditions() {
+        // f(x) = (x - 2)^2 from 0 along d = 1: t = 1 already satisfies
+        // sufficient decrease and |f'(1)| = 2 <= 0.9 * 4.
         let mut obj = |t: f64| Ok(((t - 2.0) * (t - 2.0), vec![2.0 * (t - 2.0)]));
         let found = strong_wolfe(&mut obj, 1.0, &[1.0], 4.0, &[-4.0], -4.0).unwrap();
-        assert!((found.t - 2.0).abs() < 1e-6, "{}", found.t);
+        assert_eq!((found.t, found.loss, found.evals), (1.0, 1.0, 1));
+    }
+
+    #[test]
+    fn strong_wolfe_zooms_into_a_bracket_when_the_step_is_too_long() {
+        // From t = 10 (f = 64 > 4) the bracket [0, 10] is zoomed; the cubic
+        // through a parabola lands on its minimum, t = 2.
+        let mut obj = |t: f64| Ok(((t - 2.0) * (t - 2.0), vec![2.0 * (t - 2.0)]));
+        let found = strong_wolfe(&mut obj, 10.0, &[1.0], 4.0, &[-4.0], -4.0).unwrap();
+        assert!((found.t - 2.0).abs() < 1e-9, "{}", found.t);
+        assert_eq!(found.evals, 2);
     }
 }

@@ -29,6 +29,8 @@ mod sparse;
 mod sparse_adam;
 mod state;
 mod state_dict;
+#[cfg(test)]
+mod tests;
 
 pub use adadelta::{Adadelta, AdadeltaAlgorithm, AdadeltaOptions, AdadeltaState};
 pub use adagrad::{Adagrad, AdagradAlgorithm, AdagradOptions, AdagradState};
