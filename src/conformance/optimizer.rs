@@ -272,7 +272,10 @@ fn set_grad(p: &Parameter<f64>, g: &Value) -> Result<(), String> {
 
 /// The objective of an LBFGS case over the flattened parameters: value and
 /// gradient.
-fn objective(case: &Case) -> Result<Box<dyn Fn(&[f64]) -> (f64, Vec<f64>)>, String> {
+/// Value and gradient at a flat point.
+type Objective = Box<dyn Fn(&[f64]) -> (f64, Vec<f64>)>;
+
+fn objective(case: &Case) -> Result<Objective, String> {
     let obj = case.raw.get("objective").ok_or("no objective")?;
     match obj.get("kind").and_then(Value::as_str) {
         Some("rosenbrock") => Ok(Box::new(|x: &[f64]| {

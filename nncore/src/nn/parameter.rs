@@ -122,11 +122,7 @@ impl<E: Element> Parameter<E> {
                 "a scalar parameter has no rows",
             ));
         };
-        let row_len = if n_rows == 0 {
-            0
-        } else {
-            self.tensor.numel() / n_rows
-        };
+        let row_len = self.tensor.numel().checked_div(n_rows).unwrap_or(0);
         if let Some(&bad) = rows.iter().find(|&&r| r >= n_rows) {
             return Err(Error::IndexOutOfRange {
                 op: "Parameter.sparse_grad",

@@ -286,10 +286,10 @@ impl<E: Element> LBFGS<E> {
                         }
                     }
                     let mut r: Vec<f64> = q.iter().map(|x| x * st.h_diag).collect();
-                    for i in 0..num_old {
+                    for (i, al_i) in al.iter().enumerate() {
                         let be_i = dot(&st.old_dirs[i], &r) * st.ro[i];
                         for (rj, sj) in r.iter_mut().zip(&st.old_stps[i]) {
-                            *rj += (al[i] - be_i) * sj;
+                            *rj += (al_i - be_i) * sj;
                         }
                     }
                     d = r;
