@@ -65,7 +65,7 @@ impl LbfgsOptions {
 /// LBFGS's state (PyTorch keeps it on the first parameter): counters, the
 /// last direction and step, and the curvature history, over all
 /// parameters flattened in order.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LbfgsState {
     /// Closure evaluations so far.
     pub func_evals: usize,
@@ -87,6 +87,18 @@ pub struct LbfgsState {
     pub prev_flat_grad: Option<Vec<f64>>,
     /// The loss at the last iteration.
     pub prev_loss: Option<f64>,
+}
+
+/// [`LBFGS::state_dict`]: the group's options and the state, exact in
+/// memory (serde-able; its vectors span all parameters flattened).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LbfgsStateDict {
+    /// The param group's options.
+    pub options: LbfgsOptions,
+    /// The number of parameter elements the state spans.
+    pub numel: usize,
+    /// The state.
+    pub state: LbfgsState,
 }
 
 /// A closure for [`LBFGS::step`]: zero the gradients, compute the loss,
@@ -183,6 +195,66 @@ impl<E: Element> LBFGS<E> {
         for p in &self.groups[0].params {
             p.zero_grad();
         }
+    }
+
+    /// The options and state, like `state_dict()`.
+    ///
+    /// ```
+    /// use nncore::nn::Parameter;
+    /// use nncore::optim::{LbfgsOptions, LBFGS};
+    /// let x = Parameter::<f64>::of(vec![0.0, 0.0], &[2]);
+    /// let mut opt = LBFGS::new(vec![x.clone()], LbfgsOptions::default())?;
+    /// let p = x.clone();
+    /// opt.step(Some(&mut || {
+    ///     let v = p.to_vec();
+    ///     *p.grad_lock() = Some(vec![2.0 * (v[0] - 1.0), 2.0 * (v[1] + 1.0)]);
+    ///     Ok((v[0] - 1.0).powi(2) + (v[1] + 1.0).powi(2))
+    /// }))?;
+    /// let saved = opt.state_dict();
+    /// let mut resumed = LBFGS::new(vec![x.clone()], LbfgsOptions::default())?;
+    /// resumed.load_state_dict(&saved)?;
+    /// assert_eq!(resumed.state(), opt.state());
+    /// // another set of parameters is refused
+    /// let mut other = LBFGS::new(vec![Parameter::<f64>::of(vec![0.0], &[1])], LbfgsOptions::default())?;
+    /// assert!(other.load_state_dict(&saved).is_err());
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn state_dict(&self) -> LbfgsStateDict {
+        LbfgsStateDict {
+            options: self.groups[0].options.clone(),
+            numel: self.params().iter().map(|p| p.numel()).sum(),
+            state: self.state.clone(),
+        }
+    }
+
+    /// Restores [`LBFGS::state_dict`]. A state for another number of
+    /// parameter elements, or inconsistent, is an error naming LBFGS and
+    /// `state_dict`; the optimizer is left unchanged.
+    pub fn load_state_dict(&mut self, sd: &LbfgsStateDict) -> Result<()> {
+        let bad = |reason: String| Error::option("LBFGS", "state_dict", reason);
+        let numel: usize = self.params().iter().map(|p| p.numel()).sum();
+        if sd.numel != numel {
+            return Err(bad(format!(
+                "the state is for {} parameter elements, the optimizer has {numel}",
+                sd.numel
+            )));
+        }
+        let s = &sd.state;
+        let vectors =
+            s.d.iter()
+                .chain(&s.prev_flat_grad)
+                .chain(&s.old_dirs)
+                .chain(&s.old_stps);
+        if vectors.clone().any(|v| v.len() != numel)
+            || s.old_dirs.len() != s.old_stps.len()
+            || s.old_dirs.len() != s.ro.len()
+        {
+            return Err(bad("inconsistent history lengths".into()));
+        }
+        validate(&sd.options)?;
+        self.groups[0].options = sd.options.clone();
+        self.state = sd.state.clone();
+        Ok(())
     }
 
     fn params(&self) -> &[Parameter<E>] {

@@ -39,7 +39,7 @@ pub use adamax::{Adamax, AdamaxAlgorithm, AdamaxOptions, AdamaxState};
 pub use adamw::{AdamW, AdamWAlgorithm, adamw_defaults};
 pub use asgd::{ASGD, Asgd, AsgdOptions, AsgdState};
 pub use driver::{Algorithm, GroupOptions, Optimizer, ParamGroup};
-pub use lbfgs::{Closure, LBFGS, LbfgsOptions, LbfgsState, LineSearch};
+pub use lbfgs::{Closure, LBFGS, LbfgsOptions, LbfgsState, LbfgsStateDict, LineSearch};
 pub use lr_scheduler::LrGroups;
 pub use nadam::{NAdam, NAdamAlgorithm, NAdamOptions, NAdamState};
 pub use radam::{RAdam, RAdamAlgorithm, RAdamOptions, RAdamState};
