@@ -9,6 +9,22 @@
 //! `param_groups`, `add_param_group`, `state_dict`, `load_state_dict`).
 //! Adding an optimizer is one file. [`LBFGS`], which needs all parameters
 //! at once and a closure, has its own type.
+//!
+//! Parameters of any element type work (`Optimizer<A, f64>` over
+//! `Parameter<f64>` is how the float64 conformance cases run); models use
+//! the `f32` default.
+//!
+//! Sparse gradients: a parameter carries, beside its dense gradient, a
+//! row-sparse one ([`SparseGrad`]). A layer producing sparse gradients
+//! (an `Embedding` with `sparse: true`) keeps a clone of its weight
+//! `Parameter` in its backward and calls
+//! [`crate::nn::Parameter::accumulate_sparse_grad`]`(rows, values)`
+//! instead of returning a dense weight gradient. [`SparseAdam`] consumes
+//! it; every other optimizer rejects it (and SparseAdam rejects dense
+//! gradients), as PyTorch does.
+//!
+//! Learning-rate schedulers are in [`lr_scheduler`]; they act on any
+//! optimizer through [`LrGroups`].
 
 mod adadelta;
 mod adagrad;
