@@ -40,6 +40,7 @@ pub mod prelude {
         Conv2d, DynForward, Flatten, Forward, Linear, MaxPool2d, ModuleExt, Parameter, ReLU,
     };
     pub use nncore::nn::{DynModule, ModuleDict, ModuleList};
+    pub use nncore::optim::{Adam, AdamOptions, lr_scheduler::LrScheduler};
     pub use nncore::optim::{SGD, SgdOptions};
     pub use nncore::shape::*;
     pub use nncore::{DynTensor, Error, LongTensor, Result, Tensor, manual_seed};

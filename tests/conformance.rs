@@ -70,3 +70,17 @@ fn a_truncated_case_file_is_an_error_naming_it() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn optimizers_match_pytorch() {
+    let summary = run("optimizers.json");
+    assert_eq!((summary.failed, summary.skipped), (0, 0));
+    assert!(summary.passed >= 80);
+}
+
+#[test]
+fn schedulers_match_pytorch() {
+    let summary = run("schedulers.json");
+    assert_eq!((summary.failed, summary.skipped), (0, 0));
+    assert!(summary.passed >= 24);
+}

@@ -19,6 +19,8 @@ mod loss;
 mod loss_ctc;
 mod module;
 mod repr;
+mod optimizer;
+mod scheduler;
 
 pub use case::{Case, CaseFile, TensorData};
 pub use compare::{Tolerance, compare};
@@ -55,6 +57,8 @@ pub fn run_case(family: &str, case: &Case) -> Outcome {
         "function" => function::run(case),
         "module" => module::run(case),
         "repr" => repr::run(case),
+        "optimizer" => optimizer::run(case),
+        "scheduler" => scheduler::run(case),
         other => Outcome::Skip(format!("the `{other}` family is not supported yet")),
     });
     outcome.unwrap_or_else(|panic| {

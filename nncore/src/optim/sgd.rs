@@ -1,8 +1,10 @@
 //! Stochastic gradient descent with momentum, like `torch.optim.SGD`.
 
-use super::driver::non_negative;
+use super::driver::check;
+use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Error, Result};
+use serde::{Deserialize, Serialize};
 
 /// `torch.optim.SGD`'s options and PyTorch's defaults (`lr = 1e-3`).
 ///
@@ -11,7 +13,7 @@ use crate::{Element, Error, Result};
 /// let o = SgdOptions { lr: 0.01, momentum: 0.9, ..Default::default() };
 /// assert_eq!(o.dampening, 0.0);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SgdOptions {
     /// Learning rate.
     pub lr: f64,
@@ -47,13 +49,20 @@ impl GroupOptions for SgdOptions {
     fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
     }
+    fn momentum(&self) -> Option<f64> {
+        Some(self.momentum)
+    }
+    fn set_momentum(&mut self, momentum: f64) {
+        self.momentum = momentum;
+    }
 }
 
-/// SGD's per-parameter state: PyTorch's `momentum_buffer`.
-#[derive(Clone, Debug, Default)]
-pub struct SgdState<E> {
-    /// The momentum buffer, `None` until the first step with momentum.
-    pub momentum_buffer: Option<Vec<E>>,
+optimizer_state! {
+    /// SGD's per-parameter state: PyTorch's `momentum_buffer`.
+    pub struct SgdState<E> {
+        /// The momentum buffer, `None` until the first step with momentum.
+        pub momentum_buffer: Option<Vec<E>>,
+    }
 }
 
 /// The SGD algorithm (see [`SGD`]).
@@ -69,27 +78,9 @@ impl Algorithm for Sgd {
     const NAME: &'static str = "SGD";
 
     fn validate(o: &SgdOptions) -> Result<()> {
-        if !non_negative(o.lr) {
-            return Err(Error::option(
-                "SGD",
-                "lr",
-                format!("Invalid learning rate: {}", o.lr),
-            ));
-        }
-        if !non_negative(o.momentum) {
-            return Err(Error::option(
-                "SGD",
-                "momentum",
-                format!("Invalid momentum value: {}", o.momentum),
-            ));
-        }
-        if !non_negative(o.weight_decay) {
-            return Err(Error::option(
-                "SGD",
-                "weight_decay",
-                format!("Invalid weight_decay value: {}", o.weight_decay),
-            ));
-        }
+        check::lr("SGD", o.lr)?;
+        check::at_least_zero("SGD", "momentum", o.momentum, "Invalid momentum value")?;
+        check::weight_decay("SGD", o.weight_decay)?;
         if o.nesterov && (o.momentum <= 0.0 || o.dampening != 0.0) {
             return Err(Error::option(
                 "SGD",
@@ -166,7 +157,10 @@ mod tests {
         )
         .err()
         .unwrap();
-        assert_eq!(e.to_string(), "SGD: invalid lr: Invalid learning rate: -1");
+        assert_eq!(
+            e.to_string(),
+            "SGD: invalid lr: Invalid learning rate: -1.0"
+        );
         let e = SGD::new(
             vec![],
             SgdOptions {
