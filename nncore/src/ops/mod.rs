@@ -5,9 +5,17 @@
 //! One concern per file; to add an op, add a file with the forward (a method
 //! on `DynTensor` or a function), its `Backward` struct, and a gradcheck test.
 
+mod avg_pool2d;
+mod batch_norm;
 mod binary;
 pub(crate) mod broadcast;
+mod conv1d;
 mod conv2d;
+mod conv_padding;
+mod conv_transpose2d;
+mod dropout;
+mod embedding;
+mod layer_norm;
 mod linear;
 mod max_pool2d;
 mod reduce;
@@ -16,7 +24,17 @@ mod scalar;
 mod softmax;
 pub(crate) mod unary;
 
+pub use avg_pool2d::{AvgPool2dOptions, adaptive_avg_pool2d, avg_pool2d};
+pub use batch_norm::{BatchNormOptions, batch_norm};
+pub use conv_padding::{ConvPadding, conv2d_padded};
+pub use conv_transpose2d::{ConvTranspose2dOptions, conv_transpose_out, conv_transpose2d};
+pub use conv1d::{Conv1dOptions, conv1d};
 pub use conv2d::{Conv2dOptions, conv2d};
+pub use dropout::{dropout, dropout2d};
+pub use embedding::{
+    EmbeddingOptions, RowSparseGrad, embedding, embedding_renorm_, embedding_sparse_grad,
+};
+pub use layer_norm::layer_norm;
 pub use linear::{linear, matmul};
 pub use max_pool2d::{MaxPool2dOptions, max_pool2d};
 
