@@ -17,6 +17,7 @@ mod function;
 mod harness;
 mod loss;
 mod module;
+mod module_norm;
 
 pub use case::{Case, CaseFile, TensorData};
 pub use compare::{Tolerance, compare};

@@ -33,6 +33,22 @@ impl Default for BatchNormOptions {
     }
 }
 
+/// The weight of a batch in the running statistics, as `nn.BatchNorm`
+/// computes it after incrementing `num_batches_tracked`: `momentum`, or
+/// for `momentum=None` the cumulative average `1 / num_batches_tracked`.
+///
+/// ```
+/// use nncore::ops::batch_norm_momentum;
+/// assert_eq!(batch_norm_momentum(Some(0.1), 7), 0.1);
+/// assert_eq!(batch_norm_momentum(None, 4), 0.25);
+/// ```
+pub fn batch_norm_momentum(momentum: Option<f64>, num_batches_tracked: u64) -> f64 {
+    match momentum {
+        Some(m) => m,
+        None => 1.0 / num_batches_tracked.max(1) as f64,
+    }
+}
+
 struct BatchNormBackward<E> {
     channels: usize,
     inner: usize,

@@ -25,7 +25,7 @@ mod softmax;
 pub(crate) mod unary;
 
 pub use avg_pool2d::{AvgPool2dOptions, adaptive_avg_pool2d, avg_pool2d};
-pub use batch_norm::{BatchNormOptions, batch_norm};
+pub use batch_norm::{BatchNormOptions, batch_norm, batch_norm_momentum};
 pub use conv_padding::{ConvPadding, conv2d_padded};
 pub use conv_transpose2d::{ConvTranspose2dOptions, conv_transpose_out, conv_transpose2d};
 pub use conv1d::{Conv1dOptions, conv1d};
