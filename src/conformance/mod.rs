@@ -15,6 +15,7 @@ mod case;
 mod compare;
 mod function;
 mod harness;
+mod init;
 mod loss;
 mod module;
 mod module_norm;
@@ -53,6 +54,7 @@ pub fn run_case(family: &str, case: &Case) -> Outcome {
         "loss" => loss::run(case),
         "function" => function::run(case),
         "module" => module::run(case),
+        "init" => init::run(case),
         other => Outcome::Skip(format!("the `{other}` family is not supported yet")),
     });
     outcome.unwrap_or_else(|panic| {

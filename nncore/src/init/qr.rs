@@ -10,7 +10,10 @@
 /// # Panics
 /// If `m < n` or `a.len() != m * n` (callers transpose wide matrices).
 pub(crate) fn householder_qr(a: &[f64], m: usize, n: usize) -> (Vec<f64>, Vec<f64>) {
-    assert!(m >= n && a.len() == m * n, "householder_qr: needs m >= n and m*n values");
+    assert!(
+        m >= n && a.len() == m * n,
+        "householder_qr: needs m >= n and m*n values"
+    );
     let mut r = a.to_vec();
     // The Householder vectors, one per column, each of length m.
     let mut vs: Vec<Vec<f64>> = Vec::with_capacity(n);
@@ -61,13 +64,18 @@ mod tests {
     #[test]
     fn q_is_orthonormal_and_reproduces_a() {
         let (m, n) = (5, 3);
-        let a: Vec<f64> = (0..m * n).map(|i| ((i * 7 + 3) % 11) as f64 - 5.0).collect();
+        let a: Vec<f64> = (0..m * n)
+            .map(|i| ((i * 7 + 3) % 11) as f64 - 5.0)
+            .collect();
         let (q, d) = householder_qr(&a, m, n);
         // Qᵀ Q = I
         for i in 0..n {
             for j in 0..n {
                 let dot: f64 = (0..m).map(|k| q[k * n + i] * q[k * n + j]).sum();
-                assert!((dot - if i == j { 1.0 } else { 0.0 }).abs() < 1e-12, "{i},{j}: {dot}");
+                assert!(
+                    (dot - if i == j { 1.0 } else { 0.0 }).abs() < 1e-12,
+                    "{i},{j}: {dot}"
+                );
             }
         }
         // R = Qᵀ A is upper triangular with the returned diagonal, and Q R = A.

@@ -26,7 +26,11 @@ pub fn eye_<E: Element>(tensor: &DynTensor<E>) -> Result<()> {
     };
     let mut d = tensor.data_mut();
     for (i, v) in d.iter_mut().enumerate() {
-        *v = if i / cols == i % cols && i / cols < rows { E::one() } else { E::zero() };
+        *v = if i / cols == i % cols && i / cols < rows {
+            E::one()
+        } else {
+            E::zero()
+        };
     }
     Ok(())
 }
@@ -35,7 +39,10 @@ fn rank_error<E: Element>(op: &'static str, ranks: &str, tensor: &DynTensor<E>) 
     Error::option(
         op,
         "tensor",
-        format!("Only tensors with {ranks} dimensions are supported, got shape {:?}", tensor.shape()),
+        format!(
+            "Only tensors with {ranks} dimensions are supported, got shape {:?}",
+            tensor.shape()
+        ),
     )
 }
 
@@ -58,7 +65,10 @@ pub fn dirac_<E: Element>(tensor: &DynTensor<E>, groups: usize) -> Result<()> {
         return Err(Error::option(
             "dirac_",
             "groups",
-            format!("dim 0 must be divisible by groups, got dim 0 = {} and groups = {groups}", shape[0]),
+            format!(
+                "dim 0 must be divisible by groups, got dim 0 = {} and groups = {groups}",
+                shape[0]
+            ),
         ));
     }
     let per_group = shape[0] / groups;
@@ -89,7 +99,13 @@ pub fn dirac_<E: Element>(tensor: &DynTensor<E>, groups: usize) -> Result<()> {
 /// trunc_normal_(&t, 0.0, 1.0, -0.5, 0.5).unwrap();
 /// assert!(t.to_vec().iter().all(|v| (-0.5..=0.5).contains(v)));
 /// ```
-pub fn trunc_normal_<E: Element>(tensor: &DynTensor<E>, mean: f64, std: f64, a: f64, b: f64) -> Result<()> {
+pub fn trunc_normal_<E: Element>(
+    tensor: &DynTensor<E>,
+    mean: f64,
+    std: f64,
+    a: f64,
+    b: f64,
+) -> Result<()> {
     if !(a < b) || !(std > 0.0) {
         return Err(Error::option(
             "trunc_normal_",
@@ -150,7 +166,11 @@ pub fn orthogonal_<E: Element>(tensor: &DynTensor<E>, gain: f64) -> Result<()> {
     let normal = Normal::new(0.0, 1.0).expect("valid normal");
     let flat: Vec<f64> = rng::with_rng(|r| (0..rows * cols).map(|_| normal.sample(r)).collect());
     // QR needs a tall matrix: transpose a wide one.
-    let (m, n, a) = if rows < cols { (cols, rows, transpose(&flat, rows, cols)) } else { (rows, cols, flat) };
+    let (m, n, a) = if rows < cols {
+        (cols, rows, transpose(&flat, rows, cols))
+    } else {
+        (rows, cols, flat)
+    };
     let (mut q, diag) = householder_qr(&a, m, n);
     for i in 0..m {
         for (j, d) in diag.iter().enumerate() {
@@ -195,10 +215,15 @@ pub fn sparse_<E: Element>(tensor: &DynTensor<E>, sparsity: f64, std: f64) -> Re
         return Err(rank_error("sparse_", "2", tensor));
     };
     if !(0.0..=1.0).contains(&sparsity) {
-        return Err(Error::option("sparse_", "sparsity", format!("must be in [0, 1], got {sparsity}")));
+        return Err(Error::option(
+            "sparse_",
+            "sparsity",
+            format!("must be in [0, 1], got {sparsity}"),
+        ));
     }
     let zeros = (sparsity * rows as f64).ceil() as usize;
-    let normal = Normal::new(0.0, std.max(0.0)).map_err(|e| Error::option("sparse_", "std", e.to_string()))?;
+    let normal = Normal::new(0.0, std.max(0.0))
+        .map_err(|e| Error::option("sparse_", "std", e.to_string()))?;
     let mut d = tensor.data_mut();
     rng::with_rng(|r| {
         d.iter_mut().for_each(|v| *v = E::of(normal.sample(r)));

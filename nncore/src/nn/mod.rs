@@ -8,6 +8,7 @@
 mod activation;
 mod assert_module;
 mod conv2d;
+mod default_init;
 mod flatten;
 mod forward;
 mod linear;
@@ -22,6 +23,7 @@ pub use activation::ReLU;
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
 pub use conv2d::Conv2d;
+pub use default_init::default_init;
 pub use flatten::Flatten;
 pub use forward::{DynForward, Forward};
 pub use linear::Linear;
