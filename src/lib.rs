@@ -31,6 +31,10 @@ pub mod prelude {
     pub use nncore::loss::{CrossEntropyLoss, MSELoss, Reduction};
     pub use nncore::nn::Module;
     pub use nncore::nn::{
+        AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, Dropout, Dropout2d, ELU, GELU, Hardtanh,
+        Identity, LeakyReLU, LogSoftmax, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+    };
+    pub use nncore::nn::{
         Conv2d, DynForward, Flatten, Forward, Linear, MaxPool2d, ModuleExt, Parameter, ReLU,
     };
     pub use nncore::optim::{SGD, SgdOptions};

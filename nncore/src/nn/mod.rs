@@ -6,9 +6,13 @@
 //! are the shape rules), and its tests.
 
 mod activation;
+mod activation_layers;
+mod adaptive_avg_pool2d;
 mod assert_module;
+mod batch_norm;
 mod conv2d;
 mod default_init;
+mod dropout;
 mod flatten;
 mod forward;
 mod linear;
@@ -20,10 +24,16 @@ mod sequential;
 mod state_dict;
 
 pub use activation::ReLU;
+pub use activation_layers::{
+    ELU, GELU, Hardtanh, Identity, LeakyReLU, LogSoftmax, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+};
+pub use adaptive_avg_pool2d::AdaptiveAvgPool2d;
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
+pub use batch_norm::{BatchNorm1d, BatchNorm2d};
 pub use conv2d::Conv2d;
 pub use default_init::default_init;
+pub use dropout::{Dropout, Dropout2d};
 pub use flatten::Flatten;
 pub use forward::{DynForward, Forward};
 pub use linear::Linear;

@@ -25,6 +25,8 @@ pub enum Value {
     Size(Size),
     /// A runtime expression.
     Flag(Expr),
+    /// A probability literal (checked to lie in [0, 1]).
+    Probability(Expr),
     /// A fixed option at its default.
     Fixed,
 }
@@ -162,6 +164,7 @@ fn default_value(kind: ArgKind, text: &str, span: Span) -> Option<Value> {
             .ok()
             .map(|value| Value::Size(Size { value, span })),
         ArgKind::Flag => syn::parse_str::<Expr>(text).ok().map(Value::Flag),
+        ArgKind::Probability => syn::parse_str::<Expr>(text).ok().map(Value::Probability),
         ArgKind::Fixed { .. } => Some(Value::Fixed),
     }
 }
@@ -169,6 +172,40 @@ fn default_value(kind: ArgKind, text: &str, span: Span) -> Option<Value> {
 fn bind_value(spec: &LayerSpec, arg: &ArgSpec, expr: &Expr, errors: &mut Errors) -> Option<Value> {
     match arg.kind {
         ArgKind::Flag => Some(Value::Flag(expr.clone())),
+        ArgKind::Probability => {
+            let value = match unwrap_group(expr) {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Float(f), ..
+                }) => f.base10_parse::<f64>().ok(),
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Int(i), ..
+                }) => i.base10_parse::<f64>().ok(),
+                _ => None,
+            };
+            match value {
+                Some(p) if (0.0..=1.0).contains(&p) => Some(Value::Probability(expr.clone())),
+                Some(p) => {
+                    errors.error_at(
+                        expr,
+                        format!(
+                            "{} of {} is a probability: it must lie in [0, 1], not {p}",
+                            arg.name, spec.name
+                        ),
+                    );
+                    None
+                }
+                None => {
+                    errors.error_at(
+                        expr,
+                        format!(
+                            "{} of {} must be a number literal in sequential!; build the layer with {}::new(p)? as an expression otherwise",
+                            arg.name, spec.name, spec.name
+                        ),
+                    );
+                    None
+                }
+            }
+        }
         ArgKind::Fixed { why } => {
             let allowed = match arg.default {
                 Default::Value(text) => text,
