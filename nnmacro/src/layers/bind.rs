@@ -372,14 +372,21 @@ mod tests {
 
     #[test]
     fn duplicates_and_unsupported() {
-        let (_, errors) = call("Conv2d", "1, 6, 5, in_channels = 2, groups = 2");
+        let (_, errors) = call("Conv2d", "1, 6, 5, in_channels = 2, groups = 0");
         assert_eq!(
             errors,
             vec![
                 "Conv2d got argument `in_channels` twice",
-                "groups is not supported yet: only groups = 1"
+                "groups of Conv2d must be at least 1"
             ]
         );
+        let (_, errors) = call("Dropout", "1.5");
+        assert_eq!(
+            errors,
+            vec!["p of Dropout is a probability: it must lie in [0, 1], not 1.5"]
+        );
+        let (layer, errors) = call("Dropout", "p = 0.25");
+        assert!(errors.is_empty() && layer.is_some(), "{errors:?}");
         let (_, errors) = call("Flatten", "start_dim = 1, end_dim = -1");
         assert!(errors.is_empty(), "{errors:?}");
         let (_, errors) = call("Flatten", "0");

@@ -93,13 +93,7 @@ pub const LAYERS: &[LayerSpec] = &[
             arg("stride", POSITIVE, Default::Value("1")),
             arg("padding", SIZE, Default::Value("0")),
             arg("dilation", POSITIVE, Default::Value("1")),
-            arg(
-                "groups",
-                ArgKind::Fixed {
-                    why: "groups is not supported yet: only groups = 1",
-                },
-                Default::Value("1"),
-            ),
+            arg("groups", POSITIVE, Default::Value("1")),
             arg("bias", ArgKind::Flag, Default::Value("true")),
         ],
         signature: "Conv2d(in_channels, out_channels, kernel_size, stride = 1, padding = 0, dilation = 1, groups = 1, bias = true)",

@@ -4,6 +4,7 @@
 
 pub mod batch_norm;
 pub mod conv2d;
+pub mod conv_groups;
 pub mod cross_entropy;
 pub mod flatten;
 pub mod linear;
@@ -11,6 +12,7 @@ pub mod max_pool2d;
 pub mod same_shape;
 
 pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
+pub use conv_groups::ConvGroupsRule;
 pub use conv2d::{Conv2dOut, Conv2dOutput, Conv2dRule};
 pub use cross_entropy::CrossEntropyRule;
 pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};
