@@ -74,11 +74,26 @@ fn perform(case: &Case) -> Result<Outcome, String> {
     let t = DynTensor::<f64>::zeros(&shape(case)?);
     let f = |name: &str, d: f64| case.f64_option(name, d);
     let result: crate::Result<()> = match case.op.as_str() {
-        "uniform_" => Ok(uniform_(&t, f("a", 0.0), f("b", 1.0))),
-        "normal_" => Ok(normal_(&t, f("mean", 0.0), f("std", 1.0))),
-        "constant_" => Ok(constant_(&t, f("val", 0.0))),
-        "ones_" => Ok(ones_(&t)),
-        "zeros_" => Ok(zeros_(&t)),
+        "uniform_" => {
+            uniform_(&t, f("a", 0.0), f("b", 1.0));
+            Ok(())
+        }
+        "normal_" => {
+            normal_(&t, f("mean", 0.0), f("std", 1.0));
+            Ok(())
+        }
+        "constant_" => {
+            constant_(&t, f("val", 0.0));
+            Ok(())
+        }
+        "ones_" => {
+            ones_(&t);
+            Ok(())
+        }
+        "zeros_" => {
+            zeros_(&t);
+            Ok(())
+        }
         "eye_" => eye_(&t),
         "dirac_" => dirac_(&t, case.i64_option("groups", 1) as usize),
         "xavier_uniform_" => xavier_uniform_(&t, f("gain", 1.0)),

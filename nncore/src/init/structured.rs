@@ -61,7 +61,7 @@ pub fn dirac_<E: Element>(tensor: &DynTensor<E>, groups: usize) -> Result<()> {
     if !(3..=5).contains(&shape.len()) {
         return Err(rank_error("dirac_", "3, 4, or 5", tensor));
     }
-    if groups == 0 || shape[0] % groups != 0 {
+    if groups == 0 || !shape[0].is_multiple_of(groups) {
         return Err(Error::option(
             "dirac_",
             "groups",
@@ -106,7 +106,8 @@ pub fn trunc_normal_<E: Element>(
     a: f64,
     b: f64,
 ) -> Result<()> {
-    if !(a < b) || !(std > 0.0) {
+    let valid = a < b && std > 0.0;
+    if !valid {
         return Err(Error::option(
             "trunc_normal_",
             "a",

@@ -97,7 +97,7 @@ impl<E: Element> Backward<E> for AvgPool2dBackward {
     }
 }
 
-fn four_d<'a, E: Element>(op: &'static str, input: &'a DynTensor<E>) -> Result<[usize; 4]> {
+fn four_d<E: Element>(op: &'static str, input: &DynTensor<E>) -> Result<[usize; 4]> {
     match input.shape() {
         &[n, c, h, w] => Ok([n, c, h, w]),
         _ => Err(Error::shape(

@@ -152,7 +152,7 @@ mod tests {
         .unwrap();
         gradcheck(
             |t| layer_norm(&t[0], &[3], None, None, 1e-3),
-            &[x.clone()],
+            std::slice::from_ref(&x),
             GradcheckOptions::default(),
         )
         .unwrap();
