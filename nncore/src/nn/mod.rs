@@ -9,8 +9,11 @@ mod activation;
 mod activation_layers;
 mod adaptive_avg_pool2d;
 mod assert_module;
+mod avg_pool2d;
 mod batch_norm;
+mod conv1d;
 mod conv2d;
+mod conv_transpose2d;
 mod default_init;
 mod dropout;
 mod embedding;
@@ -32,7 +35,10 @@ pub use activation_layers::{
 pub use adaptive_avg_pool2d::AdaptiveAvgPool2d;
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
+pub use avg_pool2d::AvgPool2d;
 pub use batch_norm::{BatchNorm1d, BatchNorm2d};
+pub use conv_transpose2d::ConvTranspose2d;
+pub use conv1d::Conv1d;
 pub use conv2d::Conv2d;
 pub use default_init::default_init;
 pub use dropout::{Dropout, Dropout2d};
