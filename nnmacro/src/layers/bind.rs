@@ -340,7 +340,7 @@ mod tests {
     fn positional_and_keyword() {
         let (layer, errors) = call("Conv2d", "1, 6, 5, padding = 2");
         assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(sizes(&layer.expect("bound")), vec![1, 6, 5, 1, 2, 1]);
+        assert_eq!(sizes(&layer.expect("bound")), vec![1, 6, 5, 1, 2, 1, 1]);
         let (layer, errors) = call("Linear", "out_features = 4, in_features = 3, bias = false");
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(sizes(&layer.expect("bound")), vec![3, 4]);

@@ -181,7 +181,7 @@ mod tests {
     fn conv_and_pool_types() {
         assert_eq!(
             ty("Conv2d(1, 6, 5, padding = 2), MaxPool2d(2), Flatten, Block"),
-            "::kiln::nn::Sequential<(::kiln::nn::Conv2d<U1,U6,U5,U1,U2,U1>,(::kiln::nn::MaxPool2d<U2,U2,U0,U1>,\
+            "::kiln::nn::Sequential<(::kiln::nn::Conv2d<U1,U6,U5,U1,U2,U1,U1>,(::kiln::nn::MaxPool2d<U2,U2,U0,U1>,\
              (::kiln::nn::Flatten,(Block,()))))>"
         );
     }
