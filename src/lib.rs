@@ -37,6 +37,11 @@ pub mod prelude {
     pub use nncore::loss::{CrossEntropyLoss, MSELoss, Reduction};
     pub use nncore::nn::Module;
     pub use nncore::nn::{
+        AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, ConvTranspose2d, Dropout,
+        Dropout2d, ELU, Embedding, GELU, Hardtanh, Identity, LayerNorm, LeakyReLU, LogSoftmax,
+        SiLU, Sigmoid, Softmax, Softplus, Tanh,
+    };
+    pub use nncore::nn::{
         Conv2d, DynForward, Flatten, Forward, Linear, MaxPool2d, ModuleExt, Parameter, ReLU,
     };
     pub use nncore::nn::{DynModule, ModuleDict, ModuleList};

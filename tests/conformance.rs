@@ -38,7 +38,16 @@ fn functions_match_pytorch() {
 
 #[test]
 fn modules_match_pytorch() {
-    assert!(run("modules.json").passed > 0);
+    let summary = run("modules.json");
+    assert!(summary.passed > 0);
+    assert_eq!(summary.skipped, 0, "every module case runs");
+}
+
+#[test]
+fn init_matches_pytorch() {
+    let summary = run("init.json");
+    assert!(summary.passed > 0);
+    assert_eq!(summary.skipped, 0, "every init case runs");
 }
 
 #[test]

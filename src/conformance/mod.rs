@@ -15,11 +15,13 @@ mod case;
 mod compare;
 mod function;
 mod harness;
+mod init;
 mod loss;
 mod loss_ctc;
 mod module;
-mod repr;
+mod module_norm;
 mod optimizer;
+mod repr;
 mod scheduler;
 
 pub use case::{Case, CaseFile, TensorData};
@@ -59,6 +61,7 @@ pub fn run_case(family: &str, case: &Case) -> Outcome {
         "repr" => repr::run(case),
         "optimizer" => optimizer::run(case),
         "scheduler" => scheduler::run(case),
+        "init" => init::run(case),
         other => Outcome::Skip(format!("the `{other}` family is not supported yet")),
     });
     outcome.unwrap_or_else(|panic| {

@@ -90,6 +90,42 @@ pub fn calculate_fan_in_and_fan_out(shape: &[usize]) -> Result<(usize, usize)> {
     Ok((shape[1] * receptive, shape[0] * receptive))
 }
 
+impl std::str::FromStr for FanMode {
+    type Err = Error;
+    /// `"fan_in"` or `"fan_out"`, as PyTorch spells them.
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "fan_in" => Ok(FanMode::FanIn),
+            "fan_out" => Ok(FanMode::FanOut),
+            other => Err(Error::option(
+                "init",
+                "mode",
+                format!("Mode {other} not supported, please use one of ['fan_in', 'fan_out']"),
+            )),
+        }
+    }
+}
+
+impl Nonlinearity {
+    /// The nonlinearity PyTorch names `name`, with `param` the negative
+    /// slope of `leaky_relu` (default 0.01), like `calculate_gain(name,
+    /// param)`.
+    ///
+    /// ```
+    /// use nncore::init::{calculate_gain, Nonlinearity};
+    /// let n = Nonlinearity::named("leaky_relu", Some(0.2)).unwrap();
+    /// assert_eq!(calculate_gain(n), (2.0f64 / 1.04).sqrt());
+    /// assert!(Nonlinearity::named("softmax", None).is_err());
+    /// ```
+    pub fn named(name: &str, param: Option<f64>) -> Result<Self> {
+        let n: Nonlinearity = name.parse()?;
+        Ok(match (n, param) {
+            (Nonlinearity::LeakyRelu(_), Some(slope)) => Nonlinearity::LeakyRelu(slope),
+            (n, _) => n,
+        })
+    }
+}
+
 pub(crate) fn fan(shape: &[usize], mode: FanMode) -> Result<usize> {
     let (fan_in, fan_out) = calculate_fan_in_and_fan_out(shape)?;
     Ok(match mode {

@@ -176,6 +176,21 @@ pub fn load_safetensors_bytes(bytes: &[u8], path: impl AsRef<Path>) -> Result<Lo
     let mut tensors = Vec::with_capacity(metadata.tensors().len());
     for name in metadata.offset_keys() {
         let view = file.tensor(&name).map_err(describe)?;
+        // PyTorch's integer counters (BatchNorm's `num_batches_tracked`,
+        // int64 scalars) load as float32: exact below 2^24.
+        if view.dtype() == Dtype::I64 && view.shape().iter().product::<usize>() <= 1 {
+            let data = view
+                .data()
+                .chunks_exact(8)
+                .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")) as f32)
+                .collect();
+            tensors.push(NamedTensor {
+                name,
+                shape: view.shape().to_vec(),
+                data,
+            });
+            continue;
+        }
         if view.dtype() != Dtype::F32 {
             return Err(Error::StateDict {
                 context: path.display().to_string(),

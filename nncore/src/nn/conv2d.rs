@@ -5,18 +5,26 @@ use super::module::training_flag;
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
 use crate::ops::{Conv2dOptions, conv2d};
-use crate::shape::{Conv2dOut, Conv2dRule, StaticDim, U0, U1};
+use crate::shape::{Conv2dOut, Conv2dRule, ConvGroupsRule, StaticDim, U0, U1};
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
 
 /// The sizes a `Conv2d` carries only in its type (`fn() -> T` keeps the
 /// layer `Send + Sync` whatever `T` is).
-type ConvSizes<Cin, Cout, K, S, P, D> = fn() -> (Cin, Cout, K, S, P, D);
+type ConvSizes<Cin, Cout, K, S, P, D, G> = fn() -> (Cin, Cout, K, S, P, D, G);
 
 /// A 2-D convolution from `Cin` to `Cout` channels with a `K`×`K` kernel,
-/// stride `S`, zero padding `P` and dilation `D`, like
-/// `nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, bias=True)`.
+/// stride `S`, zero padding `P`, dilation `D` and `G` groups, like
+/// `nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True)`.
+///
+/// `groups` is a type parameter so that the compiler checks that it
+/// divides both channel counts (the weight is `[Cout, Cin/G, K, K]`).
+/// PyTorch's `padding="valid"` is `P = U0`; `padding="same"` (stride 1)
+/// is `P = D(K-1)/2` for an odd kernel, and for any kernel on the
+/// functional path ([`conv2d_padded`](crate::ops::conv2d_padded) with
+/// [`ConvPadding::Same`](crate::ops::ConvPadding)), whose output size is
+/// the input's.
 /// Input `(N, Cin, H, W)`, output `(N, Cout, Ho, Wo)` with
 /// `Ho = (H + 2P - D(K-1) - 1) / S + 1`, computed at compile time.
 ///
@@ -25,32 +33,50 @@ type ConvSizes<Cin, Cout, K, S, P, D> = fn() -> (Cin, Cout, K, S, P, D);
 ///
 /// ```
 /// use nncore::nn::{Conv2d, Forward};
-/// use nncore::shape::{Dyn, U1, U2, U28, U5, U6};
+/// use nncore::shape::{Dyn, U1, U2, U3, U4, U28, U5, U6};
 /// use nncore::Tensor;
 /// let conv = Conv2d::<U1, U6, U5, U1, U2>::new();
 /// let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(4), U1::default(), U28::default(), U28::default()));
 /// let y = conv.forward(x);
 /// assert_eq!(y.dims().as_slice(), &[4, 6, 28, 28]);
 /// assert_eq!(conv.to_string(), "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))");
+/// // A depthwise convolution: 4 groups of one channel.
+/// let dw = Conv2d::<U4, U4, U3, U1, U1, U1, U4>::new();
+/// assert_eq!(dw.weight().shape(), &[4, 1, 3, 3]);
+/// assert_eq!(dw.to_string(), "Conv2d(4, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), groups=4)");
 /// ```
-pub struct Conv2d<Cin, Cout, K, S = U1, P = U0, D = U1> {
+pub struct Conv2d<Cin, Cout, K, S = U1, P = U0, D = U1, G = U1> {
     weight: Parameter,
     bias: Option<Parameter>,
     training: bool,
-    sizes: PhantomData<ConvSizes<Cin, Cout, K, S, P, D>>,
+    sizes: PhantomData<ConvSizes<Cin, Cout, K, S, P, D, G>>,
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
-    Conv2d<Cin, Cout, K, S, P, D>
+impl<
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    G: StaticDim,
+> Conv2d<Cin, Cout, K, S, P, D, G>
 {
-    /// A convolution with a bias, initialised as PyTorch does.
-    pub fn new() -> Self {
+    /// A convolution with a bias, initialised as PyTorch does. `G` must
+    /// divide both channel counts (checked by the compiler).
+    pub fn new() -> Self
+    where
+        G: ConvGroupsRule<Cin, Cout>,
+    {
         Self::with_bias(true)
     }
 
     /// A convolution with or without a bias (`bias=False`).
-    pub fn with_bias(bias: bool) -> Self {
-        let (cin, cout, k) = (Cin::USIZE, Cout::USIZE, K::USIZE);
+    pub fn with_bias(bias: bool) -> Self
+    where
+        G: ConvGroupsRule<Cin, Cout>,
+    {
+        let (cin, cout, k) = (Cin::USIZE / G::USIZE.max(1), Cout::USIZE, K::USIZE);
         let weight = Parameter::new(vec![0.0; cout * cin * k * k], &[cout, cin, k, k]);
         kaiming_uniform_(
             &weight,
@@ -58,7 +84,7 @@ impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, 
             Nonlinearity::LeakyRelu(5f64.sqrt()),
         )
         .expect("a 4-D weight always has fans");
-        let fan_in = cin * k * k;
+        let fan_in = cin * k * k; // in_channels / groups · K²
         let bias = bias.then(|| {
             let b = Parameter::new(vec![0.0; cout], &[cout]);
             let bound = if fan_in > 0 {
@@ -77,7 +103,7 @@ impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, 
         }
     }
 
-    /// The weight, `[out_channels, in_channels, K, K]`.
+    /// The weight, `[out_channels, in_channels / groups, K, K]`.
     pub fn weight(&self) -> &Parameter {
         &self.weight
     }
@@ -93,19 +119,36 @@ impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, 
             .stride(S::USIZE)
             .padding(P::USIZE)
             .dilation(D::USIZE)
+            .groups(G::USIZE)
     }
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
-    Default for Conv2d<Cin, Cout, K, S, P, D>
+impl<
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    G: StaticDim,
+> Default for Conv2d<Cin, Cout, K, S, P, D, G>
+where
+    G: ConvGroupsRule<Cin, Cout>,
 {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Module
-    for Conv2d<Cin, Cout, K, S, P, D>
+impl<
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    G: StaticDim,
+> Module for Conv2d<Cin, Cout, K, S, P, D, G>
 {
     training_flag!();
     fn type_name(&self) -> &str {
@@ -124,6 +167,9 @@ impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, 
         if d != 1 {
             repr.push_str(&format!(", dilation=({d}, {d})"));
         }
+        if G::USIZE != 1 {
+            repr.push_str(&format!(", groups={}", G::USIZE));
+        }
         if self.bias.is_none() {
             repr.push_str(", bias=False");
         }
@@ -138,16 +184,24 @@ impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, 
     }
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
-    DynForward for Conv2d<Cin, Cout, K, S, P, D>
+impl<
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    G: StaticDim,
+> DynForward for Conv2d<Cin, Cout, K, S, P, D, G>
 {
     fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
         conv2d(x, &self.weight, self.bias.as_deref(), self.options())
     }
 }
 
-impl<Cin, Cout, K, S, P, D, X> Forward<Tensor<X>> for Conv2d<Cin, Cout, K, S, P, D>
+impl<Cin, Cout, K, S, P, D, G, X> Forward<Tensor<X>> for Conv2d<Cin, Cout, K, S, P, D, G>
 where
+    G: StaticDim,
     Cin: StaticDim,
     Cout: StaticDim,
     K: StaticDim,
@@ -170,8 +224,15 @@ where
     }
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim>
-    fmt::Display for Conv2d<Cin, Cout, K, S, P, D>
+impl<
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    G: StaticDim,
+> fmt::Display for Conv2d<Cin, Cout, K, S, P, D, G>
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)

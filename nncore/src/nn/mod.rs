@@ -6,12 +6,22 @@
 //! are the shape rules), and its tests.
 
 mod activation;
+mod activation_layers;
+mod adaptive_avg_pool2d;
 mod assert_module;
+mod avg_pool2d;
+mod batch_norm;
+mod conv1d;
 mod conv2d;
+mod conv_transpose2d;
+mod default_init;
+mod dropout;
 mod dyn_module;
 pub mod dynamic;
+mod embedding;
 mod flatten;
 mod forward;
+mod layer_norm;
 mod linear;
 mod max_pool2d;
 mod module;
@@ -23,12 +33,24 @@ mod sequential;
 mod state_dict;
 
 pub use activation::ReLU;
+pub use activation_layers::{
+    ELU, GELU, Hardtanh, Identity, LeakyReLU, LogSoftmax, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+};
+pub use adaptive_avg_pool2d::AdaptiveAvgPool2d;
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
+pub use avg_pool2d::AvgPool2d;
+pub use batch_norm::{BatchNorm1d, BatchNorm2d};
+pub use conv_transpose2d::ConvTranspose2d;
+pub use conv1d::Conv1d;
 pub use conv2d::Conv2d;
+pub use default_init::default_init;
+pub use dropout::{Dropout, Dropout2d};
 pub use dyn_module::DynModule;
+pub use embedding::Embedding;
 pub use flatten::Flatten;
 pub use forward::{DynForward, Forward};
+pub use layer_norm::LayerNorm;
 pub use linear::Linear;
 pub use max_pool2d::MaxPool2d;
 pub use module::{Module, ModuleExt};

@@ -6,10 +6,18 @@
 //! on `DynTensor` or a function), its `Backward` struct, and a gradcheck test.
 
 mod activations;
+mod avg_pool2d;
+mod batch_norm;
 mod binary;
 pub(crate) mod broadcast;
 mod clamp;
+mod conv1d;
 mod conv2d;
+mod conv_padding;
+mod conv_transpose2d;
+mod dropout;
+mod embedding;
+mod layer_norm;
 mod linear;
 pub(crate) mod math;
 mod max_pool2d;
@@ -22,7 +30,17 @@ mod softmax;
 pub(crate) mod unary;
 
 pub use activations::GeluApproximate;
+pub use avg_pool2d::{AvgPool2dOptions, adaptive_avg_pool2d, avg_pool2d};
+pub use batch_norm::{BatchNormOptions, batch_norm, batch_norm_momentum};
+pub use conv_padding::{ConvPadding, conv2d_padded};
+pub use conv_transpose2d::{ConvTranspose2dOptions, conv_transpose_out, conv_transpose2d};
+pub use conv1d::{Conv1dOptions, conv1d};
 pub use conv2d::{Conv2dOptions, conv2d};
+pub use dropout::{dropout, dropout2d};
+pub use embedding::{
+    EmbeddingOptions, RowSparseGrad, embedding, embedding_renorm_, embedding_sparse_grad,
+};
+pub use layer_norm::layer_norm;
 pub use linear::{linear, matmul};
 pub use max_pool2d::{MaxPool2dOptions, max_pool2d};
 

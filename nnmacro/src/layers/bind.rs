@@ -25,6 +25,8 @@ pub enum Value {
     Size(Size),
     /// A runtime expression.
     Flag(Expr),
+    /// A probability literal (checked to lie in [0, 1]).
+    Probability(Expr),
     /// A fixed option at its default.
     Fixed,
 }
@@ -162,6 +164,7 @@ fn default_value(kind: ArgKind, text: &str, span: Span) -> Option<Value> {
             .ok()
             .map(|value| Value::Size(Size { value, span })),
         ArgKind::Flag => syn::parse_str::<Expr>(text).ok().map(Value::Flag),
+        ArgKind::Probability => syn::parse_str::<Expr>(text).ok().map(Value::Probability),
         ArgKind::Fixed { .. } => Some(Value::Fixed),
     }
 }
@@ -169,6 +172,40 @@ fn default_value(kind: ArgKind, text: &str, span: Span) -> Option<Value> {
 fn bind_value(spec: &LayerSpec, arg: &ArgSpec, expr: &Expr, errors: &mut Errors) -> Option<Value> {
     match arg.kind {
         ArgKind::Flag => Some(Value::Flag(expr.clone())),
+        ArgKind::Probability => {
+            let value = match unwrap_group(expr) {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Float(f), ..
+                }) => f.base10_parse::<f64>().ok(),
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Int(i), ..
+                }) => i.base10_parse::<f64>().ok(),
+                _ => None,
+            };
+            match value {
+                Some(p) if (0.0..=1.0).contains(&p) => Some(Value::Probability(expr.clone())),
+                Some(p) => {
+                    errors.error_at(
+                        expr,
+                        format!(
+                            "{} of {} is a probability: it must lie in [0, 1], not {p}",
+                            arg.name, spec.name
+                        ),
+                    );
+                    None
+                }
+                None => {
+                    errors.error_at(
+                        expr,
+                        format!(
+                            "{} of {} must be a number literal in sequential!; build the layer with {}::new(p)? as an expression otherwise",
+                            arg.name, spec.name, spec.name
+                        ),
+                    );
+                    None
+                }
+            }
+        }
         ArgKind::Fixed { why } => {
             let allowed = match arg.default {
                 Default::Value(text) => text,
@@ -303,7 +340,7 @@ mod tests {
     fn positional_and_keyword() {
         let (layer, errors) = call("Conv2d", "1, 6, 5, padding = 2");
         assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(sizes(&layer.expect("bound")), vec![1, 6, 5, 1, 2, 1]);
+        assert_eq!(sizes(&layer.expect("bound")), vec![1, 6, 5, 1, 2, 1, 1]);
         let (layer, errors) = call("Linear", "out_features = 4, in_features = 3, bias = false");
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(sizes(&layer.expect("bound")), vec![3, 4]);
@@ -335,14 +372,21 @@ mod tests {
 
     #[test]
     fn duplicates_and_unsupported() {
-        let (_, errors) = call("Conv2d", "1, 6, 5, in_channels = 2, groups = 2");
+        let (_, errors) = call("Conv2d", "1, 6, 5, in_channels = 2, groups = 0");
         assert_eq!(
             errors,
             vec![
                 "Conv2d got argument `in_channels` twice",
-                "groups is not supported yet: only groups = 1"
+                "groups of Conv2d must be at least 1"
             ]
         );
+        let (_, errors) = call("Dropout", "1.5");
+        assert_eq!(
+            errors,
+            vec!["p of Dropout is a probability: it must lie in [0, 1], not 1.5"]
+        );
+        let (layer, errors) = call("Dropout", "p = 0.25");
+        assert!(errors.is_empty() && layer.is_some(), "{errors:?}");
         let (_, errors) = call("Flatten", "start_dim = 1, end_dim = -1");
         assert!(errors.is_empty(), "{errors:?}");
         let (_, errors) = call("Flatten", "0");

@@ -20,6 +20,9 @@ pub enum ArgKind {
     },
     /// A runtime value handed to the constructor (`bias`).
     Flag,
+    /// A probability: a float literal in [0, 1], checked by the macro and
+    /// handed to the constructor `with_p` (Dropout's `p`).
+    Probability,
     /// An option only whose default is supported for now; `why` is the error
     /// for any other value.
     Fixed {
@@ -90,13 +93,7 @@ pub const LAYERS: &[LayerSpec] = &[
             arg("stride", POSITIVE, Default::Value("1")),
             arg("padding", SIZE, Default::Value("0")),
             arg("dilation", POSITIVE, Default::Value("1")),
-            arg(
-                "groups",
-                ArgKind::Fixed {
-                    why: "groups is not supported yet: only groups = 1",
-                },
-                Default::Value("1"),
-            ),
+            arg("groups", POSITIVE, Default::Value("1")),
             arg("bias", ArgKind::Flag, Default::Value("true")),
         ],
         signature: "Conv2d(in_channels, out_channels, kernel_size, stride = 1, padding = 0, dilation = 1, groups = 1, bias = true)",
@@ -156,6 +153,83 @@ pub const LAYERS: &[LayerSpec] = &[
         ],
         signature: "Flatten(start_dim = 1, end_dim = -1)",
     },
+    LayerSpec {
+        name: "BatchNorm1d",
+        args: &[
+            arg("num_features", POSITIVE, Default::Required),
+            arg(
+                "eps",
+                ArgKind::Fixed {
+                    why: "sequential! builds BatchNorm1d with eps = 1e-5; use BatchNorm1d::<C>::new().eps(..) as an expression",
+                },
+                Default::Value("1e-5"),
+            ),
+            arg(
+                "momentum",
+                ArgKind::Fixed {
+                    why: "sequential! builds BatchNorm1d with momentum = 0.1; use BatchNorm1d::<C>::new().momentum(..) as an expression",
+                },
+                Default::Value("0.1"),
+            ),
+        ],
+        signature: "BatchNorm1d(num_features)",
+    },
+    LayerSpec {
+        name: "BatchNorm2d",
+        args: &[
+            arg("num_features", POSITIVE, Default::Required),
+            arg(
+                "eps",
+                ArgKind::Fixed {
+                    why: "sequential! builds BatchNorm2d with eps = 1e-5; use BatchNorm2d::<C>::new().eps(..) as an expression",
+                },
+                Default::Value("1e-5"),
+            ),
+            arg(
+                "momentum",
+                ArgKind::Fixed {
+                    why: "sequential! builds BatchNorm2d with momentum = 0.1; use BatchNorm2d::<C>::new().momentum(..) as an expression",
+                },
+                Default::Value("0.1"),
+            ),
+        ],
+        signature: "BatchNorm2d(num_features)",
+    },
+    LayerSpec {
+        name: "Dropout",
+        args: &[arg("p", ArgKind::Probability, Default::Value("0.5"))],
+        signature: "Dropout(p = 0.5)",
+    },
+    LayerSpec {
+        name: "Dropout2d",
+        args: &[arg("p", ArgKind::Probability, Default::Value("0.5"))],
+        signature: "Dropout2d(p = 0.5)",
+    },
+    LayerSpec {
+        name: "AdaptiveAvgPool2d",
+        args: &[arg("output_size", POSITIVE, Default::Required)],
+        signature: "AdaptiveAvgPool2d(output_size)",
+    },
+    LayerSpec {
+        name: "Identity",
+        args: &[],
+        signature: "Identity",
+    },
+    LayerSpec {
+        name: "Sigmoid",
+        args: &[],
+        signature: "Sigmoid",
+    },
+    LayerSpec {
+        name: "Tanh",
+        args: &[],
+        signature: "Tanh",
+    },
+    LayerSpec {
+        name: "SiLU",
+        args: &[],
+        signature: "SiLU",
+    },
 ];
 
 /// PyTorch layers the macros do not build themselves. A name close to a
@@ -166,21 +240,15 @@ const OTHER_TORCH_LAYERS: &[&str] = &[
     "SELU",
     "CELU",
     "GELU",
-    "SiLU",
     "Mish",
     "ReLU6",
     "PReLU",
     "RReLU",
     "LeakyReLU",
-    "Tanh",
-    "Sigmoid",
     "Softmax",
     "LogSoftmax",
-    "Identity",
     "Unflatten",
-    "Dropout",
     "Dropout1d",
-    "Dropout2d",
     "Conv1d",
     "Conv3d",
     "ConvTranspose1d",
@@ -193,8 +261,6 @@ const OTHER_TORCH_LAYERS: &[&str] = &[
     "AvgPool2d",
     "AvgPool3d",
     "LPPool2d",
-    "BatchNorm1d",
-    "BatchNorm2d",
     "LayerNorm",
     "GroupNorm",
     "Embedding",

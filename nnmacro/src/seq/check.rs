@@ -149,8 +149,34 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
                 channels = Some(output.value);
                 features = None;
             }
-            "MaxPool2d" => features = None,
-            "ReLU" => {}
+            "BatchNorm2d" => {
+                let c = layer.size(0);
+                if let Some(previous) = channels.filter(|&p| p != c.value) {
+                    errors.error_span(
+                        c.span,
+                        format!(
+                            "BatchNorm2d({}) expects {} channels, but the previous layer outputs {previous} channels",
+                            c.value, c.value
+                        ),
+                    );
+                }
+                features = None;
+            }
+            "BatchNorm1d" => {
+                let c = layer.size(0);
+                if let Some(previous) = features.filter(|&f| f != c.value) {
+                    errors.error_span(
+                        c.span,
+                        format!(
+                            "BatchNorm1d({}) expects {} features, but the previous layer outputs {previous} features",
+                            c.value, c.value
+                        ),
+                    );
+                }
+                channels = None;
+            }
+            "MaxPool2d" | "AdaptiveAvgPool2d" => features = None,
+            "ReLU" | "Dropout" | "Dropout2d" | "Identity" | "Sigmoid" | "Tanh" | "SiLU" => {}
             _ => {
                 features = None;
                 channels = None;

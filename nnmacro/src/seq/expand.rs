@@ -86,13 +86,14 @@ fn cons(items: &[TokenStream]) -> TokenStream {
 
 /// The type parameters of a bound layer (its sizes, in spec order) and
 /// its runtime flag, if it has one.
-fn parts(layer: &BoundLayer) -> (Vec<TokenStream>, Option<&syn::Expr>) {
+fn parts(layer: &BoundLayer) -> (Vec<TokenStream>, Option<(&syn::Expr, &'static str)>) {
     let mut sizes = Vec::new();
     let mut flag = None;
     for value in &layer.values {
         match value {
             Value::Size(size) => sizes.push(unsigned(size.value, size.span)),
-            Value::Flag(expr) => flag = Some(expr),
+            Value::Flag(expr) => flag = Some((expr, "with_bias")),
+            Value::Probability(expr) => flag = Some((expr, "with_p")),
             Value::Fixed => {}
         }
     }
@@ -110,8 +111,9 @@ fn layer_expr(entry: &Resolved) -> TokenStream {
                 quote_spanned!(ident.span()=> ::<#(#sizes),*>)
             };
             match flag {
-                Some(flag) => {
-                    quote_spanned!(ident.span()=> ::kiln::nn::#ident #turbofish::with_bias(#flag))
+                Some((flag, ctor)) => {
+                    let ctor = syn::Ident::new(ctor, ident.span());
+                    quote_spanned!(ident.span()=> ::kiln::nn::#ident #turbofish::#ctor(#flag))
                 }
                 None => quote_spanned!(ident.span()=> ::kiln::nn::#ident #turbofish::new()),
             }
@@ -179,7 +181,7 @@ mod tests {
     fn conv_and_pool_types() {
         assert_eq!(
             ty("Conv2d(1, 6, 5, padding = 2), MaxPool2d(2), Flatten, Block"),
-            "::kiln::nn::Sequential<(::kiln::nn::Conv2d<U1,U6,U5,U1,U2,U1>,(::kiln::nn::MaxPool2d<U2,U2,U0,U1>,\
+            "::kiln::nn::Sequential<(::kiln::nn::Conv2d<U1,U6,U5,U1,U2,U1,U1>,(::kiln::nn::MaxPool2d<U2,U2,U0,U1>,\
              (::kiln::nn::Flatten,(Block,()))))>"
         );
     }

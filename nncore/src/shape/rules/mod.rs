@@ -2,13 +2,17 @@
 //! shape type, with the output shape as an associated type behind a named
 //! alias, and gates that print what does not fit.
 
+pub mod batch_norm;
 pub mod conv2d;
+pub mod conv_groups;
 pub mod cross_entropy;
 pub mod flatten;
 pub mod linear;
 pub mod max_pool2d;
 pub mod same_shape;
 
+pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
+pub use conv_groups::ConvGroupsRule;
 pub use conv2d::{Conv2dOut, Conv2dOutput, Conv2dRule};
 pub use cross_entropy::CrossEntropyRule;
 pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};

@@ -1,0 +1,260 @@
+//! `nn.Embedding`: a lookup table of `num_embeddings` vectors.
+
+use super::module::training_flag;
+use super::{Forward, Module, Parameter, fmt_module};
+use crate::init::normal_;
+use crate::ops::{
+    EmbeddingOptions, RowSparseGrad, embedding, embedding_renorm_, embedding_sparse_grad,
+};
+use crate::{DynTensor, Error, LongTensor, Result};
+use std::fmt;
+use std::sync::Mutex;
+
+/// A table of `num_embeddings` vectors of size `embedding_dim`, looked up
+/// by integer indices, like `nn.Embedding(num_embeddings, embedding_dim,
+/// padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+/// sparse=False)`. Weight drawn from N(0, 1) (the padding row zeroed), as
+/// PyTorch does. An index out of range is an error naming the layer.
+///
+/// `sparse(true)`: the weight's `.grad()` stays the dense gradient (what
+/// every optimizer reads); [`Embedding::sparse_grad`] gives the same
+/// gradient as a [`RowSparseGrad`] (the rows looked up since the last
+/// [`Embedding::clear_sparse_grad`], each once), the structure a sparse
+/// optimizer such as SparseAdam consumes.
+///
+/// ```
+/// use nncore::nn::{Embedding, Forward};
+/// use nncore::LongTensor;
+/// let emb = Embedding::new(10, 3).padding_idx(Some(-1)).unwrap();
+/// assert_eq!(emb.to_string(), "Embedding(10, 3, padding_idx=9)");
+/// let y = emb.lookup(&LongTensor::from_vec(vec![1, 9, 4, 0], &[2, 2]).unwrap()).unwrap();
+/// assert_eq!(y.shape(), &[2, 2, 3]);
+/// assert_eq!(&y.to_vec()[3..6], &[0.0, 0.0, 0.0]);
+/// let err = emb.lookup(&LongTensor::from_slice(&[10])).unwrap_err();
+/// assert_eq!(err.to_string(), "Embedding: index 10 is out of range [0, 10)");
+/// ```
+pub struct Embedding {
+    weight: Parameter,
+    num_embeddings: usize,
+    dim: usize,
+    padding_idx: Option<usize>,
+    max_norm: Option<(f64, f64)>,
+    scale_grad_by_freq: bool,
+    sparse: bool,
+    /// The indices looked up since the last clear (sparse mode).
+    used: Mutex<Vec<i64>>,
+    training: bool,
+}
+
+impl Embedding {
+    /// `nn.Embedding(num_embeddings, embedding_dim)`.
+    pub fn new(num_embeddings: usize, embedding_dim: usize) -> Self {
+        let weight = Parameter::new(
+            vec![0.0; num_embeddings * embedding_dim],
+            &[num_embeddings, embedding_dim],
+        );
+        normal_(&weight, 0.0, 1.0);
+        Embedding {
+            weight,
+            num_embeddings,
+            dim: embedding_dim,
+            padding_idx: None,
+            max_norm: None,
+            scale_grad_by_freq: false,
+            sparse: false,
+            used: Mutex::new(Vec::new()),
+            training: true,
+        }
+    }
+    /// `padding_idx` (negative counts from the end): that row is zeroed and
+    /// gets no gradient. Out of range is an error.
+    pub fn padding_idx(mut self, padding_idx: Option<i64>) -> Result<Self> {
+        self.padding_idx = match padding_idx {
+            None => None,
+            Some(p) => {
+                let n = self.num_embeddings as i64;
+                if p >= n || p < -n {
+                    return Err(Error::option(
+                        "Embedding",
+                        "padding_idx",
+                        format!(
+                            "Padding_idx must be within num_embeddings, got {p} for {n} embeddings"
+                        ),
+                    ));
+                }
+                let p = if p < 0 { p + n } else { p } as usize;
+                self.weight.data_mut()[p * self.dim..][..self.dim]
+                    .iter_mut()
+                    .for_each(|v| *v = 0.0);
+                Some(p)
+            }
+        };
+        Ok(self)
+    }
+    /// `max_norm` and `norm_type`: looked-up rows with a larger norm are
+    /// rescaled in place before the lookup.
+    pub fn max_norm(mut self, max_norm: Option<f64>, norm_type: f64) -> Self {
+        self.max_norm = max_norm.map(|m| (m, norm_type));
+        self
+    }
+    /// `scale_grad_by_freq`.
+    pub fn scale_grad_by_freq(mut self, scale: bool) -> Self {
+        self.scale_grad_by_freq = scale;
+        self
+    }
+    /// `sparse`: also record the lookups for [`sparse_grad`](Self::sparse_grad).
+    pub fn sparse(mut self, sparse: bool) -> Self {
+        self.sparse = sparse;
+        self
+    }
+    /// The table, `[num_embeddings, embedding_dim]`.
+    pub fn weight(&self) -> &Parameter {
+        &self.weight
+    }
+
+    fn options(&self) -> EmbeddingOptions {
+        EmbeddingOptions {
+            padding_idx: self.padding_idx,
+            scale_grad_by_freq: self.scale_grad_by_freq,
+        }
+    }
+
+    /// Looks up `indices` (any shape): `[*indices.shape, embedding_dim]`.
+    pub fn lookup(&self, indices: &LongTensor) -> Result<DynTensor> {
+        if let Some((max_norm, norm_type)) = self.max_norm {
+            embedding_renorm_(&self.weight, indices, max_norm, norm_type)?;
+        }
+        let y = embedding(indices, &self.weight, self.options())?;
+        if self.sparse {
+            self.used
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend_from_slice(indices.data());
+        }
+        Ok(y)
+    }
+
+    /// In sparse mode, the weight's gradient over the rows looked up since
+    /// the last clear, as PyTorch's (coalesced) sparse gradient: each row's
+    /// values are the dense gradient's. `None` when not sparse or nothing
+    /// was looked up.
+    pub fn sparse_grad(&self) -> Option<RowSparseGrad<f32>> {
+        if !self.sparse {
+            return None;
+        }
+        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let all: Vec<i64> = used.clone();
+        drop(used);
+        if all.is_empty() {
+            return None;
+        }
+        let dense = self
+            .weight
+            .grad()
+            .unwrap_or_else(|| vec![0.0; self.weight.numel()]);
+        let idx = LongTensor::from_slice(&all);
+        // The rows (each once, sorted, padding row left out) from the lookups...
+        let zeros = vec![0f32; all.len() * self.dim];
+        let mut g =
+            embedding_sparse_grad(&idx, &zeros, self.num_embeddings, self.dim, self.options())
+                .ok()?;
+        // ... and their values from the accumulated dense gradient.
+        g.values = g
+            .rows
+            .iter()
+            .flat_map(|&r| dense[r * self.dim..][..self.dim].to_vec())
+            .collect();
+        Some(g)
+    }
+
+    /// Forgets the recorded lookups (call with `zero_grad`).
+    pub fn clear_sparse_grad(&self) {
+        self.used.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+impl Module for Embedding {
+    training_flag!();
+    fn type_name(&self) -> &str {
+        "Embedding"
+    }
+    fn extra_repr(&self) -> String {
+        let mut s = format!("{}, {}", self.num_embeddings, self.dim);
+        if let Some(p) = self.padding_idx {
+            s.push_str(&format!(", padding_idx={p}"));
+        }
+        if let Some((m, n)) = self.max_norm {
+            s.push_str(&format!(
+                ", max_norm={}",
+                crate::nn::activation_layers::py_float(m)
+            ));
+            if n != 2.0 {
+                s.push_str(&format!(
+                    ", norm_type={}",
+                    crate::nn::activation_layers::py_float(n)
+                ));
+            }
+        }
+        if self.scale_grad_by_freq {
+            s.push_str(", scale_grad_by_freq=True");
+        }
+        if self.sparse {
+            s.push_str(", sparse=True");
+        }
+        s
+    }
+    fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
+        vec![("weight", &self.weight)]
+    }
+}
+
+impl Forward<&LongTensor> for Embedding {
+    type Output = DynTensor;
+    /// # Panics
+    /// When an index is out of range; [`Embedding::lookup`] returns the
+    /// error instead.
+    fn forward(&self, indices: &LongTensor) -> DynTensor {
+        self.lookup(indices).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+impl fmt::Display for Embedding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_module(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_grad_lists_the_looked_up_rows_with_dense_values() {
+        let emb = Embedding::new(6, 2)
+            .sparse(true)
+            .padding_idx(Some(0))
+            .unwrap();
+        let y = emb.lookup(&LongTensor::from_slice(&[3, 0, 3, 5])).unwrap();
+        y.sum().backward().unwrap();
+        let g = emb.sparse_grad().unwrap();
+        assert_eq!(g.rows, vec![3, 5]);
+        assert_eq!(g.values, vec![2.0, 2.0, 1.0, 1.0]);
+        assert_eq!(g.to_dense(), emb.weight().grad().unwrap());
+        assert_eq!(
+            emb.to_string(),
+            "Embedding(6, 2, padding_idx=0, sparse=True)"
+        );
+        emb.clear_sparse_grad();
+        assert!(emb.sparse_grad().is_none());
+    }
+
+    #[test]
+    fn max_norm_renormalises_looked_up_rows() {
+        let emb = Embedding::new(4, 3).max_norm(Some(1.0), 2.0);
+        emb.lookup(&LongTensor::from_slice(&[2])).unwrap();
+        let w = emb.weight().to_vec();
+        let norm = w[6..9].iter().map(|v| v * v).sum::<f32>().sqrt();
+        assert!(norm <= 1.0 + 1e-5, "{norm}");
+        assert!(Embedding::new(4, 3).padding_idx(Some(4)).is_err());
+    }
+}

@@ -1,0 +1,174 @@
+//! Dropout, like `F.dropout` and `F.dropout2d`: in training mode each
+//! element (or each channel) is zeroed with probability `p` and the rest
+//! scaled by `1 / (1 - p)`; otherwise the identity. Draws come from Kiln's
+//! seeded generator ([`manual_seed`](crate::manual_seed)).
+
+use crate::autograd::{Backward, BackwardContext};
+use crate::{DynTensor, Element, Error, Result, rng};
+use rand::Rng;
+
+struct DropoutBackward<E> {
+    /// Per element: 0 or 1/(1-p).
+    mask: Vec<E>,
+    /// Elements per mask entry (1 for dropout, H·W for dropout2d).
+    plane: usize,
+    name: &'static str,
+}
+
+impl<E: Element> Backward<E> for DropoutBackward<E> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
+        Ok(vec![Some(
+            ctx.grad_output
+                .iter()
+                .enumerate()
+                .map(|(i, &g)| g * self.mask[i / self.plane])
+                .collect(),
+        )])
+    }
+}
+
+fn check_p(op: &'static str, p: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&p) {
+        return Err(Error::option(
+            op,
+            "p",
+            format!("dropout probability has to be between 0 and 1, but got {p}"),
+        ));
+    }
+    Ok(())
+}
+
+fn masked<E: Element>(x: &DynTensor<E>, p: f64, plane: usize, name: &'static str) -> DynTensor<E> {
+    let entries = x.numel() / plane.max(1);
+    let scale = if p < 1.0 {
+        E::of(1.0 / (1.0 - p))
+    } else {
+        E::zero()
+    };
+    let mask: Vec<E> = rng::with_rng(|r| {
+        (0..entries)
+            .map(|_| {
+                if r.random::<f64>() < p {
+                    E::zero()
+                } else {
+                    scale
+                }
+            })
+            .collect()
+    });
+    let y = x
+        .data()
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| v * mask[i / plane.max(1)])
+        .collect();
+    DynTensor::from_op(y, x.shape().to_vec(), &[x], || DropoutBackward {
+        mask,
+        plane: plane.max(1),
+        name,
+    })
+}
+
+/// Zeroes each element with probability `p` in training mode, scaling the
+/// others by `1 / (1 - p)`, like `F.dropout(input, p, training)`; returns
+/// the input itself when not training or `p == 0`.
+///
+/// ```
+/// use nncore::{ops::dropout, DynTensor};
+/// nncore::manual_seed(0);
+/// let x = DynTensor::<f32>::ones(&[1000]);
+/// let y = dropout(&x, 0.5, true).unwrap();
+/// assert!(y.to_vec().iter().all(|&v| v == 0.0 || v == 2.0));
+/// assert_eq!(dropout(&x, 0.5, false).unwrap().to_vec(), x.to_vec());
+/// ```
+pub fn dropout<E: Element>(input: &DynTensor<E>, p: f64, training: bool) -> Result<DynTensor<E>> {
+    check_p("Dropout", p)?;
+    if !training || p == 0.0 {
+        return Ok(input.clone());
+    }
+    Ok(masked(input, p, 1, "NativeDropoutBackward"))
+}
+
+/// Zeroes whole channels of `(N, C, H, W)` (or unbatched `(C, H, W)`) with
+/// probability `p` in training mode, like `F.dropout2d`.
+///
+/// ```
+/// use nncore::{ops::dropout2d, DynTensor};
+/// let x = DynTensor::<f32>::ones(&[2, 8, 3, 3]);
+/// let y = dropout2d(&x, 0.5, true).unwrap().to_vec();
+/// // Every 3x3 plane is all zeros or all twos.
+/// assert!(y.chunks(9).all(|p| p.iter().all(|&v| v == p[0])));
+/// ```
+pub fn dropout2d<E: Element>(input: &DynTensor<E>, p: f64, training: bool) -> Result<DynTensor<E>> {
+    check_p("Dropout2d", p)?;
+    let r = input.rank();
+    if r != 3 && r != 4 {
+        return Err(Error::shape(
+            "Dropout2d",
+            "a 3-D (channels, height, width) or 4-D (batch, channels, height, width) input",
+            format!("a {r}-D tensor {:?}", input.shape()),
+        ));
+    }
+    if !training || p == 0.0 {
+        return Ok(input.clone());
+    }
+    let plane = input.shape()[r - 2] * input.shape()[r - 1];
+    Ok(masked(input, p, plane, "MulBackward"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
+    use crate::test_util::rand64;
+
+    // Tolerance: PyTorch's gradcheck defaults. The mask is drawn per call,
+    // so the seed is reset inside the function for a fixed mask.
+    #[test]
+    fn gradcheck_dropout_with_a_fixed_mask() {
+        let x = rand64(&[3, 4, 2, 2], 1).requires_grad_(true);
+        gradcheck(
+            |t| {
+                crate::manual_seed(5);
+                dropout(&t[0], 0.3, true)
+            },
+            std::slice::from_ref(&x),
+            GradcheckOptions::default(),
+        )
+        .unwrap();
+        gradcheck(
+            |t| {
+                crate::manual_seed(5);
+                dropout2d(&t[0], 0.3, true)
+            },
+            &[x],
+            GradcheckOptions::default(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn statistics_and_edges() {
+        crate::manual_seed(1);
+        let x = DynTensor::<f64>::ones(&[20000]);
+        let y = dropout(&x, 0.25, true).unwrap().to_vec();
+        let kept = y.iter().filter(|&&v| v != 0.0).count() as f64 / 20000.0;
+        assert!((kept - 0.75).abs() < 0.02, "{kept}");
+        assert!(
+            y.iter()
+                .all(|&v| v == 0.0 || (v - 1.0 / 0.75).abs() < 1e-12)
+        );
+        assert_eq!(dropout(&x, 1.0, true).unwrap().to_vec(), vec![0.0; 20000]);
+        assert_eq!(
+            dropout(&x, 1.5, true).unwrap_err().to_string(),
+            "Dropout: invalid p: dropout probability has to be between 0 and 1, but got 1.5"
+        );
+        crate::manual_seed(3);
+        let a = dropout(&x, 0.5, true).unwrap().to_vec();
+        crate::manual_seed(3);
+        assert_eq!(a, dropout(&x, 0.5, true).unwrap().to_vec(), "seeded");
+    }
+}
