@@ -86,24 +86,33 @@ impl<A: Module, R: Chain> Chain for (A, R) {
     }
 }
 
-/// The forward pass of a cons list: each layer's output feeds the next.
+/// The forward pass through a cons list of layers `L`, implemented on the
+/// input `X`: each layer's output feeds the next.
+///
+/// It is implemented on the input rather than on the list so that a shape
+/// error inside a `sequential!` reports only the failing layer's rule: the
+/// compiler lists "other types implementing" the trait of the outermost
+/// failed bound, and finds none to list for a blanket impl over `X`.
 #[doc(hidden)]
-pub trait ChainForward<X> {
+pub trait ChainForward<L> {
     type Output;
-    fn chain_forward(&self, x: X) -> Self::Output;
+    fn chain_forward(self, layers: &L) -> Self::Output;
 }
 
-impl<X> ChainForward<X> for () {
+impl<X> ChainForward<()> for X {
     type Output = X;
-    fn chain_forward(&self, x: X) -> X {
-        x
+    fn chain_forward(self, _: &()) -> X {
+        self
     }
 }
 
-impl<X, A: Forward<X>, R: ChainForward<A::Output>> ChainForward<X> for (A, R) {
-    type Output = R::Output;
-    fn chain_forward(&self, x: X) -> Self::Output {
-        self.1.chain_forward(self.0.forward(x))
+impl<X, A: Forward<X>, R> ChainForward<(A, R)> for X
+where
+    A::Output: ChainForward<R>,
+{
+    type Output = <A::Output as ChainForward<R>>::Output;
+    fn chain_forward(self, layers: &(A, R)) -> Self::Output {
+        layers.0.forward(self).chain_forward(&layers.1)
     }
 }
 
@@ -123,10 +132,10 @@ impl<L: Chain> Module for Sequential<L> {
     }
 }
 
-impl<X, L: ChainForward<X>> Forward<X> for Sequential<L> {
-    type Output = L::Output;
+impl<X: ChainForward<L>, L> Forward<X> for Sequential<L> {
+    type Output = X::Output;
     fn forward(&self, x: X) -> Self::Output {
-        self.layers.chain_forward(x)
+        x.chain_forward(&self.layers)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod cross_entropy;
 pub mod flatten;
 pub mod linear;
 pub mod max_pool2d;
+pub mod mse;
 pub mod same_shape;
 
 pub use conv2d::{Conv2dOut, Conv2dOutput, Conv2dRule};
@@ -14,4 +15,5 @@ pub use cross_entropy::CrossEntropyRule;
 pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};
 pub use linear::{LinearOut, LinearOutput, LinearRule};
 pub use max_pool2d::{MaxPool2dOut, MaxPool2dOutput, MaxPool2dRule};
+pub use mse::MseRule;
 pub use same_shape::{SameDims, SameShape};
