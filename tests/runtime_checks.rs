@@ -70,7 +70,10 @@ fn dyn_feature_dimension_is_checked_by_the_layer() {
     let fc = Linear::<U4, U3>::new();
     let x = Tensor::<(Dyn, Dyn)>::zeros((Dyn(2), Dyn(5)));
     let msg = panic_message(|| drop(fc.forward(x)));
-    assert_eq!(msg, "Linear: shape mismatch: expected input [*, 4], found [2, 5]");
+    assert_eq!(
+        msg,
+        "Linear: shape mismatch: expected input [*, 4], found [2, 5]"
+    );
 }
 
 #[test]

@@ -60,9 +60,8 @@ impl<S: Shape, D: DType> Tensor<S, D> {
     /// ```
     pub fn from_dyn(raw: D::Storage) -> Result<Self> {
         let dims = D::storage_shape(&raw);
-        let shape = S::from_dims(dims).ok_or_else(|| {
-            Error::shape("Tensor::from_dyn", S::describe(), format!("{dims:?}"))
-        })?;
+        let shape = S::from_dims(dims)
+            .ok_or_else(|| Error::shape("Tensor::from_dyn", S::describe(), format!("{dims:?}")))?;
         Ok(Tensor { raw, shape })
     }
 
