@@ -52,6 +52,28 @@ impl<L: Chain> Sequential<L> {
     }
 }
 
+impl<L> Sequential<L> {
+    /// Runs the layers in order, like calling an `nn.Sequential`; the same
+    /// as [`Forward::forward`], which containers and generic code use.
+    ///
+    /// An inherent method so that `model.forward(x)` on a sequential asks
+    /// only `X: ChainForward<L>`, a blanket impl over the input: a shape
+    /// error then shows the failing layer's message without a list of the
+    /// `Forward` impls.
+    ///
+    /// ```
+    /// use nncore::nn::{Linear, ReLU, Sequential};
+    /// use nncore::shape::{Dyn, U2, U3, U4};
+    /// use nncore::Tensor;
+    /// let net = Sequential::new((Linear::<U4, U3>::new(), (ReLU::new(), (Linear::<U3, U2>::new(), ()))));
+    /// let y: Tensor<(Dyn, U2)> = net.forward(Tensor::zeros((Dyn(5), U4::new())));
+    /// assert_eq!(y.dims().as_slice(), &[5, 2]);
+    /// ```
+    pub fn forward<X: ChainForward<L>>(&self, x: X) -> X::Output {
+        x.chain_forward(&self.layers)
+    }
+}
+
 /// A cons list of modules: `()` or `(Module, Chain)`.
 #[doc(hidden)]
 pub trait Chain: Send + Sync {
