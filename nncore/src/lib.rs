@@ -36,5 +36,6 @@ pub use element::Element;
 pub use error::{Error, Result};
 pub use rng::{DEFAULT_SEED, manual_seed, rng_state, set_rng_state, with_rng};
 pub use tensor::{DynTensor, LongTensor};
+pub use typed::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
 pub use typed::{DType, Tensor};
 pub use typenum;

@@ -4,8 +4,8 @@
 
 use super::Reduction;
 use super::nll::{ClassTargetOptions, nll_loss, pick_targets};
-use crate::shape::{CrossEntropyRule, Shape};
-use crate::{DynTensor, Element, Error, LongTensor, Result, Tensor};
+use crate::shape::Shape;
+use crate::{CrossEntropyTarget, DynTensor, Element, Error, LongTensor, Result, Tensor};
 
 /// What cross entropy compares the logits with.
 #[derive(Clone, Copy, Debug)]
@@ -212,8 +212,9 @@ impl CrossEntropyLoss {
     }
 
     /// The loss of `(batch, classes)` logits against `(batch,)` class
-    /// indices, like calling `nn.CrossEntropyLoss`. Batch sizes are checked
-    /// at compile time where static; a class index out of range (data
+    /// indices, like calling `nn.CrossEntropyLoss`. Ranks, the target's
+    /// element type (`i64`) and static batch sizes are checked at compile
+    /// time (see [`CrossEntropyTarget`]); a class index out of range (data
     /// from a file) is an error.
     ///
     /// ```
@@ -223,13 +224,13 @@ impl CrossEntropyLoss {
     /// let loss = CrossEntropyLoss::new().forward(logits, labels).unwrap();
     /// assert!((loss.item() - 3f32.ln()).abs() < 1e-6);
     /// ```
-    pub fn forward<S, T>(&self, input: Tensor<S>, target: Tensor<T, i64>) -> Result<Tensor<()>>
-    where
-        S: CrossEntropyRule<T>,
-        T: Shape,
-    {
+    pub fn forward<S: Shape, T: CrossEntropyTarget<S>>(
+        &self,
+        input: Tensor<S>,
+        target: T,
+    ) -> Result<Tensor<()>> {
         self.reduction.expect_scalar("CrossEntropyLoss")?;
-        let loss = self.forward_classes(input.as_dyn(), target.as_dyn())?;
+        let loss = self.forward_classes(input.as_dyn(), target.class_index_tensor())?;
         Ok(Tensor::from_raw_unchecked(loss, ()))
     }
 

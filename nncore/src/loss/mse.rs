@@ -1,8 +1,8 @@
 //! Mean squared error, like `F.mse_loss` and `nn.MSELoss`.
 
 use super::Reduction;
-use crate::shape::{SameShape, Shape};
-use crate::{DynTensor, Element, Result, Tensor};
+use crate::shape::Shape;
+use crate::{DynTensor, Element, MseTarget, Result, Tensor};
 
 /// `(input - target)²` reduced, like `F.mse_loss`; both tensors must have
 /// the same shape.
@@ -46,8 +46,10 @@ impl MSELoss {
         self.reduction = reduction;
         self
     }
-    /// The loss between two tensors of the same shape (checked at compile
-    /// time), as a scalar; with `reduction` none use `forward_dyn`.
+    /// The loss between the input and a target [`Tensor`] of the same
+    /// shape and element type (both checked at compile time, see
+    /// [`MseTarget`]), as a scalar; with `reduction` none
+    /// use `forward_dyn`.
     ///
     /// ```
     /// use nncore::{loss::MSELoss, Tensor, shape::{Dyn, U2}};
@@ -55,13 +57,13 @@ impl MSELoss {
     /// let b = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::default()));
     /// assert_eq!(MSELoss::new().forward(a, b).unwrap().item(), 2.5);
     /// ```
-    pub fn forward<S: SameShape<S2>, S2: Shape>(
+    pub fn forward<S: Shape, T: MseTarget<S>>(
         &self,
         input: Tensor<S>,
-        target: Tensor<S2>,
+        target: T,
     ) -> Result<Tensor<()>> {
         self.reduction.expect_scalar("MSELoss")?;
-        let loss = mse_loss(input.as_dyn(), target.as_dyn(), self.reduction)?;
+        let loss = mse_loss(input.as_dyn(), target.target_tensor(), self.reduction)?;
         Ok(Tensor::from_raw_unchecked(loss, ()))
     }
 

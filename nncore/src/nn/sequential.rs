@@ -52,6 +52,28 @@ impl<L: Chain> Sequential<L> {
     }
 }
 
+impl<L> Sequential<L> {
+    /// Runs the layers in order, like calling an `nn.Sequential`; the same
+    /// as [`Forward::forward`], which containers and generic code use.
+    ///
+    /// An inherent method so that `model.forward(x)` on a sequential asks
+    /// only `X: ChainForward<L>`, a blanket impl over the input: a shape
+    /// error then shows the failing layer's message without a list of the
+    /// `Forward` impls.
+    ///
+    /// ```
+    /// use nncore::nn::{Linear, ReLU, Sequential};
+    /// use nncore::shape::{Dyn, U2, U3, U4};
+    /// use nncore::Tensor;
+    /// let net = Sequential::new((Linear::<U4, U3>::new(), (ReLU::new(), (Linear::<U3, U2>::new(), ()))));
+    /// let y: Tensor<(Dyn, U2)> = net.forward(Tensor::zeros((Dyn(5), U4::new())));
+    /// assert_eq!(y.dims().as_slice(), &[5, 2]);
+    /// ```
+    pub fn forward<X: ChainForward<L>>(&self, x: X) -> X::Output {
+        x.chain_forward(&self.layers)
+    }
+}
+
 /// A cons list of modules: `()` or `(Module, Chain)`.
 #[doc(hidden)]
 pub trait Chain: Send + Sync {
@@ -86,24 +108,33 @@ impl<A: Module, R: Chain> Chain for (A, R) {
     }
 }
 
-/// The forward pass of a cons list: each layer's output feeds the next.
+/// The forward pass through a cons list of layers `L`, implemented on the
+/// input `X`: each layer's output feeds the next.
+///
+/// It is implemented on the input rather than on the list so that a shape
+/// error inside a `sequential!` reports only the failing layer's rule: the
+/// compiler lists "other types implementing" the trait of the outermost
+/// failed bound, and finds none to list for a blanket impl over `X`.
 #[doc(hidden)]
-pub trait ChainForward<X> {
+pub trait ChainForward<L> {
     type Output;
-    fn chain_forward(&self, x: X) -> Self::Output;
+    fn chain_forward(self, layers: &L) -> Self::Output;
 }
 
-impl<X> ChainForward<X> for () {
+impl<X> ChainForward<()> for X {
     type Output = X;
-    fn chain_forward(&self, x: X) -> X {
-        x
+    fn chain_forward(self, _: &()) -> X {
+        self
     }
 }
 
-impl<X, A: Forward<X>, R: ChainForward<A::Output>> ChainForward<X> for (A, R) {
-    type Output = R::Output;
-    fn chain_forward(&self, x: X) -> Self::Output {
-        self.1.chain_forward(self.0.forward(x))
+impl<X, A: Forward<X>, R> ChainForward<(A, R)> for X
+where
+    A::Output: ChainForward<R>,
+{
+    type Output = <A::Output as ChainForward<R>>::Output;
+    fn chain_forward(self, layers: &(A, R)) -> Self::Output {
+        layers.0.forward(self).chain_forward(&layers.1)
     }
 }
 
@@ -123,10 +154,10 @@ impl<L: Chain> Module for Sequential<L> {
     }
 }
 
-impl<X, L: ChainForward<X>> Forward<X> for Sequential<L> {
-    type Output = L::Output;
+impl<X: ChainForward<L>, L> Forward<X> for Sequential<L> {
+    type Output = X::Output;
     fn forward(&self, x: X) -> Self::Output {
-        self.layers.chain_forward(x)
+        x.chain_forward(&self.layers)
     }
 }
 

@@ -14,6 +14,10 @@ pub trait Dim: Copy + Debug + Send + Sync + 'static {
     /// Builds the dimension from a runtime size: `None` if `self` is static
     /// and `size` differs from it.
     fn from_size(size: usize) -> Option<Self>;
+
+    /// The size if the compiler knows it (`Some(28)` for `U28`), `None`
+    /// for a runtime size; used to describe a shape in runtime errors.
+    const STATIC_SIZE: Option<usize> = None;
 }
 
 /// A dimension whose size is a compile-time constant (typenum's `UTerm` and
@@ -21,6 +25,7 @@ pub trait Dim: Copy + Debug + Send + Sync + 'static {
 pub trait StaticDim: Dim + Unsigned + Default {}
 
 impl Dim for UTerm {
+    const STATIC_SIZE: Option<usize> = Some(0);
     #[inline]
     fn size(&self) -> usize {
         0
@@ -35,6 +40,7 @@ impl Dim for UTerm {
 impl StaticDim for UTerm {}
 
 impl<U: StaticDim, B: Bit + Debug + Send + Sync> Dim for UInt<U, B> {
+    const STATIC_SIZE: Option<usize> = Some(Self::USIZE);
     #[inline]
     fn size(&self) -> usize {
         Self::USIZE

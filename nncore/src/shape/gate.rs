@@ -94,7 +94,7 @@ macro_rules! shape_gate {
 }
 
 /// Declares a rank gate: `const` ranks only, implemented only for `B1`.
-/// Wrong-rank impls ask it of one of their type parameters.
+/// Wrong-rank impls ask it of [`False<T>`] for one of their type parameters.
 macro_rules! rank_gate {
     (
         $(#[doc = $doc:literal])*
@@ -106,8 +106,8 @@ macro_rules! rank_gate {
     ) => {
         $(#[doc = $doc])*
         ///
-        /// A gate: implemented only for `B1`; a wrong-rank impl asks it of a
-        /// size type, and the compiler prints its message.
+        /// A gate: implemented only for `B1`; a wrong-rank impl asks it of
+        /// `False<T>` (`B0`), and the compiler prints its message.
         #[diagnostic::on_unimplemented(message = $msg, label = $label, note = $note)]
         pub trait $gate<$(const $p: usize),+> {}
         #[diagnostic::do_not_recommend]
@@ -116,3 +116,18 @@ macro_rules! rank_gate {
 }
 
 pub(crate) use {rank_gate, shape_gate};
+
+/// `B0` for any type. Rank gates are asked of `False<T>`, a projection on
+/// one of the impl's type parameters (so that the bound is not trivially
+/// false where the impl is declared), so that the compiler's help line says
+/// the gate "is not implemented for `B0`" rather than naming a typenum type.
+pub trait AlwaysFalse {
+    /// `B0`.
+    type Output;
+}
+impl<T: ?Sized> AlwaysFalse for T {
+    type Output = typenum::B0;
+}
+
+/// `B0`, written with a type parameter `T` (see [`AlwaysFalse`]).
+pub type False<T> = <T as AlwaysFalse>::Output;

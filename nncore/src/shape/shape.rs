@@ -86,6 +86,15 @@ pub trait Shape: Copy + Debug + Send + Sync + 'static {
     /// dimensions from them. `None` if the rank differs or a static
     /// dimension differs from its runtime size.
     fn from_dims(dims: &[usize]) -> Option<Self>;
+
+    /// The shape as runtime errors print it: static sizes in decimal, `*`
+    /// for a runtime ([`Dyn`](super::Dyn)) size.
+    ///
+    /// ```
+    /// use nncore::shape::{Dyn, Shape, U1, U28};
+    /// assert_eq!(<(Dyn, U1, U28, U28)>::describe(), "[*, 1, 28, 28]");
+    /// ```
+    fn describe() -> String;
 }
 
 macro_rules! impl_shape {
@@ -99,6 +108,15 @@ macro_rules! impl_shape {
                 $(sizes[$i] = self.$i.size();)*
                 let _ = &mut sizes;
                 Dims { sizes, len: $rank }
+            }
+
+            fn describe() -> String {
+                let sizes: [Option<usize>; $rank] = [$(<$d as Dim>::STATIC_SIZE),*];
+                let parts: Vec<String> = sizes
+                    .iter()
+                    .map(|s| s.map_or_else(|| "*".to_owned(), |n| n.to_string()))
+                    .collect();
+                format!("[{}]", parts.join(", "))
             }
 
             #[inline]

@@ -4,8 +4,10 @@
 //! checked again at run time.
 
 mod dtype;
+mod targets;
 mod tensor;
 mod tensor_ops;
 
 pub use dtype::DType;
+pub use targets::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
 pub use tensor::Tensor;

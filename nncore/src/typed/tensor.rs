@@ -55,17 +55,13 @@ impl<S: Shape, D: DType> Tensor<S, D> {
     /// let raw = DynTensor::<f32>::zeros(&[8, 4]);
     /// let x = Tensor::<(Dyn, U4)>::from_dyn(raw).unwrap();
     /// assert_eq!(x.shape().0, Dyn(8));
-    /// assert!(Tensor::<(Dyn, U4)>::from_dyn(DynTensor::<f32>::zeros(&[8, 5])).is_err());
+    /// let err = Tensor::<(Dyn, U4)>::from_dyn(DynTensor::<f32>::zeros(&[8, 5])).unwrap_err();
+    /// assert_eq!(err.to_string(), "Tensor::from_dyn: shape mismatch: expected [*, 4], found [8, 5]");
     /// ```
     pub fn from_dyn(raw: D::Storage) -> Result<Self> {
         let dims = D::storage_shape(&raw);
-        let shape = S::from_dims(dims).ok_or_else(|| {
-            Error::shape(
-                "Tensor::from_dyn",
-                std::any::type_name::<S>().replace("nncore::shape::", ""),
-                format!("{dims:?}"),
-            )
-        })?;
+        let shape = S::from_dims(dims)
+            .ok_or_else(|| Error::shape("Tensor::from_dyn", S::describe(), format!("{dims:?}")))?;
         Ok(Tensor { raw, shape })
     }
 

@@ -11,7 +11,7 @@ use crate::shape::arith::{
     WindowPadded, WindowParams,
 };
 use crate::shape::dim::{Dim, Invalid, StaticDim};
-use crate::shape::gate::{rank_gate, shape_gate};
+use crate::shape::gate::{False, rank_gate, shape_gate};
 use crate::shape::shape::Shape;
 
 /// The shape rule of `Conv2d` (square kernel `K`, stride `S`, padding `P`,
@@ -143,7 +143,8 @@ macro_rules! impl_conv2d_rank {
     ($rank:literal; $($d:ident),*) => {
         impl<$($d: Dim,)* Cin, Cout, K, S, P, D> Conv2dRule<Cin, Cout, K, S, P, D> for ($($d,)*)
         where
-            Cin: StaticDim + Conv2dRank<$rank>,
+            Cin: StaticDim,
+            False<Cin>: Conv2dRank<$rank>,
             Cout: StaticDim,
         {
         }

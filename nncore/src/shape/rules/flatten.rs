@@ -3,7 +3,7 @@
 
 use crate::shape::arith::{DimMul, DimProd};
 use crate::shape::dim::Dim;
-use crate::shape::gate::rank_gate;
+use crate::shape::gate::{False, rank_gate};
 use crate::shape::shape::Shape;
 
 /// The shape rule of `Flatten`, implemented on the input shape: keeps the
@@ -38,7 +38,7 @@ rank_gate! {
     note = "Flatten keeps dimension 0 (the batch) and multiplies the others",
 }
 
-impl<N: Dim + FlattenRank<1>> FlattenRule for (N,) {}
+impl<N: Dim> FlattenRule for (N,) where False<N>: FlattenRank<1> {}
 impl<N: Dim, A: Dim> FlattenRule for (N, A) {}
 impl<N: Dim, A: Dim + DimMul<B>, B: Dim> FlattenRule for (N, A, B) {}
 impl<N: Dim, A: Dim + DimMul<B>, B: Dim, C: Dim> FlattenRule for (N, A, B, C) where

@@ -2,7 +2,7 @@
 
 use crate::shape::arith::{Compatible, DimCompat};
 use crate::shape::dim::{Dim, StaticDim};
-use crate::shape::gate::{rank_gate, shape_gate};
+use crate::shape::gate::{False, rank_gate, shape_gate};
 use crate::shape::shape::Shape;
 
 /// The shape rule of `Linear` with `I` input and `O` output features,
@@ -51,7 +51,7 @@ rank_gate! {
     note = "Linear maps the last dimension of its input",
 }
 
-impl<I: StaticDim + LinearRank<0>, O: StaticDim> LinearRule<I, O> for () {}
+impl<I: StaticDim, O: StaticDim> LinearRule<I, O> for () where False<I>: LinearRank<0> {}
 
 impl<I, O: StaticDim> LinearOutput<I, O> for () {
     type Output = (O,);

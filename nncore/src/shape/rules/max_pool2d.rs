@@ -10,7 +10,7 @@ use crate::shape::arith::{
     Extent, KernelExtent, PositiveParams, Window, WindowFits, WindowOut, WindowPadded, WindowParams,
 };
 use crate::shape::dim::{Dim, Invalid, StaticDim};
-use crate::shape::gate::{rank_gate, shape_gate};
+use crate::shape::gate::{False, rank_gate, shape_gate};
 use crate::shape::shape::Shape;
 
 /// The shape rule of `MaxPool2d` (square window `K`, stride `S`, padding
@@ -137,7 +137,8 @@ macro_rules! impl_pool_rank {
     ($rank:literal; $($d:ident),*) => {
         impl<$($d: Dim,)* K, S, P, D> MaxPool2dRule<K, S, P, D> for ($($d,)*)
         where
-            K: StaticDim + MaxPool2dRank<$rank>,
+            K: StaticDim,
+            False<K>: MaxPool2dRank<$rank>,
         {
         }
 

@@ -9,6 +9,7 @@ pub mod cross_entropy;
 pub mod flatten;
 pub mod linear;
 pub mod max_pool2d;
+pub mod mse;
 pub mod same_shape;
 
 pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
@@ -18,4 +19,5 @@ pub use cross_entropy::CrossEntropyRule;
 pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};
 pub use linear::{LinearOut, LinearOutput, LinearRule};
 pub use max_pool2d::{MaxPool2dOut, MaxPool2dOutput, MaxPool2dRule};
+pub use mse::MseRule;
 pub use same_shape::{SameDims, SameShape};

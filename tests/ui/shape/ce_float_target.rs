@@ -1,0 +1,8 @@
+// A float tensor given where CrossEntropyLoss wants class indices.
+use kiln::prelude::*;
+
+fn main() {
+    let logits = Tensor::<(Dyn, U10)>::zeros((Dyn(2), U10::new()));
+    let target = Tensor::<(Dyn,)>::zeros((Dyn(2),));
+    let _loss = CrossEntropyLoss::new().forward(logits, target);
+}

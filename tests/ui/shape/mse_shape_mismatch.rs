@@ -1,0 +1,8 @@
+// A regression head of 10 outputs compared with a single target column.
+use kiln::prelude::*;
+
+fn main() {
+    let y = Tensor::<(Dyn, U10)>::zeros((Dyn(4), U10::new()));
+    let target = Tensor::<(Dyn, U1)>::zeros((Dyn(4), U1::new()));
+    let _loss = MSELoss::new().forward(y, target);
+}
