@@ -144,12 +144,9 @@ struct Mlp {
     output: Linear<U256, U10>,
 }
 
-impl<X> Forward<X> for Mlp
-where
-    Sequential![Linear(784, 256), ReLU]: Forward<X, Output = Tensor<(Dyn, U256)>>,
-{
+impl Forward<Tensor<(Dyn, U784)>> for Mlp {
     type Output = Tensor<(Dyn, U10)>;
-    fn forward(&self, x: X) -> Self::Output {
+    fn forward(&self, x: Tensor<(Dyn, U784)>) -> Self::Output {
         self.output
             .forward(self.act.forward(self.hidden.forward(x)))
     }
