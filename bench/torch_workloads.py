@@ -73,15 +73,17 @@ def time_steps(steps, step):
     for _ in range(warmup):
         step()
     times = []
+    cpu = time.process_time()
     for _ in range(timed):
         t = time.perf_counter()
         step()
         times.append((time.perf_counter() - t) * 1e6)
+    cpu_us = (time.process_time() - cpu) * 1e6 / max(timed, 1)
     times.sort()
     n = len(times)
     median = times[n // 2] if n % 2 else (times[n // 2 - 1] + times[n // 2]) / 2
     return {"median_us": round(median, 2), "min_us": round(times[0], 2),
-            "max_us": round(times[-1], 2)}
+            "max_us": round(times[-1], 2), "cpu_us_per_step": round(cpu_us, 2)}
 
 
 def train(wid, model, x, steps, opt_name):

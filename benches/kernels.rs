@@ -13,8 +13,8 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use kiln::kernels::{
-    Conv2dGeometry, MatMut, MatRef, Pool2dGeometry, conv2d_backward_input,
-    conv2d_backward_weight, conv2d_forward, matmul, max_pool2d_backward, max_pool2d_forward,
+    Conv2dGeometry, MatMut, MatRef, Pool2dGeometry, conv2d_backward_input, conv2d_backward_weight,
+    conv2d_forward, matmul, max_pool2d_backward, max_pool2d_forward,
 };
 use kiln::loss::{CrossEntropyOptions, Target, cross_entropy};
 use kiln::{DynTensor, LongTensor, manual_seed};

@@ -61,8 +61,8 @@ fn main() -> workloads::BenchResult<()> {
     let mut rows = Vec::new();
     if !args.json {
         println!(
-            "{:<8} {:>7} {:>12} {:>12} {:>12} {:>13} {:>9}",
-            "workload", "threads", "median", "min", "max", "allocs/step", "GFLOP/s"
+            "{:<8} {:>7} {:>12} {:>12} {:>12} {:>13} {:>12} {:>9}",
+            "workload", "threads", "median", "min", "max", "allocs/step", "cpu/step", "GFLOP/s"
         );
     }
     for id in &ids {
@@ -73,8 +73,15 @@ fn main() -> workloads::BenchResult<()> {
                 .and_then(Value::as_f64)
                 .map_or(String::from("-"), |g| format!("{g:.1}"));
             println!(
-                "{:<8} {:>7} {:>9.1} µs {:>9.1} µs {:>9.1} µs {:>13.1} {:>9}",
-                r.id, r.threads, r.median_us, r.min_us, r.max_us, r.allocs_per_step, gflops
+                "{:<8} {:>7} {:>9.1} µs {:>9.1} µs {:>9.1} µs {:>13.1} {:>9.1} µs {:>9}",
+                r.id,
+                r.threads,
+                r.median_us,
+                r.min_us,
+                r.max_us,
+                r.allocs_per_step,
+                r.cpu_us_per_step,
+                gflops
             );
         }
         rows.push(r);

@@ -49,7 +49,7 @@ where
     let mut losses: Vec<f32> = Vec::with_capacity(steps.warmup + steps.timed);
     let mut failure: Option<kiln::Error> = None;
     let mut peak_live: isize = 0;
-    let (times, allocs) = time_steps(steps, || {
+    let timing = time_steps(steps, || {
         let result = (|| {
             let loss = criterion.forward(model.forward(x.clone()), y.clone())?;
             let after_forward = alloc::snapshot().live_bytes();
@@ -76,7 +76,7 @@ where
         )
         .into());
     }
-    let mut r = row(id, threads, &times, allocs);
+    let mut r = row(id, threads, &timing);
     r.extra.push(("optimizer", json!(opt.name)));
     r.extra.push(("optimizer_label", json!(opt.label)));
     r.extra.push(("steps", json!(losses.len())));
@@ -196,11 +196,11 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                 timed: 2000,
             };
             let mut sink = 0.0f32;
-            let (times, allocs) = time_steps(steps, || {
+            let timing = time_steps(steps, || {
                 let out = no_grad(|| model.forward(x.clone()));
                 sink += out.as_dyn().data()[0];
             });
-            let mut r = row("infer1", threads, &times, allocs);
+            let mut r = row("infer1", threads, &timing);
             r.extra.push(("checksum", json!(sink)));
             Ok(r)
         }
@@ -209,7 +209,7 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
             let a = DynTensor::<f32>::randn(&[n, n]).to_vec();
             let b = DynTensor::<f32>::randn(&[n, n]).to_vec();
             let mut c = vec![0.0f32; n * n];
-            let (times, allocs) = time_steps(big, || {
+            let timing = time_steps(big, || {
                 matmul(
                     MatRef::row_major(&a, n, n),
                     MatRef::row_major(&b, n, n),
@@ -217,7 +217,7 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                     false,
                 );
             });
-            let mut r = row("sgemm", threads, &times, allocs);
+            let mut r = row("sgemm", threads, &timing);
             let flops = 2.0 * (n as f64).powi(3);
             r.extra.push(("gflops", json!(flops / r.median_us / 1e3)));
             Ok(r)
