@@ -226,10 +226,11 @@ fn max_plane_interior<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg:
             for ky in 0..g.kernel_h {
                 let start = first + ky * w;
                 for (i, &v) in (start..).zip(&x[start..start + g.kernel_w]) {
-                    if v > best || v.is_nan() {
-                        best = v;
-                        best_i = i;
-                    }
+                    // Selects rather than a branch: on real data the
+                    // comparison is unpredictable.
+                    let take = v > best || v.is_nan();
+                    best = if take { v } else { best };
+                    best_i = if take { i } else { best_i };
                 }
             }
             *yv = best;
