@@ -239,7 +239,40 @@ fn max_plane_interior<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg:
     }
 }
 
+/// [`max_plane_interior`] for the most common pool, 2x2 with stride 2:
+/// straight-line selects over two input rows, which the compiler unrolls.
+fn max_plane_2x2<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [usize]) {
+    let (ow, w) = (g.out_w(), g.in_w);
+    for (oy, (y_row, arg_row)) in y
+        .chunks_exact_mut(ow)
+        .zip(arg.chunks_exact_mut(ow))
+        .enumerate()
+    {
+        let base = 2 * oy * w;
+        let (r0, r1) = (&x[base..base + 2 * ow], &x[base + w..base + w + 2 * ow]);
+        for (ox, ((yv, av), (p0, p1))) in y_row
+            .iter_mut()
+            .zip(arg_row.iter_mut())
+            .zip(r0.chunks_exact(2).zip(r1.chunks_exact(2)))
+            .enumerate()
+        {
+            // Window order a b / c d, PyTorch's `v > best || isnan(v)`.
+            let (mut best, mut k) = (p0[0], 0);
+            for (j, v) in [(1, p0[1]), (2, p1[0]), (3, p1[1])] {
+                let take = v > best || v.is_nan();
+                best = if take { v } else { best };
+                k = if take { j } else { k };
+            }
+            *yv = best;
+            *av = base + (k >> 1) * w + 2 * ox + (k & 1);
+        }
+    }
+}
+
 fn max_plane<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [usize]) {
+    if windows_inside(g) && (g.kernel_h, g.kernel_w, g.stride_h, g.stride_w) == (2, 2, 2, 2) {
+        return max_plane_2x2(g, x, y, arg);
+    }
     if windows_inside(g) {
         return max_plane_interior(g, x, y, arg);
     }
