@@ -69,7 +69,8 @@ where
         return Err(format!("{id}: a training step failed: {e}").into());
     }
     let (first, last) = (losses[0], losses[losses.len() - 1]);
-    if !(last < first) {
+    // `partial_cmp` so that a NaN loss fails the guard too.
+    if last.partial_cmp(&first) != Some(std::cmp::Ordering::Less) {
         return Err(format!(
             "{id}: correctness guard failed: loss went from {first} to {last} in {} steps",
             losses.len()

@@ -226,9 +226,9 @@ fn max_plane_interior<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg:
             for ky in 0..g.kernel_h {
                 let start = first + ky * w;
                 for (i, &v) in (start..).zip(&x[start..start + g.kernel_w]) {
-                    // Selects rather than a branch: on real data the
+                    // Selects (and a non-short-circuit `|`) rather than branches: on real data the
                     // comparison is unpredictable.
-                    let take = v > best || v.is_nan();
+                    let take = (v > best) | v.is_nan();
                     best = if take { v } else { best };
                     best_i = if take { i } else { best_i };
                 }
@@ -259,7 +259,7 @@ fn max_plane_2x2<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut
             // Window order a b / c d, PyTorch's `v > best || isnan(v)`.
             let (mut best, mut k) = (p0[0], 0);
             for (j, v) in [(1, p0[1]), (2, p1[0]), (3, p1[1])] {
-                let take = v > best || v.is_nan();
+                let take = (v > best) | v.is_nan();
                 best = if take { v } else { best };
                 k = if take { j } else { k };
             }
