@@ -29,8 +29,13 @@ fn perform(case: &Case) -> Result<Outcome, String> {
         "sigmoid" => evaluate(case, input()?, |t| Ok(t.get("input").sigmoid())),
         "tanh" => evaluate(case, input()?, |t| Ok(t.get("input").tanh())),
         "dropout" => {
-            let (p, training) = (case.f64_option("p", 0.5), case.bool_option("training", true));
-            evaluate(case, input()?, |t| crate::ops::dropout(t.get("input"), p, training))
+            let (p, training) = (
+                case.f64_option("p", 0.5),
+                case.bool_option("training", true),
+            );
+            evaluate(case, input()?, |t| {
+                crate::ops::dropout(t.get("input"), p, training)
+            })
         }
         "leaky_relu" => {
             let slope = case.f64_option("negative_slope", 0.01);

@@ -22,6 +22,7 @@ use super::conv_geometry::check;
 pub use super::conv_geometry::{CONV_PARALLEL_THRESHOLD, Conv2dGeometry};
 use super::gemm::{MatMut, MatRef, matmul, matmul_serial};
 use super::im2col::{col2im, im2col};
+use super::transpose::transpose_blocks;
 use crate::Element;
 use rayon::prelude::*;
 
@@ -231,26 +232,31 @@ pub fn conv2d_backward_weight<E: Element>(
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());
     let in_img = g.in_channels * g.in_h * g.in_w;
     let out_img = g.out_channels * l;
-    // gW_g (ocg x k) += gy_g (ocg x l) · col_gᵀ (l x k)
-    let one = |x: &[E], gy: &[E], gw: &mut [E], col: &mut Vec<E>, serial: bool| {
+    // gW_g (ocg x k) += gy_g (ocg x l) · col_gᵀ (l x k). col_gᵀ is
+    // materialised (`col_t`, per group `l x k` row-major) by a blocked
+    // transpose: gemm would otherwise pack col_g through a gather with
+    // stride l, which profiles showed costing more than the product itself.
+    let one = |x: &[E], gy: &[E], gw: &mut [E], col: &mut Vec<E>, col_t: &mut [E], serial| {
         let cols: &[E] = if g.is_pointwise() {
             x
         } else {
             im2col(g, x, col);
             col
         };
+        transpose_blocks(cols, g.groups, k, l, col_t);
         grouped_matmul(
             g.groups,
             (ocg, l, k),
             gy,
             false,
-            cols,
-            true,
+            col_t,
+            false,
             gw,
             true,
             serial,
         );
     };
+    let col_t_len = g.groups * k * l;
     if g.parallel_batch() {
         let parts = rayon::current_num_threads().min(g.batch);
         let per = g.batch.div_ceil(parts);
@@ -259,12 +265,14 @@ pub fn conv2d_backward_weight<E: Element>(
             .map(|p| {
                 let mut gw = vec![E::zero(); grad_weight.len()];
                 let mut col = vec![E::zero(); g.col_len()];
+                let mut col_t = vec![E::zero(); col_t_len];
                 for n in p * per..((p + 1) * per).min(g.batch) {
                     one(
                         &input[n * in_img..][..in_img],
                         &grad_out[n * out_img..][..out_img],
                         &mut gw,
                         &mut col,
+                        &mut col_t,
                         true,
                     );
                 }
@@ -278,11 +286,12 @@ pub fn conv2d_backward_weight<E: Element>(
         }
     } else {
         let mut col = vec![E::zero(); g.col_len()];
+        let mut col_t = vec![E::zero(); col_t_len];
         for (x, gy) in input
             .chunks_exact(in_img)
             .zip(grad_out.chunks_exact(out_img))
         {
-            one(x, gy, grad_weight, &mut col, false);
+            one(x, gy, grad_weight, &mut col, &mut col_t, false);
         }
     }
 }

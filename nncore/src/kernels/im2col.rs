@@ -119,9 +119,17 @@ pub fn col2im<E: Element>(g: &Conv2dGeometry, col: &[E], image: &mut [E]) {
                     let dst = &mut plane[iy as usize * w..][..w];
                     let src = &row[oy * ow..][x_lo..x_hi];
                     let x0 = (x_lo * g.stride_w) as isize + off_x;
-                    let dst = dst[x0 as usize..].iter_mut().step_by(g.stride_w);
-                    for (d, &s) in dst.zip(src) {
-                        *d += s;
+                    if g.stride_w == 1 {
+                        // Contiguous: a plain zip the compiler vectorises.
+                        let dst = &mut dst[x0 as usize..][..src.len()];
+                        for (d, &s) in dst.iter_mut().zip(src) {
+                            *d += s;
+                        }
+                    } else {
+                        let dst = dst[x0 as usize..].iter_mut().step_by(g.stride_w);
+                        for (d, &s) in dst.zip(src) {
+                            *d += s;
+                        }
                     }
                 }
             }

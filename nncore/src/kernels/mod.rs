@@ -27,6 +27,7 @@
 //! | [`avg_pool`] | average and adaptive average pooling 2-D |
 //! | [`softmax`] | softmax / log-softmax over one strided dimension |
 //! | [`elementwise`] | unary activations through [`UnaryKernel`], and `sum`/`axpy`-style helpers |
+//! | [`transpose`] | blocked out-of-place transpose (convolution weight gradient) |
 //! | [`erf`] | a full-precision error function for GELU |
 //! | [`naive`] | reference twins of the convolution and pooling kernels |
 
@@ -40,6 +41,7 @@ pub mod im2col;
 pub mod naive;
 pub mod pool;
 pub mod softmax;
+pub mod transpose;
 
 pub use avg_pool::{
     AdaptivePool2dGeometry, adaptive_avg_pool2d_backward, adaptive_avg_pool2d_forward,

@@ -197,7 +197,85 @@ fn window(
     (start..end.max(start)).step_by(dilation)
 }
 
+/// Whether every window of `g` lies inside the input with no gap (no
+/// padding, dilation 1): then [`max_plane_interior`] applies.
+fn windows_inside(g: &Pool2dGeometry) -> bool {
+    g.pad_h == 0
+        && g.pad_w == 0
+        && g.dilation_h == 1
+        && g.dilation_w == 1
+        && (g.out_h() - 1) * g.stride_h + g.kernel_h <= g.in_h
+        && (g.out_w() - 1) * g.stride_w + g.kernel_w <= g.in_w
+}
+
+/// [`max_plane`] for geometries where [`windows_inside`] holds (the usual
+/// `MaxPool2d(2)`): no per-window range arithmetic. Starting from the
+/// window's first element instead of `-inf` picks the same value and index
+/// (ties to the first maximum, the last NaN wins).
+fn max_plane_interior<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [usize]) {
+    let (ow, w) = (g.out_w(), g.in_w);
+    for (oy, (y_row, arg_row)) in y
+        .chunks_exact_mut(ow)
+        .zip(arg.chunks_exact_mut(ow))
+        .enumerate()
+    {
+        let iy0 = oy * g.stride_h;
+        for (ox, (yv, av)) in y_row.iter_mut().zip(arg_row.iter_mut()).enumerate() {
+            let first = iy0 * w + ox * g.stride_w;
+            let (mut best, mut best_i) = (x[first], first);
+            for ky in 0..g.kernel_h {
+                let start = first + ky * w;
+                for (i, &v) in (start..).zip(&x[start..start + g.kernel_w]) {
+                    // Selects (and a non-short-circuit `|`) rather than branches: on real data the
+                    // comparison is unpredictable.
+                    let take = (v > best) | v.is_nan();
+                    best = if take { v } else { best };
+                    best_i = if take { i } else { best_i };
+                }
+            }
+            *yv = best;
+            *av = best_i;
+        }
+    }
+}
+
+/// [`max_plane_interior`] for the most common pool, 2x2 with stride 2:
+/// straight-line selects over two input rows, which the compiler unrolls.
+fn max_plane_2x2<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [usize]) {
+    let (ow, w) = (g.out_w(), g.in_w);
+    for (oy, (y_row, arg_row)) in y
+        .chunks_exact_mut(ow)
+        .zip(arg.chunks_exact_mut(ow))
+        .enumerate()
+    {
+        let base = 2 * oy * w;
+        let (r0, r1) = (&x[base..base + 2 * ow], &x[base + w..base + w + 2 * ow]);
+        for (ox, ((yv, av), (p0, p1))) in y_row
+            .iter_mut()
+            .zip(arg_row.iter_mut())
+            .zip(r0.chunks_exact(2).zip(r1.chunks_exact(2)))
+            .enumerate()
+        {
+            // Window order a b / c d, PyTorch's `v > best || isnan(v)`.
+            let (mut best, mut k) = (p0[0], 0);
+            for (j, v) in [(1, p0[1]), (2, p1[0]), (3, p1[1])] {
+                let take = (v > best) | v.is_nan();
+                best = if take { v } else { best };
+                k = if take { j } else { k };
+            }
+            *yv = best;
+            *av = base + (k >> 1) * w + 2 * ox + (k & 1);
+        }
+    }
+}
+
 fn max_plane<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [usize]) {
+    if windows_inside(g) && (g.kernel_h, g.kernel_w, g.stride_h, g.stride_w) == (2, 2, 2, 2) {
+        return max_plane_2x2(g, x, y, arg);
+    }
+    if windows_inside(g) {
+        return max_plane_interior(g, x, y, arg);
+    }
     let ow = g.out_w();
     for (oy, (y_row, arg_row)) in y
         .chunks_exact_mut(ow)

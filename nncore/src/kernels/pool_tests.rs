@@ -129,6 +129,10 @@ fn agree<E: Element>(seed: u64) {
     let mut all = dense_cases();
     all.push(geom(1, 2, (8, 7), (2, 3), (2, 3), (1, 1), (2, 2), true));
     all.push(geom(2, 2, (9, 9), (3, 2), (1, 2), (1, 0), (3, 2), false));
+    // Windows inside the plane: the fast path of max pooling.
+    all.push(geom(2, 3, (8, 8), (2, 2), (2, 2), (0, 0), (1, 1), false));
+    all.push(geom(1, 2, (7, 9), (2, 2), (2, 2), (0, 0), (1, 1), false)); // odd sizes
+    all.push(geom(1, 2, (7, 6), (3, 2), (1, 2), (0, 0), (1, 1), false));
     for g in &all {
         g.validate().unwrap();
         let x = random_vec::<E>(&mut r, g.input_len());
