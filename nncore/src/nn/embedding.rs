@@ -2,13 +2,11 @@
 
 use super::module::training_flag;
 use super::{Forward, Module, Parameter, fmt_module};
+use crate::autograd::{Backward, BackwardContext, no_grad};
 use crate::init::normal_;
-use crate::ops::{
-    EmbeddingOptions, RowSparseGrad, embedding, embedding_renorm_, embedding_sparse_grad,
-};
+use crate::ops::{EmbeddingOptions, embedding, embedding_renorm_, embedding_sparse_grad};
 use crate::{DynTensor, Error, LongTensor, Result};
 use std::fmt;
-use std::sync::Mutex;
 
 /// A table of `num_embeddings` vectors of size `embedding_dim`, looked up
 /// by integer indices, like `nn.Embedding(num_embeddings, embedding_dim,
@@ -16,11 +14,11 @@ use std::sync::Mutex;
 /// sparse=False)`. Weight drawn from N(0, 1) (the padding row zeroed), as
 /// PyTorch does. An index out of range is an error naming the layer.
 ///
-/// `sparse(true)`: the weight's `.grad()` stays the dense gradient (what
-/// every optimizer reads); [`Embedding::sparse_grad`] gives the same
-/// gradient as a [`RowSparseGrad`] (the rows looked up since the last
-/// [`Embedding::clear_sparse_grad`], each once), the structure a sparse
-/// optimizer such as SparseAdam consumes.
+/// `sparse(true)`: as in PyTorch, the weight's gradient is row-sparse: the
+/// backward pass accumulates only the looked-up rows into the weight's
+/// sparse gradient ([`Parameter::sparse_grad`]) and its dense `.grad()`
+/// stays `None`. `SparseAdam` consumes it; the other optimizers reject it,
+/// as PyTorch's do.
 ///
 /// ```
 /// use nncore::nn::{Embedding, Forward};
@@ -41,8 +39,6 @@ pub struct Embedding {
     max_norm: Option<(f64, f64)>,
     scale_grad_by_freq: bool,
     sparse: bool,
-    /// The indices looked up since the last clear (sparse mode).
-    used: Mutex<Vec<i64>>,
     training: bool,
 }
 
@@ -62,7 +58,6 @@ impl Embedding {
             max_norm: None,
             scale_grad_by_freq: false,
             sparse: false,
-            used: Mutex::new(Vec::new()),
             training: true,
         }
     }
@@ -102,7 +97,7 @@ impl Embedding {
         self.scale_grad_by_freq = scale;
         self
     }
-    /// `sparse`: also record the lookups for [`sparse_grad`](Self::sparse_grad).
+    /// `sparse`: the weight gets a row-sparse gradient (see the type's docs).
     pub fn sparse(mut self, sparse: bool) -> Self {
         self.sparse = sparse;
         self
@@ -124,52 +119,49 @@ impl Embedding {
         if let Some((max_norm, norm_type)) = self.max_norm {
             embedding_renorm_(&self.weight, indices, max_norm, norm_type)?;
         }
-        let y = embedding(indices, &self.weight, self.options())?;
-        if self.sparse {
-            self.used
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend_from_slice(indices.data());
-        }
-        Ok(y)
-    }
-
-    /// In sparse mode, the weight's gradient over the rows looked up since
-    /// the last clear, as PyTorch's (coalesced) sparse gradient: each row's
-    /// values are the dense gradient's. `None` when not sparse or nothing
-    /// was looked up.
-    pub fn sparse_grad(&self) -> Option<RowSparseGrad<f32>> {
         if !self.sparse {
-            return None;
+            return embedding(indices, &self.weight, self.options());
         }
-        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
-        let all: Vec<i64> = used.clone();
-        drop(used);
-        if all.is_empty() {
-            return None;
-        }
-        let dense = self
-            .weight
-            .grad()
-            .unwrap_or_else(|| vec![0.0; self.weight.numel()]);
-        let idx = LongTensor::from_slice(&all);
-        // The rows (each once, sorted, padding row left out) from the lookups...
-        let zeros = vec![0f32; all.len() * self.dim];
-        let mut g =
-            embedding_sparse_grad(&idx, &zeros, self.num_embeddings, self.dim, self.options())
-                .ok()?;
-        // ... and their values from the accumulated dense gradient.
-        g.values = g
-            .rows
-            .iter()
-            .flat_map(|&r| dense[r * self.dim..][..self.dim].to_vec())
-            .collect();
-        Some(g)
+        let dense = no_grad(|| embedding(indices, &self.weight, self.options()))?;
+        let backward = || SparseEmbeddingBackward {
+            weight: self.weight.clone(),
+            indices: indices.clone(),
+            options: self.options(),
+        };
+        Ok(DynTensor::from_op(
+            dense.to_vec(),
+            dense.shape().to_vec(),
+            &[&self.weight],
+            backward,
+        ))
     }
+}
 
-    /// Forgets the recorded lookups (call with `zero_grad`).
-    pub fn clear_sparse_grad(&self) {
-        self.used.lock().unwrap_or_else(|e| e.into_inner()).clear();
+/// The backward of a sparse lookup: the looked-up rows' gradients go to the
+/// weight's sparse gradient, and the dense gradient gets nothing.
+struct SparseEmbeddingBackward {
+    weight: Parameter,
+    indices: LongTensor,
+    options: EmbeddingOptions,
+}
+
+impl Backward<f32> for SparseEmbeddingBackward {
+    fn name(&self) -> &'static str {
+        "EmbeddingBackward"
+    }
+    fn backward(&self, ctx: &BackwardContext<'_, f32>) -> Result<Vec<Option<Vec<f32>>>> {
+        let &[num_embeddings, dim] = self.weight.shape() else {
+            unreachable!("an Embedding's weight is 2-D");
+        };
+        let g = embedding_sparse_grad(
+            &self.indices,
+            ctx.grad_output,
+            num_embeddings,
+            dim,
+            self.options,
+        )?;
+        self.weight.accumulate_sparse_grad(&g.rows, &g.values)?;
+        Ok(vec![None])
     }
 }
 
@@ -227,25 +219,43 @@ impl fmt::Display for Embedding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nn::ModuleExt;
 
     #[test]
-    fn sparse_grad_lists_the_looked_up_rows_with_dense_values() {
+    fn sparse_mode_gives_the_weight_a_row_sparse_gradient_that_sparse_adam_takes() {
+        use crate::optim::{SparseAdam, SparseAdamOptions};
         let emb = Embedding::new(6, 2)
             .sparse(true)
             .padding_idx(Some(0))
             .unwrap();
-        let y = emb.lookup(&LongTensor::from_slice(&[3, 0, 3, 5])).unwrap();
-        y.sum().backward().unwrap();
-        let g = emb.sparse_grad().unwrap();
-        assert_eq!(g.rows, vec![3, 5]);
-        assert_eq!(g.values, vec![2.0, 2.0, 1.0, 1.0]);
-        assert_eq!(g.to_dense(), emb.weight().grad().unwrap());
+        let dense = Embedding::new(6, 2).padding_idx(Some(0)).unwrap();
+        dense
+            .weight()
+            .data_mut()
+            .copy_from_slice(&emb.weight().to_vec());
+        let indices = LongTensor::from_slice(&[3, 0, 3, 5]);
+        emb.lookup(&indices).unwrap().sum().backward().unwrap();
+        dense.lookup(&indices).unwrap().sum().backward().unwrap();
+        assert!(
+            emb.weight().grad().is_none(),
+            "the dense gradient stays None, as in PyTorch"
+        );
+        let sparse = emb.weight().sparse_grad().unwrap();
+        assert_eq!(sparse.to_dense(6), dense.weight().grad().unwrap());
         assert_eq!(
             emb.to_string(),
             "Embedding(6, 2, padding_idx=0, sparse=True)"
         );
-        emb.clear_sparse_grad();
-        assert!(emb.sparse_grad().is_none());
+        let before = emb.weight().to_vec();
+        let mut opt = SparseAdam::new(emb.parameters(), SparseAdamOptions::default()).unwrap();
+        opt.step().unwrap();
+        let after = emb.weight().to_vec();
+        let changed: Vec<usize> = (0..6)
+            .filter(|r| before[r * 2..r * 2 + 2] != after[r * 2..r * 2 + 2])
+            .collect();
+        assert_eq!(changed, vec![3, 5], "only the looked-up rows move");
+        emb.zero_grad();
+        assert!(emb.weight().sparse_grad().is_none());
     }
 
     #[test]
