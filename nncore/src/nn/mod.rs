@@ -30,4 +30,4 @@ pub use module::{Module, ModuleExt};
 pub use parameter::{Buffer, Parameter};
 pub use repr::{fmt_module, module_repr};
 pub use sequential::{Chain, ChainForward, Sequential};
-pub use state_dict::{LoadReport, StateDict};
+pub use state_dict::{LoadReport, StateDict, load_safetensors_bytes_into};
