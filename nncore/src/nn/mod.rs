@@ -6,6 +6,7 @@
 //! are the shape rules), and its tests.
 
 mod activation;
+mod clip_grad;
 mod assert_module;
 mod conv2d;
 mod flatten;
@@ -19,6 +20,7 @@ mod sequential;
 mod state_dict;
 
 pub use activation::ReLU;
+pub use clip_grad::{clip_grad_norm_, clip_grad_value_};
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
 pub use conv2d::Conv2d;
