@@ -132,7 +132,10 @@ fn vector_norm(values: impl Iterator<Item = f64>, ord: f64) -> f64 {
     if ord == f64::INFINITY {
         abs.fold(0.0, |m, x| if x.is_nan() || x > m { x } else { m })
     } else if ord == f64::NEG_INFINITY {
-        abs.fold(f64::INFINITY, |m, x| if x.is_nan() || x < m { x } else { m })
+        abs.fold(
+            f64::INFINITY,
+            |m, x| if x.is_nan() || x < m { x } else { m },
+        )
     } else if ord == 0.0 {
         abs.map(|x| if x == 0.0 { 0.0 } else { 1.0 }).sum()
     } else if ord == 1.0 {

@@ -6,8 +6,8 @@
 //! are the shape rules), and its tests.
 
 mod activation;
-mod clip_grad;
 mod assert_module;
+mod clip_grad;
 mod conv2d;
 mod flatten;
 mod forward;
@@ -20,9 +20,9 @@ mod sequential;
 mod state_dict;
 
 pub use activation::ReLU;
-pub use clip_grad::{clip_grad_norm_, clip_grad_value_};
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
+pub use clip_grad::{clip_grad_norm_, clip_grad_value_};
 pub use conv2d::Conv2d;
 pub use flatten::Flatten;
 pub use forward::{DynForward, Forward};
