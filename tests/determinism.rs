@@ -7,9 +7,11 @@ use kiln::prelude::*;
 
 type Mlp = kiln::Sequential![Linear(784, 256), ReLU, Linear(256, 10)];
 
-fn batch_tensors(batch: &MnistBatch) -> (Tensor<(Dyn, U784)>, Tensor<(Dyn,), i64>) {
+type Labels = Tensor<(Dyn,), i64>;
+
+fn batch_tensors(batch: &MnistBatch) -> (Tensor<(Dyn, U784)>, Labels) {
     let x = Tensor::from_vec(batch.images.clone(), (Dyn(batch.len), U784::new())).unwrap();
-    let y = Tensor::<(Dyn,), i64>::from_vec(batch.labels.clone(), (Dyn(batch.len),)).unwrap();
+    let y = Labels::from_vec(batch.labels.clone(), (Dyn(batch.len),)).unwrap();
     (x, y)
 }
 
@@ -70,4 +72,15 @@ fn the_same_seed_gives_bit_identical_weights_run_to_run_on_three_threads() {
     let a = three.install(|| train(7, 3));
     let b = three.install(|| train(7, 3));
     assert!(a == b, "two three-thread runs with seed 7 differ");
+}
+
+#[test]
+fn an_mlp_trains_to_the_same_bits_on_one_and_three_threads() {
+    // gemm computes each output element on one thread, summing over k in
+    // the same blocks whatever the thread count, and the MLP has no other
+    // parallel reduction; so here the thread count does not matter either.
+    // (Conv2d's weight gradient does depend on it: see docs/reliability.md.)
+    let a = pool(1).install(|| train(7, 3));
+    let b = pool(3).install(|| train(7, 3));
+    assert!(a == b, "one-thread and three-thread runs differ");
 }

@@ -26,10 +26,16 @@ fuzz_target!(|data: &[u8]| {
                 let after: Vec<Vec<f32>> = model.parameters().iter().map(|p| p.to_vec()).collect();
                 // Compare bit patterns: loaded NaNs are not equal to themselves.
                 let bits = |v: &Vec<Vec<f32>>| -> Vec<Vec<u32>> {
-                    v.iter().map(|t| t.iter().map(|x| x.to_bits()).collect()).collect()
+                    v.iter()
+                        .map(|t| t.iter().map(|x| x.to_bits()).collect())
+                        .collect()
                 };
                 if strict {
-                    assert_eq!(bits(&before), bits(&after), "a failed load changed the model");
+                    assert_eq!(
+                        bits(&before),
+                        bits(&after),
+                        "a failed load changed the model"
+                    );
                 }
             }
         }

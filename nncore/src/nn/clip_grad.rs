@@ -32,7 +32,7 @@ use crate::{Error, Result};
 ///
 /// let w = Parameter::new(vec![0.0, 0.0], &[2]);
 /// *w.grad_lock() = Some(vec![3.0, 4.0]); // as after loss.backward()
-/// let total = clip_grad_norm_(&[w.clone()], 1.0, 2.0, false)?;
+/// let total = clip_grad_norm_(std::slice::from_ref(&w), 1.0, 2.0, false)?;
 /// assert_eq!(total, 5.0);
 /// let g = w.grad().unwrap(); // scaled by 1 / (5 + 1e-6)
 /// assert!((g[0] - 0.6).abs() < 1e-6 && (g[1] - 0.8).abs() < 1e-6);
@@ -78,7 +78,7 @@ pub fn clip_grad_norm_(
 ///
 /// let w = Parameter::new(vec![0.0; 3], &[3]);
 /// *w.grad_lock() = Some(vec![-2.0, 0.5, 7.0]);
-/// clip_grad_value_(&[w.clone()], 1.0);
+/// clip_grad_value_(std::slice::from_ref(&w), 1.0);
 /// assert_eq!(w.grad().unwrap(), vec![-1.0, 0.5, 1.0]);
 /// ```
 pub fn clip_grad_value_(params: &[Parameter], clip_value: f32) {

@@ -59,7 +59,10 @@ fn other_norm_types_follow_the_norm_of_norms() {
 #[test]
 fn no_gradients_give_a_zero_norm() {
     let p = Parameter::new(vec![1.0], &[1]);
-    assert_eq!(clip_grad_norm_(&[p.clone()], 1.0, 2.0, true).unwrap(), 0.0);
+    assert_eq!(
+        clip_grad_norm_(std::slice::from_ref(&p), 1.0, 2.0, true).unwrap(),
+        0.0
+    );
     assert_eq!(clip_grad_norm_(&[], 1.0, 2.0, true).unwrap(), 0.0);
     assert_eq!(p.grad(), None);
 }
@@ -76,7 +79,7 @@ fn a_non_finite_norm_is_an_error_with_pytorchs_message_when_asked() {
          the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`"
     );
     assert_eq!(b.grad().unwrap(), vec![12.0], "unchanged on error");
-    let err = clip_grad_norm_(&[a.clone()], 1.0, f64::INFINITY, true).unwrap_err();
+    let err = clip_grad_norm_(std::slice::from_ref(&a), 1.0, f64::INFINITY, true).unwrap_err();
     assert!(err.to_string().contains("of order inf for"), "{err}");
 }
 
@@ -114,7 +117,7 @@ fn clip_grad_value_clamps_each_element_and_keeps_nan() {
 fn clip_grad_value_with_a_negative_value_clamps_to_it_like_pytorch() {
     // clamp_min(x, 1) then clamp_max(., -1): every element becomes -1.
     let (a, _, _) = params();
-    clip_grad_value_(&[a.clone()], -1.0);
+    clip_grad_value_(std::slice::from_ref(&a), -1.0);
     assert_eq!(a.grad().unwrap(), vec![-1.0, -1.0]);
 }
 
