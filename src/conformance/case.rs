@@ -134,7 +134,9 @@ impl TensorData {
             .iter()
             .map(|x| number(x).ok_or("a data entry is not a number"))
             .collect::<std::result::Result<_, _>>()?;
-        if data.len() != shape.iter().product::<usize>() {
+        // Checked: the shape is untrusted and may multiply past usize::MAX.
+        let numel = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+        if numel != Some(data.len()) {
             return Err(format!(
                 "a tensor of shape {shape:?} has {} values",
                 data.len()

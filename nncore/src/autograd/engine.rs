@@ -1,6 +1,6 @@
 //! The backward pass: one reverse topological walk over the graph.
 
-use super::{BackwardContext, grad_mode};
+use super::{BackwardContext, anomaly};
 use crate::{DynTensor, Element, Error, Result};
 use std::collections::HashMap;
 
@@ -32,7 +32,7 @@ pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Re
     let order = topological_order(root);
     let mut grads: HashMap<u64, Vec<E>> = HashMap::new();
     grads.insert(root.id(), grad_output);
-    let anomaly = grad_mode::is_anomaly_enabled();
+    let anomaly = anomaly::is_anomaly_enabled();
     for tensor in order.iter().rev() {
         let Some(grad) = grads.remove(&tensor.id()) else {
             continue;
@@ -51,7 +51,13 @@ pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Re
             needs: &needs,
         })?;
         drop(output);
-        for ((input, g), need) in grad_fn.inputs.iter().zip(input_grads).zip(needs) {
+        for (i, ((input, g), need)) in grad_fn
+            .inputs
+            .iter()
+            .zip(input_grads)
+            .zip(needs)
+            .enumerate()
+        {
             let Some(g) = g else { continue };
             if !need {
                 continue;
@@ -62,10 +68,18 @@ pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Re
                 "{} returned a gradient of the wrong size",
                 grad_fn.op.name()
             );
-            if anomaly && g.iter().any(|x| !x.is_finite()) {
+            if anomaly
+                && let Some(found) = anomaly::describe_non_finite("returned", &g, input.shape())
+            {
+                let detail = format!("{found} as the gradient of its input {i}");
+                anomaly::record(anomaly::Anomaly {
+                    op: grad_fn.op.name(),
+                    pass: anomaly::Pass::Backward,
+                    detail: detail.clone(),
+                });
                 return Err(Error::NonFinite {
                     op: "backward",
-                    detail: format!("{} returned a NaN or infinite gradient", grad_fn.op.name()),
+                    detail: format!("{} {detail} (anomaly mode)", grad_fn.op.name()),
                 });
             }
             match grads.get_mut(&input.id()) {

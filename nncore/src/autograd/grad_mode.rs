@@ -1,12 +1,10 @@
-//! Grad mode (`torch.no_grad`) and anomaly mode
-//! (`torch.autograd.detect_anomaly`), per thread as in PyTorch.
+//! Grad mode (`torch.no_grad`), per thread as in PyTorch. Anomaly mode
+//! is in `anomaly.rs`.
 
-use crate::{DynTensor, Element};
 use std::cell::Cell;
 
 thread_local! {
     static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
-    static ANOMALY: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Whether ops on this thread record the graph.
@@ -55,36 +53,4 @@ impl Drop for NoGradGuard {
 pub fn no_grad<T>(f: impl FnOnce() -> T) -> T {
     let _guard = NoGradGuard::new();
     f()
-}
-
-/// Whether anomaly mode is on for this thread.
-pub fn is_anomaly_enabled() -> bool {
-    ANOMALY.with(|a| a.get())
-}
-
-/// Runs `f` in anomaly mode: the first op whose forward output or backward
-/// gradient holds NaN or infinity is reported by name (forward: panics
-/// with the op name, since forward ops are infallible at the typed level;
-/// backward: `backward()` returns [`Error::NonFinite`](crate::Error::NonFinite)).
-pub fn detect_anomaly<T>(f: impl FnOnce() -> T) -> T {
-    let previous = ANOMALY.with(|a| a.replace(true));
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            ANOMALY.with(|a| a.set(self.0));
-        }
-    }
-    let _restore = Restore(previous);
-    f()
-}
-
-pub(crate) fn check_anomaly_forward<E: Element>(out: &DynTensor<E>) {
-    if !is_anomaly_enabled() {
-        return;
-    }
-    if let Some(name) = out.grad_fn_name()
-        && out.data().iter().any(|x| !x.is_finite())
-    {
-        panic!("anomaly: the forward of {name} produced a NaN or infinite value");
-    }
 }

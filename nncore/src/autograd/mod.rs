@@ -9,6 +9,7 @@
 //! Backward rules are written per op, beside the op (one folder per op in
 //! `ops/`); there is no central match over ops.
 
+mod anomaly;
 mod engine;
 mod grad_mode;
 pub mod gradcheck;
@@ -89,7 +90,7 @@ impl<E: Element> DynTensor<E> {
             inputs: inputs.iter().map(|t| (*t).clone()).collect(),
         });
         let out = Self::with_grad_fn(data, shape, grad_fn);
-        grad_mode::check_anomaly_forward(&out);
+        anomaly::check_forward(&out);
         out
     }
 
@@ -111,4 +112,4 @@ impl<E: Element> DynTensor<E> {
     }
 }
 
-pub use grad_mode::{detect_anomaly, is_anomaly_enabled};
+pub use anomaly::{Anomaly, Pass, detect_anomaly, first_anomaly, is_anomaly_enabled};

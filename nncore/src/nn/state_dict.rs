@@ -8,7 +8,7 @@
 
 use super::Module;
 use super::module::join;
-use crate::io::{load_safetensors, save_safetensors};
+use crate::io::{load_safetensors_bytes, save_safetensors};
 use crate::{DynTensor, Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -137,10 +137,43 @@ pub(crate) fn save(
 /// Loads a safetensors file into `m`; errors name the file and the first
 /// tensor that does not fit.
 pub(crate) fn load(m: &dyn Module, path: &Path, strict: bool) -> Result<LoadReport> {
-    let (tensors, _) = load_safetensors(path)?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    load_safetensors_bytes_into(m, &bytes, path, strict)
+}
+
+/// Loads a safetensors state_dict already in memory into a model (weights
+/// embedded with `include_bytes!`, received over a network), like
+/// [`ModuleExt::load_with`](super::ModuleExt::load_with) without the file:
+/// `name` is only used in error messages. On error the model is unchanged.
+/// Any byte string is safe to pass: this is the fuzzing entry point.
+///
+/// ```
+/// use nncore::nn::{Linear, ModuleExt, load_safetensors_bytes_into};
+/// use nncore::typenum::{U2, U3};
+///
+/// let path = std::env::temp_dir().join(format!("kiln-bytes-doc-{}.safetensors", std::process::id()));
+/// let a = Linear::<U3, U2>::new();
+/// a.save(&path)?;
+/// let bytes = std::fs::read(&path)?;
+/// let b = Linear::<U3, U2>::new();
+/// let report = load_safetensors_bytes_into(&b, &bytes, "embedded.safetensors", true)?;
+/// assert!(report.missing_keys.is_empty());
+/// assert_eq!(a.state_dict()[0].1.to_vec(), b.state_dict()[0].1.to_vec());
+/// assert!(load_safetensors_bytes_into(&b, b"junk", "junk.bin", true).is_err());
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_safetensors_bytes_into(
+    m: &dyn Module,
+    bytes: &[u8],
+    name: impl AsRef<Path>,
+    strict: bool,
+) -> Result<LoadReport> {
+    let name = name.as_ref();
+    let (tensors, _) = load_safetensors_bytes(bytes, name)?;
     let source: Vec<(String, Vec<usize>, Vec<f32>)> = tensors
         .into_iter()
         .map(|t| (t.name, t.shape, t.data))
         .collect();
-    load_state_dict(m, &path.display().to_string(), &source, strict)
+    load_state_dict(m, &name.display().to_string(), &source, strict)
 }

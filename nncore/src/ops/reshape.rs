@@ -25,11 +25,11 @@ impl<E: Element> DynTensor<E> {
     /// ```
     pub fn reshape(&self, shape: &[isize]) -> Result<Self> {
         let numel = self.numel();
-        let known: usize = shape
+        // Checked products: sizes past usize::MAX are a mismatch, not a panic.
+        let known = shape
             .iter()
             .filter(|&&d| d >= 0)
-            .map(|&d| d as usize)
-            .product();
+            .try_fold(1usize, |n, &d| n.checked_mul(d as usize));
         let inferred = shape.iter().filter(|&&d| d == -1).count();
         let bad = || {
             Error::shape(
@@ -38,9 +38,9 @@ impl<E: Element> DynTensor<E> {
                 format!("{shape:?}"),
             )
         };
-        if inferred > 1 || shape.iter().any(|&d| d < -1) {
+        let Some(known) = known.filter(|_| inferred <= 1 && shape.iter().all(|&d| d >= -1)) else {
             return Err(bad());
-        }
+        };
         let dims: Vec<usize> = shape
             .iter()
             .map(|&d| {
@@ -51,7 +51,7 @@ impl<E: Element> DynTensor<E> {
                 }
             })
             .collect();
-        if dims.iter().product::<usize>() != numel {
+        if dims.iter().try_fold(1usize, |n, &d| n.checked_mul(d)) != Some(numel) {
             return Err(bad());
         }
         Ok(self.reshaped(dims))

@@ -21,11 +21,13 @@ pub struct LongTensor {
 impl LongTensor {
     /// Creates a tensor; fails when the length does not match the shape.
     pub fn from_vec(data: Vec<i64>, shape: &[usize]) -> Result<Self> {
-        let numel: usize = shape.iter().product();
-        if data.len() != numel {
+        // Checked: a shape from a file may multiply past usize::MAX.
+        let numel = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+        if numel != Some(data.len()) {
+            let expected = numel.map_or_else(|| "more".to_string(), |n| n.to_string());
             return Err(Error::shape(
                 "LongTensor::from_vec",
-                format!("{numel} elements for shape {shape:?}"),
+                format!("{expected} elements for shape {shape:?}"),
                 format!("{} elements", data.len()),
             ));
         }

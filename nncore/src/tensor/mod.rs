@@ -91,11 +91,13 @@ impl<E: Element> DynTensor<E> {
     /// assert!(DynTensor::<f32>::from_vec(vec![1.0; 5], &[2, 3]).is_err());
     /// ```
     pub fn from_vec(data: Vec<E>, shape: &[usize]) -> Result<Self> {
-        let numel: usize = shape.iter().product();
-        if data.len() != numel {
+        // Checked: a shape from a file may multiply past usize::MAX.
+        let numel = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+        if numel != Some(data.len()) {
+            let expected = numel.map_or_else(|| "more".to_string(), |n| n.to_string());
             return Err(Error::shape(
                 "from_vec",
-                format!("{numel} elements for shape {shape:?}"),
+                format!("{expected} elements for shape {shape:?}"),
                 format!("{} elements", data.len()),
             ));
         }
