@@ -45,20 +45,7 @@ type LeNet = Sequential![
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let mut model: LeNet = sequential![
-        Conv2d(1, 6, 5, padding = 2),
-        ReLU,
-        MaxPool2d(2),
-        Conv2d(6, 16, 5),
-        ReLU,
-        MaxPool2d(2),
-        Flatten,
-        Linear(400, 120),
-        ReLU,
-        Linear(120, 84),
-        ReLU,
-        Linear(84, 10),
-    ];
+    let mut model = LeNet::default();
     model.load(&args.weights)?;
     model.eval();
     let pixels = read_digit(&args.image)?;

@@ -25,6 +25,6 @@ type Mlp = Sequential![Linear(784, 256), ReLU, Linear(256, 10)];
 fn main() -> kiln::Result<()> {
     let args = common::Args::parse();
     manual_seed(args.seed);
-    let mut model: Mlp = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
+    let mut model = Mlp::default();
     common::run::<_, (Dyn, U784)>(&mut model, &[784], &args)
 }

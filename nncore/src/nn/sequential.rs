@@ -138,6 +138,22 @@ where
     }
 }
 
+/// Every layer built with its defaults (PyTorch's initialisation, a bias
+/// where the layer has one): so a model whose type is written with
+/// `Sequential![...]` needs no second list of its layers.
+///
+/// ```
+/// use nncore::nn::{Linear, ModuleExt, ReLU, Sequential};
+/// use nncore::shape::{U2, U3};
+/// let net = Sequential::<(Linear<U3, U2>, (ReLU, ()))>::default();
+/// assert_eq!(net.num_parameters(), 3 * 2 + 2);
+/// ```
+impl<L: Default> Default for Sequential<L> {
+    fn default() -> Self {
+        Sequential::new(L::default())
+    }
+}
+
 impl<L: Chain> Module for Sequential<L> {
     fn type_name(&self) -> &str {
         "Sequential"

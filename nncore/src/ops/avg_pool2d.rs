@@ -36,6 +36,11 @@ pub struct AvgPool2dOptions {
 }
 
 impl AvgPool2dOptions {
+    square_setters! {
+        stride: "The same stride on both axes.",
+        padding: "The same zero padding on both axes.",
+    }
+
     /// A square window with stride equal to the window.
     pub fn new(kernel_size: usize) -> Self {
         AvgPool2dOptions {
@@ -46,16 +51,6 @@ impl AvgPool2dOptions {
             count_include_pad: true,
             divisor_override: None,
         }
-    }
-    /// The same stride on both axes.
-    pub fn stride(mut self, s: usize) -> Self {
-        self.stride = (s, s);
-        self
-    }
-    /// The same padding on both axes.
-    pub fn padding(mut self, p: usize) -> Self {
-        self.padding = (p, p);
-        self
     }
     /// Ceil mode.
     pub fn ceil_mode(mut self, ceil: bool) -> Self {

@@ -44,26 +44,13 @@ impl Default for ConvTranspose2dOptions {
 }
 
 impl ConvTranspose2dOptions {
-    /// The same stride on both axes.
-    pub fn stride(mut self, s: usize) -> Self {
-        self.stride = (s, s);
-        self
+    square_setters! {
+        stride: "The same stride on both axes.",
+        padding: "The same zero padding on both axes.",
+        output_padding: "The same output padding on both axes.",
+        dilation: "The same dilation on both axes.",
     }
-    /// The same padding on both axes.
-    pub fn padding(mut self, p: usize) -> Self {
-        self.padding = (p, p);
-        self
-    }
-    /// The same output padding on both axes.
-    pub fn output_padding(mut self, p: usize) -> Self {
-        self.output_padding = (p, p);
-        self
-    }
-    /// The same dilation on both axes.
-    pub fn dilation(mut self, d: usize) -> Self {
-        self.dilation = (d, d);
-        self
-    }
+
     /// The number of groups.
     pub fn groups(mut self, g: usize) -> Self {
         self.groups = g;

@@ -28,6 +28,12 @@ pub struct MaxPool2dOptions {
 }
 
 impl MaxPool2dOptions {
+    square_setters! {
+        stride: "The same stride on both axes.",
+        padding: "The same zero padding on both axes.",
+        dilation: "The same dilation on both axes.",
+    }
+
     /// A square window with stride equal to the window.
     pub fn new(kernel_size: usize) -> Self {
         MaxPool2dOptions {
@@ -37,21 +43,6 @@ impl MaxPool2dOptions {
             dilation: (1, 1),
             ceil_mode: false,
         }
-    }
-    /// The same stride along both axes.
-    pub fn stride(mut self, s: usize) -> Self {
-        self.stride = (s, s);
-        self
-    }
-    /// The same padding on both axes.
-    pub fn padding(mut self, p: usize) -> Self {
-        self.padding = (p, p);
-        self
-    }
-    /// The same dilation on both axes.
-    pub fn dilation(mut self, d: usize) -> Self {
-        self.dilation = (d, d);
-        self
     }
     /// Ceil mode.
     pub fn ceil_mode(mut self, ceil: bool) -> Self {

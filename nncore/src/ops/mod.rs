@@ -5,6 +5,20 @@
 //! One concern per file; to add an op, add a file with the forward (a method
 //! on `DynTensor` or a function), its `Backward` struct, and a gradcheck test.
 
+/// Builder setters for options kept as (height, width) pairs, like
+/// PyTorch's int-or-tuple arguments: `options.stride(2)` sets both axes.
+macro_rules! square_setters {
+    ($($name:ident: $doc:literal),* $(,)?) => {
+        $(
+            #[doc = $doc]
+            pub fn $name(mut self, value: usize) -> Self {
+                self.$name = (value, value);
+                self
+            }
+        )*
+    };
+}
+
 mod activations;
 mod avg_pool2d;
 mod batch_norm;
