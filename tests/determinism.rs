@@ -18,6 +18,10 @@ fn batch_tensors(batch: &MnistBatch) -> (Tensor<(Dyn, U784)>, Labels) {
 /// Seeds, builds the seed MLP, trains `steps` SGD steps (momentum, shuffled
 /// batches) and returns every weight as its bit pattern.
 fn train(seed: u64, steps: usize) -> Vec<Vec<u32>> {
+    // The generator is global, like PyTorch's: tests running in parallel in
+    // this process must not seed and draw in between each other.
+    static GLOBAL_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _serial = GLOBAL_RNG.lock().unwrap_or_else(|e| e.into_inner());
     manual_seed(seed);
     let model: Mlp = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
     let data = Mnist::shipped_subset(Split::Train).unwrap();
