@@ -1,0 +1,110 @@
+//! One line chart written twice with `plotters`: an SVG with title, axis
+//! labels and legend, and a PNG of the same curves.
+//!
+//! The PNG has no text: plotters draws text into bitmaps only with its
+//! `ttf`/`ab_glyph` features (system fontconfig + freetype, or a bundled
+//! font file), which Kiln does not take on for its examples; the SVG's
+//! text is rendered by the viewer, so it carries the labels.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// A named curve of `(x, y)` points.
+pub struct Series {
+    /// Legend text.
+    pub name: String,
+    /// The points, in x order.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// What the chart says around its curves.
+pub struct Chart<'a> {
+    /// Title above the plot (SVG only).
+    pub title: &'a str,
+    /// The x axis' description (SVG only).
+    pub x_desc: &'a str,
+    /// The y axis' description (SVG only).
+    pub y_desc: &'a str,
+    /// The curves.
+    pub series: &'a [Series],
+}
+
+/// Any plotting failure, as text.
+pub type PlotResult<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Writes `stem.svg` and `stem.png` (creating the folder) and returns
+/// both paths.
+pub fn write(stem: &Path, chart: &Chart) -> PlotResult<(PathBuf, PathBuf)> {
+    if let Some(dir) = stem.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let svg = stem.with_extension("svg");
+    let png = stem.with_extension("png");
+    draw(
+        SVGBackend::new(&svg, (960, 600)).into_drawing_area(),
+        chart,
+        true,
+    )?;
+    draw(
+        BitMapBackend::new(&png, (960, 600)).into_drawing_area(),
+        chart,
+        false,
+    )?;
+    Ok((svg, png))
+}
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &Chart,
+    text: bool,
+) -> PlotResult<()> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let points = chart.series.iter().flat_map(|s| s.points.iter());
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, y) in points.filter(|(x, y)| x.is_finite() && y.is_finite()) {
+        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+    }
+    if x0 > x1 {
+        return Err("nothing to plot".into());
+    }
+    let pad = ((y1 - y0) * 0.05).max(1e-12);
+    let mut builder = ChartBuilder::on(&root);
+    builder.margin(16);
+    if text {
+        builder
+            .caption(chart.title, ("sans-serif", 24))
+            .x_label_area_size(40)
+            .y_label_area_size(70);
+    }
+    let mut ctx = builder
+        .build_cartesian_2d(x0..x1.max(x0 + 1e-12), (y0 - pad)..(y1 + pad))
+        .map_err(err)?;
+    let mut mesh = ctx.configure_mesh();
+    if text {
+        mesh.x_desc(chart.x_desc).y_desc(chart.y_desc);
+    }
+    mesh.draw().map_err(err)?;
+    for (i, s) in chart.series.iter().enumerate() {
+        let color = Palette99::pick(i).stroke_width(2);
+        let drawn = ctx
+            .draw_series(LineSeries::new(s.points.iter().copied(), color))
+            .map_err(err)?;
+        if text {
+            drawn
+                .label(s.name.as_str())
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color));
+        }
+    }
+    if text {
+        ctx.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}
