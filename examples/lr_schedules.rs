@@ -187,6 +187,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             x_desc: "epoch",
             y_desc: "learning rate",
             series: &series,
+            y_max: None,
         },
     )?;
     println!(

@@ -28,6 +28,9 @@ pub struct Chart<'a> {
     pub y_desc: &'a str,
     /// The curves.
     pub series: &'a [Series],
+    /// The top of the y axis, if the data should not set it: points above
+    /// are drawn at the top edge.
+    pub y_max: Option<f64>,
 }
 
 /// Any plotting failure, as text.
@@ -63,7 +66,9 @@ fn draw<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(err)?;
     let points = chart.series.iter().flat_map(|s| s.points.iter());
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    let cap = chart.y_max.unwrap_or(f64::INFINITY);
     for &(x, y) in points.filter(|(x, y)| x.is_finite() && y.is_finite()) {
+        let y = y.min(cap);
         (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
     }
     if x0 > x1 {
@@ -85,11 +90,14 @@ fn draw<DB: DrawingBackend>(
     if text {
         mesh.x_desc(chart.x_desc).y_desc(chart.y_desc);
     }
-    mesh.draw().map_err(err)?;
+    mesh.light_line_style(WHITE).draw().map_err(err)?;
     for (i, s) in chart.series.iter().enumerate() {
         let color = Palette99::pick(i).stroke_width(2);
         let drawn = ctx
-            .draw_series(LineSeries::new(s.points.iter().copied(), color))
+            .draw_series(LineSeries::new(
+                s.points.iter().map(|&(x, y)| (x, y.min(cap))),
+                color,
+            ))
             .map_err(err)?;
         if text {
             drawn
