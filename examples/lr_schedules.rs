@@ -18,8 +18,8 @@
 //! cargo run --release --example lr_schedules -- --epochs 50 --out /tmp/lr
 //! ```
 //!
-//! The SVG has the title, axes and legend; the PNG holds the same curves
-//! without text (see examples/common/plot.rs). Ends with
+//! Text in the pictures needs a TrueType font (see examples/common/plot.rs:
+//! `KILN_PLOT_FONT`, else DejaVu/Liberation Sans). Ends with
 //! `lr_schedules: 8 schedulers over N epochs, plot written to ...`.
 
 #[path = "common/plot.rs"]

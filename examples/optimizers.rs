@@ -29,9 +29,9 @@
 //! cargo run --release --example optimizers -- --sweep --epochs 1 # re-tune the lrs
 //! ```
 //!
-//! Writes docs/img/optimizers.svg and .png (`--out` to change; the PNG has
-//! the curves without text, see examples/common/plot.rs). Ends with
-//! `optimizers: 11 trained; best NAME at NN.NN% test accuracy; ...`.
+//! Writes docs/img/optimizers.svg and .png (`--out` to change; text needs
+//! a TrueType font, see examples/common/plot.rs). Ends with
+//! `optimizers: 11 trained in N s; best NAME at NN.NN% test accuracy; ...`.
 
 #[path = "common/plot.rs"]
 mod plot;
@@ -308,7 +308,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (name, lr) in OPTIMIZERS {
         let r = run(name, lr, &train, &test, &args)?;
         println!(
-            "{name:<9} {lr:>8.1e} {:>11.4} {:>8.2}% {:>7.2}s",
+            "{name:<9} {lr:>8} {:>11.4} {:>8.2}% {:>7.2}s",
             tail_mean(&r.losses, 10),
             r.accuracy,
             r.seconds
@@ -321,16 +321,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|i| ((i + 1) as f64, tail_mean(&r.losses[..=i], 10)))
             .collect();
         series.push(plot::Series {
-            name: format!("{name} (lr {lr:.0e})"),
+            name: format!("{name} (lr {lr})"),
             points,
         });
     }
     let (svg, png) = plot::write(
         &args.out,
         &plot::Chart {
-            title: "The seed MLP on MNIST, one curve per optimizer (training loss, mean of 10 steps, clipped at 2.5)",
+            title: "The seed MLP on MNIST: training loss per optimizer",
             x_desc: "step (batch 64)",
-            y_desc: "cross-entropy loss",
+            y_desc: "cross-entropy loss (mean of 10 steps, clipped at 2.5)",
             series: &series,
             y_max: Some(2.5),
         },

@@ -1,14 +1,44 @@
-//! One line chart written twice with `plotters`: an SVG with title, axis
-//! labels and legend, and a PNG of the same curves.
+//! One line chart written twice with `plotters`: an SVG and a PNG, each
+//! with title, axis labels and legend.
 //!
-//! The PNG has no text: plotters draws text into bitmaps only with its
-//! `ttf`/`ab_glyph` features (system fontconfig + freetype, or a bundled
-//! font file), which Kiln does not take on for its examples; the SVG's
-//! text is rendered by the viewer, so it carries the labels.
+//! Text needs a TrueType font at run time (plotters' `ab_glyph` feature:
+//! pure Rust, no fontconfig): `KILN_PLOT_FONT=/path/to/font.ttf`, else
+//! DejaVu Sans or Liberation Sans where Linux distributions install them.
+//! Without one, both pictures are drawn without text and a note says so.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Where a sans-serif TrueType font usually is.
+const FONT_PATHS: [&str; 4] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf",
+];
+
+/// Registers a font as plotters' "sans-serif" once; whether one was found.
+fn font_available() -> bool {
+    static FOUND: OnceLock<bool> = OnceLock::new();
+    *FOUND.get_or_init(|| {
+        let candidates = std::env::var("KILN_PLOT_FONT").into_iter().chain(FONT_PATHS.map(String::from));
+        for path in candidates {
+            if let Ok(bytes) = std::fs::read(&path) {
+                // plotters keeps the font for the whole run, hence 'static.
+                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                if plotters::style::register_font("sans-serif", FontStyle::Normal, bytes).is_ok() {
+                    return true;
+                }
+            }
+        }
+        eprintln!(
+            "note: no TrueType font found (set KILN_PLOT_FONT=/path/to/font.ttf); drawing the plots without text"
+        );
+        false
+    })
+}
 
 /// A named curve of `(x, y)` points.
 pub struct Series {
@@ -20,11 +50,11 @@ pub struct Series {
 
 /// What the chart says around its curves.
 pub struct Chart<'a> {
-    /// Title above the plot (SVG only).
+    /// Title above the plot.
     pub title: &'a str,
-    /// The x axis' description (SVG only).
+    /// The x axis' description.
     pub x_desc: &'a str,
-    /// The y axis' description (SVG only).
+    /// The y axis' description.
     pub y_desc: &'a str,
     /// The curves.
     pub series: &'a [Series],
@@ -44,15 +74,16 @@ pub fn write(stem: &Path, chart: &Chart) -> PlotResult<(PathBuf, PathBuf)> {
     }
     let svg = stem.with_extension("svg");
     let png = stem.with_extension("png");
+    let text = font_available();
     draw(
         SVGBackend::new(&svg, (960, 600)).into_drawing_area(),
         chart,
-        true,
+        text,
     )?;
     draw(
         BitMapBackend::new(&png, (960, 600)).into_drawing_area(),
         chart,
-        false,
+        text,
     )?;
     Ok((svg, png))
 }
@@ -87,8 +118,17 @@ fn draw<DB: DrawingBackend>(
         .build_cartesian_2d(x0..x1.max(x0 + 1e-12), (y0 - pad)..(y1 + pad))
         .map_err(err)?;
     let mut mesh = ctx.configure_mesh();
+    let tick = |x: &f64| {
+        if (x - x.round()).abs() < 1e-9 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.2}")
+        }
+    };
     if text {
-        mesh.x_desc(chart.x_desc).y_desc(chart.y_desc);
+        mesh.x_desc(chart.x_desc)
+            .y_desc(chart.y_desc)
+            .x_label_formatter(&tick);
     }
     mesh.light_line_style(WHITE).draw().map_err(err)?;
     for (i, s) in chart.series.iter().enumerate() {
