@@ -39,6 +39,15 @@ pub struct Args {
     /// Only evaluate (with --load).
     #[arg(long)]
     pub eval_only: bool,
+    /// After every epoch, write a checkpoint to DIR: the weights
+    /// (model.safetensors), SGD's momentum buffers (optimizer.safetensors)
+    /// and the number of epochs done (epoch).
+    #[arg(long, value_name = "DIR")]
+    pub checkpoint: Option<PathBuf>,
+    /// Continue from the checkpoint in DIR (written by --checkpoint) up to
+    /// --epochs; with the same --seed the batches follow the same order.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
     /// Write the training curves (loss per 10 steps, test error per epoch)
     /// to FILE.svg and FILE.png.
     #[arg(long, value_name = "FILE")]
@@ -104,8 +113,19 @@ where
             .shuffle(true)
             .seed(args.seed);
         let mut curves = Curves::default();
-        curves.test_error.push((0.0, 1.0 - accuracy / 100.0));
-        for epoch in 0..args.epochs {
+        let first = match &args.resume {
+            Some(dir) => {
+                let done = resume(model, &mut opt, dir)?;
+                accuracy = evaluate(model, &test, sample_dims)?;
+                println!("resumed {} after epoch {done}", dir.display());
+                done
+            }
+            None => 0,
+        };
+        curves
+            .test_error
+            .push((first as f64, 1.0 - accuracy / 100.0));
+        for epoch in first..args.epochs {
             model.train();
             let started = Instant::now();
             let bar = ProgressBar::new(loader.len() as u64).with_style(
@@ -141,6 +161,9 @@ where
                 accuracy,
                 started.elapsed().as_secs_f64()
             );
+            if let Some(dir) = &args.checkpoint {
+                checkpoint(model, &opt, dir, epoch + 1)?;
+            }
         }
         if let Some(stem) = &args.plot {
             let (svg, png) = curves
@@ -155,6 +178,39 @@ where
     }
     println!("test accuracy: {accuracy:.2}%");
     Ok(())
+}
+
+/// Writes the checkpoint `--checkpoint` asks for.
+fn checkpoint<M: ModuleExt>(
+    model: &M,
+    opt: &SGD,
+    dir: &std::path::Path,
+    epochs_done: usize,
+) -> kiln::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| kiln::Error::bad_file(dir, e.to_string()))?;
+    model.save(dir.join("model.safetensors"))?;
+    opt.state_dict().save(dir.join("optimizer.safetensors"))?;
+    let epoch = dir.join("epoch");
+    std::fs::write(&epoch, epochs_done.to_string())
+        .map_err(|e| kiln::Error::bad_file(&epoch, e.to_string()))
+}
+
+/// Loads a checkpoint into `model` and `opt`; returns the epochs done.
+fn resume<M: ModuleExt>(
+    model: &mut M,
+    opt: &mut SGD,
+    dir: &std::path::Path,
+) -> kiln::Result<usize> {
+    model.load(dir.join("model.safetensors"))?;
+    opt.load_state_dict(&kiln::optim::OptimizerStateDict::load(
+        dir.join("optimizer.safetensors"),
+    )?)?;
+    let epoch = dir.join("epoch");
+    let text = std::fs::read_to_string(&epoch)
+        .map_err(|e| kiln::Error::bad_file(&epoch, e.to_string()))?;
+    text.trim()
+        .parse()
+        .map_err(|_| kiln::Error::bad_file(&epoch, format!("not a number of epochs: {text:?}")))
 }
 
 /// One class index per sample.
