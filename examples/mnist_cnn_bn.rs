@@ -13,10 +13,11 @@
 //! cargo run --release --example mnist_cnn_bn -- --data ../shared/data/mnist --epochs 10
 //! ```
 //!
-//! Target: ≥ 99.2 % test accuracy on full MNIST. That figure is **not
-//! measured yet** (the full-data run has not been made); on the shipped
-//! subset (6,000 training images, 1,000 test) the default run reaches
-//! 95.00 % in 2 epochs, about 9 s on a shared 2-core machine. Ends with
+//! Target: ≥ 99.2 % test accuracy on full MNIST. Measured so far (seed 0,
+//! defaults, release build, shared 2-core machine under load): 3 epochs
+//! reach 99.17 % (98.82 / 99.07 / 99.17 % after epochs 1-3), 2 min 46 s of
+//! training. On the shipped subset (6,000 training images, 1,000 test) the
+//! default run reaches 95.00 % in 2 epochs, about 9 s. Ends with
 //! `test accuracy: NN.NN%`.
 
 #[path = "common/mod.rs"]
