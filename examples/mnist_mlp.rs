@@ -6,6 +6,8 @@
 //! cargo run --release --example mnist_mlp -- --data ../shared/data/mnist --epochs 5
 //! cargo run --release --example mnist_mlp -- --save mlp.safetensors
 //! cargo run --release --example mnist_mlp -- --load mlp.safetensors --eval-only
+//! cargo run --release --example mnist_mlp -- --epochs 1 --checkpoint ck --plot mlp-curves
+//! cargo run --release --example mnist_mlp -- --epochs 3 --resume ck  # epochs 2 and 3, as if never stopped
 //! ```
 //!
 //! The model takes flat rows of 784 normalised pixels, so weights trained

@@ -1,5 +1,7 @@
 //! What the MNIST examples share: the command line, the data, the PyTorch
-//! training loop with a progress bar, evaluation, and save/load.
+//! training loop with a progress bar, evaluation, save/load, and `--plot`.
+
+mod plot;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -37,6 +39,34 @@ pub struct Args {
     /// Only evaluate (with --load).
     #[arg(long)]
     pub eval_only: bool,
+    /// After every epoch, write a checkpoint to DIR: the weights
+    /// (model.safetensors), SGD's momentum buffers (optimizer.safetensors)
+    /// and the number of epochs done (epoch).
+    #[arg(long, value_name = "DIR")]
+    pub checkpoint: Option<PathBuf>,
+    /// Continue from the checkpoint in DIR (written by --checkpoint) up to
+    /// --epochs; with the same --seed the batches follow the same order.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
+    /// Write the training curves (loss per 10 steps, test error per epoch)
+    /// to FILE.svg and FILE.png.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+}
+
+impl Args {
+    /// Parses the command line with other defaults for some flags (by
+    /// their long name, e.g. `[("lr", "0.1")]`), for a model that wants
+    /// them; the flags still override.
+    #[allow(dead_code)] // Not every example changes a default.
+    pub fn parse_with_defaults(defaults: &[(&'static str, &'static str)]) -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut command = Self::command();
+        for &(name, value) in defaults {
+            command = command.mut_arg(name, |a| a.default_value(value));
+        }
+        Self::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit())
+    }
 }
 
 /// Trains `model` with the PyTorch loop and prints test accuracy per
@@ -82,7 +112,20 @@ where
         let loader = DataLoader::new(&train, args.batch_size)?
             .shuffle(true)
             .seed(args.seed);
-        for epoch in 0..args.epochs {
+        let mut curves = Curves::default();
+        let first = match &args.resume {
+            Some(dir) => {
+                let done = resume(model, &mut opt, dir)?;
+                accuracy = evaluate(model, &test, sample_dims)?;
+                println!("resumed {} after epoch {done}", dir.display());
+                done
+            }
+            None => 0,
+        };
+        curves
+            .test_error
+            .push((first as f64, 1.0 - accuracy / 100.0));
+        for epoch in first..args.epochs {
             model.train();
             let started = Instant::now();
             let bar = ProgressBar::new(loader.len() as u64).with_style(
@@ -103,10 +146,14 @@ where
                 opt.step()?;
                 total_loss += loss.item() as f64;
                 batches += 1;
+                curves.step(loss.item() as f64, loader.len());
                 bar.inc(1);
             }
             bar.finish_and_clear();
             accuracy = evaluate(model, &test, sample_dims)?;
+            curves
+                .test_error
+                .push(((epoch + 1) as f64, 1.0 - accuracy / 100.0));
             println!(
                 "epoch {}: loss {:.4}, test accuracy {:.2}%, {:.1} s",
                 epoch + 1,
@@ -114,6 +161,15 @@ where
                 accuracy,
                 started.elapsed().as_secs_f64()
             );
+            if let Some(dir) = &args.checkpoint {
+                checkpoint(model, &opt, dir, epoch + 1)?;
+            }
+        }
+        if let Some(stem) = &args.plot {
+            let (svg, png) = curves
+                .write(stem)
+                .map_err(|e| kiln::Error::bad_file(stem, format!("--plot: {e}")))?;
+            println!("plot written to {} and {}", svg.display(), png.display());
         }
     }
     if let Some(path) = &args.save {
@@ -122,6 +178,39 @@ where
     }
     println!("test accuracy: {accuracy:.2}%");
     Ok(())
+}
+
+/// Writes the checkpoint `--checkpoint` asks for.
+fn checkpoint<M: ModuleExt>(
+    model: &M,
+    opt: &SGD,
+    dir: &std::path::Path,
+    epochs_done: usize,
+) -> kiln::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| kiln::Error::bad_file(dir, e.to_string()))?;
+    model.save(dir.join("model.safetensors"))?;
+    opt.state_dict().save(dir.join("optimizer.safetensors"))?;
+    let epoch = dir.join("epoch");
+    std::fs::write(&epoch, epochs_done.to_string())
+        .map_err(|e| kiln::Error::bad_file(&epoch, e.to_string()))
+}
+
+/// Loads a checkpoint into `model` and `opt`; returns the epochs done.
+fn resume<M: ModuleExt>(
+    model: &mut M,
+    opt: &mut SGD,
+    dir: &std::path::Path,
+) -> kiln::Result<usize> {
+    model.load(dir.join("model.safetensors"))?;
+    opt.load_state_dict(&kiln::optim::OptimizerStateDict::load(
+        dir.join("optimizer.safetensors"),
+    )?)?;
+    let epoch = dir.join("epoch");
+    let text = std::fs::read_to_string(&epoch)
+        .map_err(|e| kiln::Error::bad_file(&epoch, e.to_string()))?;
+    text.trim()
+        .parse()
+        .map_err(|_| kiln::Error::bad_file(&epoch, format!("not a number of epochs: {text:?}")))
 }
 
 /// One class index per sample.
@@ -159,4 +248,50 @@ where
             .count();
     }
     Ok(100.0 * correct as f64 / test.len().max(1) as f64)
+}
+
+/// The training curves `--plot` draws: the loss averaged over every 10
+/// steps and the test error after each epoch, both against epochs.
+#[derive(Default)]
+struct Curves {
+    window: Vec<f64>,
+    steps: usize,
+    loss: Vec<(f64, f64)>,
+    test_error: Vec<(f64, f64)>,
+}
+
+impl Curves {
+    fn step(&mut self, loss: f64, steps_per_epoch: usize) {
+        self.window.push(loss);
+        self.steps += 1;
+        if self.window.len() == 10 {
+            let epoch = self.steps as f64 / steps_per_epoch.max(1) as f64;
+            self.loss
+                .push((epoch, self.window.iter().sum::<f64>() / 10.0));
+            self.window.clear();
+        }
+    }
+
+    fn write(&self, stem: &std::path::Path) -> plot::PlotResult<(PathBuf, PathBuf)> {
+        let series = [
+            plot::Series {
+                name: "training loss (mean of 10 steps)".into(),
+                points: self.loss.clone(),
+            },
+            plot::Series {
+                name: "test error (fraction)".into(),
+                points: self.test_error.clone(),
+            },
+        ];
+        plot::write(
+            stem,
+            &plot::Chart {
+                title: "Training curves",
+                x_desc: "epoch",
+                y_desc: "loss / test error",
+                series: &series,
+                y_max: None,
+            },
+        )
+    }
 }
