@@ -21,10 +21,12 @@ const STEPS: u64 = 150;
 const CHILD_ENV: &str = "KILN_CHECKPOINT_CHILD";
 const MAX_KILLS: usize = 20;
 
+type Labels = Tensor<(Dyn,), i64>;
+
 type Mlp = kiln::Sequential![Linear(4, 32), ReLU, Dropout(0.2), Linear(32, 3)];
 
 /// A fixed batch, computed without the generator (it is rebuilt on resume).
-fn batch() -> (Tensor<(Dyn, U4)>, Tensor<(Dyn,), i64>) {
+fn batch() -> (Tensor<(Dyn, U4)>, Labels) {
     let n = 24;
     let x: Vec<f32> = (0..n * 4)
         .map(|i| ((i * 37 % 23) as f32 - 11.0) / 7.0)

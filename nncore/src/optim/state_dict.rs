@@ -122,6 +122,9 @@ impl<E: Element> OptimizerStateDict<E> {
     }
 }
 
+/// A buffer as a named tensor: name, shape, values.
+pub(crate) type BufferPart<'a> = (String, Vec<usize>, &'a [f32]);
+
 impl OptimizerStateDict<f32> {
     /// Saves the state dict as a safetensors file (atomically): each buffer
     /// as the tensor `state.{index}.{name}`, the rest as the JSON metadata
@@ -138,7 +141,7 @@ impl OptimizerStateDict<f32> {
 
     /// The buffers as `{prefix}state.{index}.{name}` tensors, and the
     /// metadata JSON text (what [`OptimizerStateDict::save`] writes).
-    pub(crate) fn to_parts(&self, prefix: &str) -> (Vec<(String, Vec<usize>, &[f32])>, String) {
+    pub(crate) fn to_parts(&self, prefix: &str) -> (Vec<BufferPart<'_>>, String) {
         let mut names = Vec::new();
         for (index, entries) in &self.state {
             for (name, value) in entries {
