@@ -37,10 +37,12 @@ const OPTIMIZER: &str = "optimizer.";
 ///
 /// ```
 /// use nncore::checkpoint::Checkpoint;
-/// use nncore::nn::{Linear, Module};
-/// use nncore::optim::lr_scheduler::{LrScheduler, StepLR};
+/// use nncore::nn::{Linear, ModuleExt};
+/// use nncore::optim::lr_scheduler::LrScheduler as _;
+/// use nncore::optim::lr_scheduler::StepLR;
 /// use nncore::optim::{SGD, SgdOptions};
-/// let model = Linear::new(2, 1);
+/// use nncore::typenum::{U1, U2};
+/// let model = Linear::<U2, U1>::new();
 /// let mut opt = SGD::new(model.parameters(), SgdOptions { lr: 0.1, momentum: 0.9, ..Default::default() })?;
 /// let mut sched = StepLR::new(&mut opt, 1, 0.5)?;
 /// let path = std::env::temp_dir().join(format!("kiln-ckpt-doc-{}.safetensors", std::process::id()));
