@@ -1,11 +1,12 @@
 //! Losses at extreme inputs give PyTorch's values and no NaN, in value or
 //! gradient. Each expected value is worked by hand from PyTorch's formula
-//! (stated beside it). Not yet covered: ctc_loss at an impossible alignment
-//! (issue #9).
+//! (stated beside it). Covered: cross_entropy, BCE, BCEWithLogits, soft
+//! margin, multilabel soft margin, kl_div with zero targets, CTC at an
+//! impossible alignment.
 
 use kiln::loss::{
-    CrossEntropyOptions, KlDivReduction, Reduction, Target, binary_cross_entropy,
-    binary_cross_entropy_with_logits, cross_entropy, kl_div, multilabel_soft_margin_loss,
+    CrossEntropyOptions, CtcOptions, KlDivReduction, Reduction, Target, binary_cross_entropy,
+    binary_cross_entropy_with_logits, cross_entropy, ctc_loss, kl_div, multilabel_soft_margin_loss,
     soft_margin_loss,
 };
 use kiln::{DynTensor, LongTensor};
@@ -115,4 +116,37 @@ fn kl_div_with_zero_targets() {
     let gp = p.grad().unwrap().to_vec();
     assert!(gp[0].is_nan(), "{gp:?}");
     assert_eq!(gp[1], 1.0);
+}
+
+#[test]
+fn ctc_loss_at_an_impossible_alignment() {
+    // Target "a a" needs a blank between the repeats, so 3 steps; 2 steps
+    // cannot align: PyTorch's loss is inf, and 0 with a zero gradient under
+    // `zero_infinity=True`. Kiln's gradient is never NaN (PyTorch's can be,
+    // which is why `zero_infinity` exists).
+    for zero_infinity in [false, true] {
+        let lp = leaf(vec![0.5f64.ln(); 4], &[2, 1, 2]);
+        let targets = LongTensor::from_vec(vec![1, 1], &[1, 2]).unwrap();
+        let o = CtcOptions {
+            reduction: Reduction::Sum,
+            zero_infinity,
+            ..Default::default()
+        };
+        let l = ctc_loss(
+            &lp,
+            &targets,
+            &LongTensor::from_slice(&[2]),
+            &LongTensor::from_slice(&[2]),
+            o,
+        )
+        .unwrap();
+        let want = if zero_infinity { 0.0 } else { f64::INFINITY };
+        assert_eq!(l.item(), want, "zero_infinity {zero_infinity}");
+        l.backward().unwrap();
+        let g = lp.grad().unwrap().to_vec();
+        assert!(g.iter().all(|x| !x.is_nan()), "{g:?}");
+        if zero_infinity {
+            assert_eq!(g, vec![0.0; 4]);
+        }
+    }
 }
