@@ -15,6 +15,7 @@
 extern crate self as nncore;
 
 pub mod autograd;
+pub mod checkpoint;
 pub mod data;
 mod element;
 mod error;
@@ -34,7 +35,7 @@ mod typed;
 
 pub use element::Element;
 pub use error::{Error, Result};
-pub use rng::{DEFAULT_SEED, manual_seed, rng_state, set_rng_state, with_rng};
+pub use rng::{DEFAULT_SEED, GlobalRng, RngState, manual_seed, rng_state, set_rng_state, with_rng};
 pub use tensor::{DynTensor, LongTensor};
 pub use typed::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
 pub use typed::{DType, Tensor};

@@ -6,7 +6,7 @@ use rand_distr::{Distribution, Normal, Uniform};
 
 fn fill_with<E: Element>(
     tensor: &DynTensor<E>,
-    mut draw: impl FnMut(&mut rand::rngs::StdRng) -> f64,
+    mut draw: impl FnMut(&mut crate::rng::GlobalRng) -> f64,
 ) {
     let mut data = tensor.data_mut();
     rng::with_rng(|r| data.iter_mut().for_each(|x| *x = E::of(draw(r))));

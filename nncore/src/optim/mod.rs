@@ -44,7 +44,7 @@ mod sgd;
 mod sparse;
 mod sparse_adam;
 mod state;
-mod state_dict;
+pub(crate) mod state_dict;
 #[cfg(test)]
 mod tests;
 

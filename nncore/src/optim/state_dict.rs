@@ -3,7 +3,7 @@
 //! numbers in the metadata).
 
 use super::StateValue;
-use crate::io::{load_safetensors, save_safetensors};
+use crate::io::{NamedTensor, load_safetensors_bytes, save_safetensors};
 use crate::{Element, Error, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -64,7 +64,7 @@ pub(crate) fn decode_options<O: DeserializeOwned>(value: &Value) -> Result<O, St
 
 /// Floats as marked strings (Rust's shortest round-trip text), so that the
 /// JSON text reads back bit for bit whatever the JSON parser's precision.
-fn exact_text(v: &Value) -> Value {
+pub(crate) fn exact_text(v: &Value) -> Value {
     match v {
         Value::Number(n) if n.is_f64() => {
             Value::String(format!("{MARK}{:?}", n.as_f64().unwrap_or(f64::NAN)))
@@ -77,7 +77,7 @@ fn exact_text(v: &Value) -> Value {
     }
 }
 
-fn from_exact_text(v: &Value) -> Value {
+pub(crate) fn from_exact_text(v: &Value) -> Value {
     match v {
         Value::String(s) if s.starts_with(MARK) => s[MARK.len()..]
             .parse::<f64>()
@@ -122,39 +122,76 @@ impl<E: Element> OptimizerStateDict<E> {
     }
 }
 
+/// A buffer as a named tensor: name, shape, values.
+pub(crate) type BufferPart<'a> = (String, Vec<usize>, &'a [f32]);
+
 impl OptimizerStateDict<f32> {
     /// Saves the state dict as a safetensors file (atomically): each buffer
     /// as the tensor `state.{index}.{name}`, the rest as the JSON metadata
     /// entry `kiln.optimizer`, floats written exactly.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let mut names = Vec::new();
-        for (index, entries) in &self.state {
-            for (name, value) in entries {
-                if let StateValue::Tensor(v) = value {
-                    names.push((format!("state.{index}.{name}"), vec![v.len()], v.as_slice()));
-                }
-            }
-        }
+        let (names, meta) = self.to_parts("");
         let tensors: Vec<(&str, &[usize], &[f32])> = names
             .iter()
             .map(|(n, s, v)| (n.as_str(), s.as_slice(), *v))
             .collect();
-        let metadata =
-            BTreeMap::from([("kiln.optimizer".to_string(), self.metadata().to_string())]);
+        let metadata = BTreeMap::from([("kiln.optimizer".to_string(), meta)]);
         save_safetensors(path, &tensors, Some(&metadata))
+    }
+
+    /// The buffers as `{prefix}state.{index}.{name}` tensors, and the
+    /// metadata JSON text (what [`OptimizerStateDict::save`] writes).
+    pub(crate) fn to_parts(&self, prefix: &str) -> (Vec<BufferPart<'_>>, String) {
+        let mut names = Vec::new();
+        for (index, entries) in &self.state {
+            for (name, value) in entries {
+                if let StateValue::Tensor(v) = value {
+                    names.push((
+                        format!("{prefix}state.{index}.{name}"),
+                        vec![v.len()],
+                        v.as_slice(),
+                    ));
+                }
+            }
+        }
+        (names, self.metadata().to_string())
     }
 
     /// Reads a file written by [`OptimizerStateDict::save`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let bad = |reason: String| Error::bad_file(path, reason);
-        let (tensors, metadata) = load_safetensors(path)?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes(&bytes, path)
+    }
+
+    /// [`OptimizerStateDict::load`] on a file's content already in memory;
+    /// `path` is only used in error messages. No input may panic: this is
+    /// the fuzzing entry.
+    ///
+    /// ```
+    /// use nncore::optim::OptimizerStateDict;
+    /// let err = OptimizerStateDict::from_bytes(b"\x02\0\0\0\0\0\0\0{}", "adam.safetensors").unwrap_err();
+    /// assert!(err.to_string().contains("no `kiln.optimizer` metadata"), "{err}");
+    /// ```
+    pub fn from_bytes(bytes: &[u8], path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let (tensors, metadata) = load_safetensors_bytes(bytes, path)?;
         let text = metadata
             .as_ref()
             .and_then(|m| m.get("kiln.optimizer"))
             .ok_or_else(|| {
-                bad("no `kiln.optimizer` metadata: not an optimizer state dict".into())
+                Error::bad_file(
+                    path,
+                    "no `kiln.optimizer` metadata: not an optimizer state dict",
+                )
             })?;
+        Self::from_parts(tensors, text, path)
+    }
+
+    /// Rebuilds a state dict from its `state.{index}.{name}` tensors and
+    /// its metadata JSON text.
+    pub(crate) fn from_parts(tensors: Vec<NamedTensor>, text: &str, path: &Path) -> Result<Self> {
+        let bad = |reason: String| Error::bad_file(path, reason);
         let meta: Value =
             serde_json::from_str(text).map_err(|e| bad(format!("bad metadata: {e}")))?;
         let optimizer = meta["optimizer"]
