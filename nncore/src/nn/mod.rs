@@ -32,6 +32,7 @@ mod parameter;
 mod repr;
 mod sequential;
 mod state_dict;
+mod unflatten;
 
 pub use activation::ReLU;
 pub use activation_layers::{
@@ -62,3 +63,4 @@ pub use parameter::{Buffer, Parameter};
 pub use repr::{fmt_module, module_repr};
 pub use sequential::{Chain, ChainForward, Sequential};
 pub use state_dict::{LoadReport, StateDict, load_safetensors_bytes_into};
+pub use unflatten::{DynUnflatten, Unflatten};

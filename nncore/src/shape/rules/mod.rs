@@ -11,6 +11,7 @@ pub mod linear;
 pub mod max_pool2d;
 pub mod mse;
 pub mod same_shape;
+pub mod unflatten;
 
 pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
 pub use conv_groups::ConvGroupsRule;
@@ -21,3 +22,4 @@ pub use linear::{LinearOut, LinearOutput, LinearRule};
 pub use max_pool2d::{MaxPool2dOut, MaxPool2dOutput, MaxPool2dRule};
 pub use mse::MseRule;
 pub use same_shape::{SameDims, SameShape};
+pub use unflatten::{UnflattenOut, UnflattenOutput, UnflattenRule, UnflattenSizes};
