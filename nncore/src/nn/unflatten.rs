@@ -37,7 +37,11 @@ fn unflatten<E: Element>(x: &DynTensor<E>, dim: isize, sizes: &[isize]) -> Resul
         ));
     }
     let d = d as usize;
-    let known: usize = sizes.iter().filter(|&&s| s >= 0).map(|&s| s as usize).product();
+    let known: usize = sizes
+        .iter()
+        .filter(|&&s| s >= 0)
+        .map(|&s| s as usize)
+        .product();
     let infers = sizes.contains(&-1);
     let fits = if infers {
         known > 0 && shape[d] % known == 0
@@ -271,7 +275,12 @@ mod tests {
         // d/dx sum(w * y) = w, laid back in x's order.
         let w: Vec<f32> = (0..48).map(|i| 0.5 * i as f32).collect();
         let wt = Tensor::from_vec(w.clone(), y.shape()).unwrap();
-        y.as_dyn().mul(wt.as_dyn()).unwrap().sum().backward().unwrap();
+        y.as_dyn()
+            .mul(wt.as_dyn())
+            .unwrap()
+            .sum()
+            .backward()
+            .unwrap();
         assert_eq!(x.grad().unwrap(), w);
     }
 

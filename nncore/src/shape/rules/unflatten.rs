@@ -95,8 +95,7 @@ where
 {
 }
 
-impl<N: Dim, X: Dim, A: StaticDim, B: StaticDim, C: StaticDim> UnflattenRule<(A, B, C)>
-    for (N, X)
+impl<N: Dim, X: Dim, A: StaticDim, B: StaticDim, C: StaticDim> UnflattenRule<(A, B, C)> for (N, X)
 where
     (A, B, C): UnflattenSizes,
     X: DimCompat<<(A, B, C) as UnflattenSizes>::Numel>,
