@@ -138,8 +138,8 @@ shape_gate! {
     gate MaxPool2dCeilWindowHeight, digits MaxPool2dCeilWindowHeightDigits,
     lits MaxPool2dCeilWindowHeightLits, route MaxPool2dCeilWindowHeightRoute,
     check MaxPool2dCeilWindowHeightCheck;
-    params (K, EXTENT, PADDED, SIZE, PAD, STRIDE);
-    message = "MaxPool2d (ceil_mode=True) window ({K}, dilated extent {EXTENT}) does not fit the padded input height ({PADDED} = {SIZE} + 2*{PAD}) even with stride {STRIDE}: output would be empty",
+    params (K, EXTENT, PADDED, SIZE, PAD);
+    message = "MaxPool2d (ceil_mode=True) window ({K}, dilated extent {EXTENT}) does not fit the padded input height ({PADDED} = {SIZE} + 2*{PAD}) plus stride - 1: output would be empty",
     label = "the pooling window does not fit in this tensor's height",
     note = "in ceil mode MaxPool2d needs dilation*(kernel_size-1)+1 <= size + 2*padding + stride - 1 in each spatial dimension",
 }
@@ -149,8 +149,8 @@ shape_gate! {
     gate MaxPool2dCeilWindowWidth, digits MaxPool2dCeilWindowWidthDigits,
     lits MaxPool2dCeilWindowWidthLits, route MaxPool2dCeilWindowWidthRoute,
     check MaxPool2dCeilWindowWidthCheck;
-    params (K, EXTENT, PADDED, SIZE, PAD, STRIDE);
-    message = "MaxPool2d (ceil_mode=True) window ({K}, dilated extent {EXTENT}) does not fit the padded input width ({PADDED} = {SIZE} + 2*{PAD}) even with stride {STRIDE}: output would be empty",
+    params (K, EXTENT, PADDED, SIZE, PAD);
+    message = "MaxPool2d (ceil_mode=True) window ({K}, dilated extent {EXTENT}) does not fit the padded input width ({PADDED} = {SIZE} + 2*{PAD}) plus stride - 1: output would be empty",
     label = "the pooling window does not fit in this tensor's width",
     note = "in ceil mode MaxPool2d needs dilation*(kernel_size-1)+1 <= size + 2*padding + stride - 1 in each spatial dimension",
 }
@@ -199,10 +199,10 @@ where
     D: StaticDim,
     PositiveParams<K, S, D>: MaxPool2dParamsCheck<K, S, D>,
     PaddingOk<K, P, D>: MaxPool2dPaddingCheck<P, K, D>,
-    WindowCeilFits<H, K, S, P, D>: MaxPool2dCeilWindowHeightCheck<K, Extent<K, D>, WindowCeilPadded<H, K, S, P, D>, H, P, S>
+    WindowCeilFits<H, K, S, P, D>: MaxPool2dCeilWindowHeightCheck<K, Extent<K, D>, WindowCeilPadded<H, K, S, P, D>, H, P>
         + Not<Output: BitOr<WindowCeilFits<W, K, S, P, D>>>,
     WidthCondition<H, W, K, S, P, D>:
-        MaxPool2dCeilWindowWidthCheck<K, Extent<K, D>, WindowCeilPadded<W, K, S, P, D>, W, P, S>,
+        MaxPool2dCeilWindowWidthCheck<K, Extent<K, D>, WindowCeilPadded<W, K, S, P, D>, W, P>,
 {
 }
 
