@@ -8,5 +8,6 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/macro/*.rs");
     t.compile_fail("tests/ui/shape/*.rs");
+    t.compile_fail("tests/ui/layers/*.rs");
     t.pass("tests/ui/pass/*.rs");
 }

@@ -25,6 +25,7 @@ mod forward;
 mod layer_norm;
 mod linear;
 mod max_pool2d;
+mod max_pool2d_ceil;
 mod module;
 mod module_dict;
 mod module_list;
@@ -32,6 +33,7 @@ mod parameter;
 mod repr;
 mod sequential;
 mod state_dict;
+mod unflatten;
 
 pub use activation::ReLU;
 pub use activation_layers::{
@@ -55,6 +57,7 @@ pub use forward::{DynForward, Forward};
 pub use layer_norm::LayerNorm;
 pub use linear::Linear;
 pub use max_pool2d::MaxPool2d;
+pub use max_pool2d_ceil::MaxPool2dCeil;
 pub use module::{Module, ModuleExt};
 pub use module_dict::ModuleDict;
 pub use module_list::ModuleList;
@@ -62,3 +65,4 @@ pub use parameter::{Buffer, Parameter};
 pub use repr::{fmt_module, module_repr};
 pub use sequential::{Chain, ChainForward, Sequential};
 pub use state_dict::{LoadReport, StateDict, load_safetensors_bytes_into};
+pub use unflatten::{DynUnflatten, Unflatten};

@@ -9,8 +9,10 @@ pub mod cross_entropy;
 pub mod flatten;
 pub mod linear;
 pub mod max_pool2d;
+pub mod max_pool2d_ceil;
 pub mod mse;
 pub mod same_shape;
+pub mod unflatten;
 
 pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
 pub use conv_groups::ConvGroupsRule;
@@ -19,5 +21,7 @@ pub use cross_entropy::CrossEntropyRule;
 pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};
 pub use linear::{LinearOut, LinearOutput, LinearRule};
 pub use max_pool2d::{MaxPool2dOut, MaxPool2dOutput, MaxPool2dRule};
+pub use max_pool2d_ceil::{MaxPool2dCeilOut, MaxPool2dCeilOutput, MaxPool2dCeilRule};
 pub use mse::MseRule;
 pub use same_shape::{SameDims, SameShape};
+pub use unflatten::{UnflattenOut, UnflattenOutput, UnflattenRule, UnflattenSizes};

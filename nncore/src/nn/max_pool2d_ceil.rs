@@ -1,0 +1,183 @@
+//! `nn.MaxPool2d(..., ceil_mode=True)` with the sizes as types, so the
+//! compiler computes the ceil-mode output size.
+
+use super::module::training_flag;
+use super::{DynForward, Forward, Module, fmt_module};
+use crate::ops::{MaxPool2dOptions, max_pool2d};
+use crate::shape::{MaxPool2dCeilOut, MaxPool2dCeilRule, StaticDim, U0, U1};
+use crate::{DynTensor, Result, Tensor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// The sizes a `MaxPool2dCeil` carries only in its type.
+type PoolSizes<K, S, P, D> = fn() -> (K, S, P, D);
+
+/// Max pooling like [`MaxPool2d`](super::MaxPool2d) but with PyTorch's
+/// `ceil_mode=True`: `nn.MaxPool2d(kernel_size, stride=None, padding=0,
+/// dilation=1, ceil_mode=True)`. The output length is
+/// `ceil((H + 2P - D(K-1) - 1) / S) + 1`, one less when that last window
+/// would start past the input and its left padding (it must start inside
+/// the input or the left padding). As in PyTorch, a window up to
+/// `stride - 1` larger than the padded input still gives one output. A
+/// separate type so that the compiler computes this size too.
+///
+/// ```
+/// use nncore::nn::{Forward, MaxPool2dCeil};
+/// use nncore::shape::{Dyn, U2, U3, U5};
+/// use nncore::Tensor;
+/// let pool = MaxPool2dCeil::<U2>::new();
+/// let x = Tensor::<(Dyn, U3, U5, U5)>::zeros((Dyn(1), U3::default(), U5::default(), U5::default()));
+/// // floor mode gives 2x2; ceil mode keeps the partial last window.
+/// let y: Tensor<(Dyn, U3, U3, U3)> = pool.forward(x);
+/// assert_eq!(y.dims().as_slice(), &[1, 3, 3, 3]);
+/// assert_eq!(pool.to_string(), "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=True)");
+/// ```
+pub struct MaxPool2dCeil<K, S = K, P = U0, D = U1> {
+    training: bool,
+    sizes: PhantomData<PoolSizes<K, S, P, D>>,
+}
+
+impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> MaxPool2dCeil<K, S, P, D> {
+    /// `nn.MaxPool2d(..., ceil_mode=True)` with the sizes of the type.
+    pub fn new() -> Self {
+        MaxPool2dCeil {
+            training: true,
+            sizes: PhantomData,
+        }
+    }
+
+    /// The runtime options of the functional `max_pool2d`.
+    pub fn options(&self) -> MaxPool2dOptions {
+        MaxPool2dOptions::new(K::USIZE)
+            .stride(S::USIZE)
+            .padding(P::USIZE)
+            .dilation(D::USIZE)
+            .ceil_mode(true)
+    }
+}
+
+impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Default for MaxPool2dCeil<K, S, P, D> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Module for MaxPool2dCeil<K, S, P, D> {
+    training_flag!();
+    fn type_name(&self) -> &str {
+        "MaxPool2d"
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "kernel_size={}, stride={}, padding={}, dilation={}, ceil_mode=True",
+            K::USIZE,
+            S::USIZE,
+            P::USIZE,
+            D::USIZE
+        )
+    }
+}
+
+impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> DynForward
+    for MaxPool2dCeil<K, S, P, D>
+{
+    fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
+        max_pool2d(x, self.options())
+    }
+}
+
+impl<K, S, P, D, X> Forward<Tensor<X>> for MaxPool2dCeil<K, S, P, D>
+where
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    X: MaxPool2dCeilRule<K, S, P, D>,
+{
+    type Output = Tensor<MaxPool2dCeilOut<X, K, S, P, D>>;
+
+    /// # Panics
+    /// When a runtime (`Dyn`) spatial size is too small for the window;
+    /// static sizes are checked at compile time.
+    fn forward(&self, x: Tensor<X>) -> Self::Output {
+        let out_shape = x.shape().max_pool2d_ceil_output();
+        let y = self
+            .forward_dyn(x.as_dyn())
+            .unwrap_or_else(|e| panic!("{e}"));
+        Tensor::from_raw_unchecked(y, out_shape)
+    }
+}
+
+impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> fmt::Display
+    for MaxPool2dCeil<K, S, P, D>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_module(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::rules::max_pool2d_ceil::window_ceil_len;
+    use crate::shape::{Dims, Dyn, Shape, U2, U3, U4, U5, U6, U7, U9};
+
+    /// The typed output dims, the runtime window length, and the op's
+    /// output must agree (the op implements PyTorch's formula).
+    fn check<K, S, P, D, H, W>(expected: (usize, usize))
+    where
+        K: StaticDim,
+        S: StaticDim,
+        P: StaticDim,
+        D: StaticDim,
+        H: StaticDim,
+        W: StaticDim,
+        (Dyn, U2, H, W): MaxPool2dCeilRule<K, S, P, D>,
+    {
+        let pool = MaxPool2dCeil::<K, S, P, D>::new();
+        let x =
+            Tensor::<(Dyn, U2, H, W)>::zeros((Dyn(1), U2::default(), H::default(), W::default()));
+        let y = pool.forward(x);
+        let dims: Dims = y.shape().dims();
+        assert_eq!(dims.as_slice(), &[1, 2, expected.0, expected.1]);
+        assert_eq!(y.as_dyn().shape(), dims.as_slice());
+        let len = |n| window_ceil_len(n, K::USIZE, S::USIZE, P::USIZE, D::USIZE);
+        assert_eq!((len(H::USIZE), len(W::USIZE)), expected);
+    }
+
+    #[test]
+    fn typed_sizes_match_pytorch() {
+        // Sizes as torch.nn.MaxPool2d(..., ceil_mode=True) gives them.
+        check::<U2, U2, U0, U1, U5, U5>((3, 3)); // floor: 2x2
+        check::<U2, U2, U0, U1, U6, U7>((3, 4)); // exact and partial
+        check::<U3, U2, U0, U1, U7, U6>((3, 3)); // floor: 3x2
+        check::<U3, U2, U1, U1, U6, U5>((4, 3)); // padding: last window kept
+        check::<U2, U2, U1, U1, U3, U4>((2, 3)); // H: a 3rd window would start in the right padding: dropped
+        check::<U3, U3, U1, U2, U9, U7>((3, 3)); // dilation
+        check::<U3, U4, U0, U1, U9, U9>((3, 3));
+        check::<U4, U4, U0, U1, U3, U3>((1, 1)); // window larger than the input: PyTorch keeps one
+    }
+
+    #[test]
+    fn dyn_sizes_are_computed_at_the_call() {
+        let pool = MaxPool2dCeil::<U3, U2>::new();
+        let x = Tensor::<(Dyn, U3, Dyn, Dyn)>::zeros((Dyn(2), U3::default(), Dyn(7), Dyn(8)));
+        let y = pool.forward(x);
+        assert_eq!(y.dims().as_slice(), &[2, 3, 3, 4]);
+        assert_eq!(y.as_dyn().shape(), &[2, 3, 3, 4]);
+    }
+
+    #[test]
+    fn repr_and_runtime_errors() {
+        let pool = MaxPool2dCeil::<U3, U2, U1, U1>::new();
+        assert_eq!(
+            pool.to_string(),
+            "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True)"
+        );
+        let rank = pool.forward_dyn(&DynTensor::zeros(&[1, 5])).unwrap_err();
+        assert!(rank.to_string().starts_with("MaxPool2d: "), "{rank}");
+        let small = MaxPool2dCeil::<U4, U1>::new().forward_dyn(&DynTensor::zeros(&[1, 1, 3, 3]));
+        let small = small.unwrap_err().to_string();
+        assert!(small.starts_with("MaxPool2d: "), "{small}");
+    }
+}
