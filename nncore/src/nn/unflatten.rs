@@ -44,7 +44,7 @@ fn unflatten<E: Element>(x: &DynTensor<E>, dim: isize, sizes: &[isize]) -> Resul
         .product();
     let infers = sizes.contains(&-1);
     let fits = if infers {
-        known > 0 && shape[d] % known == 0
+        known > 0 && shape[d].is_multiple_of(known)
     } else {
         known == shape[d]
     };
