@@ -1,6 +1,6 @@
 //! `MaxPool2d(kernel_size = K, stride = S, padding = P, dilation = D)`:
-//! `(N, C, H, W) -> (N, C, Ho, Wo)` (floor mode; `ceil_mode` is a runtime
-//! option of the layer, not part of the type).
+//! `(N, C, H, W) -> (N, C, Ho, Wo)` in floor mode; ceil mode has its own
+//! rule (`max_pool2d_ceil.rs`, used by the `MaxPool2dCeil` layer).
 
 use core::ops::{BitOr, Mul, Not};
 
