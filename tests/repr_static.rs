@@ -4,7 +4,8 @@
 //! conformance runner do (tests/conformance.rs, `repr`).
 
 use kiln::nn::{
-    Conv2d, DynModule, Linear, MaxPool2d, Module, ModuleDict, ModuleList, ReLU, module_repr,
+    Conv2d, DynModule, Linear, MaxPool2d, Module, ModuleDict, ModuleList, ReLU, Softplus,
+    module_repr,
 };
 use kiln::shape::{U1, U2, U3, U4, U10, U256, U784};
 use kiln::{Sequential, sequential};
@@ -54,6 +55,22 @@ fn leaves() {
     check("flatten/default/1", &pool.layers().1.0);
     check("relu/default/1", &ReLU::new());
     check("relu/inplace=True/2", &ReLU::new().inplace(true));
+}
+
+/// PyTorch prints each Softplus argument as it was given: `beta=2` for
+/// the int, `threshold=20.0` for the float default.
+#[test]
+fn softplus_prints_its_arguments_as_given() {
+    check("softplus/default/2", &Softplus::default());
+    check("softplus/beta=2,threshold=10/1", &Softplus::new(2, 10));
+    assert_eq!(
+        Softplus::new(2, 20.0).to_string(),
+        "Softplus(beta=2, threshold=20.0)"
+    );
+    assert_eq!(
+        Softplus::new(2.5, 20.0).to_string(),
+        "Softplus(beta=2.5, threshold=20.0)"
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! dimension). Each keeps the shape, static or not.
 
 use super::module::training_flag;
-use super::{DynForward, Forward, Module, fmt_module};
+use super::{DynForward, Forward, Module, PyNumber, fmt_module};
 use crate::kernels::elementwise as ew;
 use crate::ops::unary::unary;
 use crate::shape::Shape;
@@ -275,34 +275,38 @@ plain_activation!(
 );
 
 /// `nn.Softplus(beta=1.0, threshold=20.0)`: `log(1 + exp(beta·x)) / beta`,
-/// linear above `threshold`. Kiln's `beta` and `threshold` are floats and
-/// print as Python floats (`beta=2.0` where PyTorch, given the int `2`,
-/// prints `beta=2`).
+/// linear above `threshold`. Each argument prints as it was given, as
+/// PyTorch prints it: an integer `2` as `beta=2`, a float `2.0` as
+/// `beta=2.0` (see [`PyNumber`]).
 ///
 /// ```
 /// use nncore::nn::Softplus;
 /// assert_eq!(Softplus::default().to_string(), "Softplus(beta=1.0, threshold=20.0)");
+/// // nn.Softplus(beta=2), nn.Softplus(beta=2.5, threshold=10)
+/// assert_eq!(Softplus::new(2, 20.0).to_string(), "Softplus(beta=2, threshold=20.0)");
+/// assert_eq!(Softplus::new(2.5, 10).to_string(), "Softplus(beta=2.5, threshold=10)");
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Softplus {
-    beta: f64,
-    threshold: f64,
+    beta: PyNumber,
+    threshold: PyNumber,
     training: bool,
 }
 
 impl Softplus {
-    /// `nn.Softplus(beta, threshold)`.
-    pub fn new(beta: f64, threshold: f64) -> Self {
+    /// `nn.Softplus(beta, threshold)`: each an integer or a float, printed
+    /// as given.
+    pub fn new(beta: impl Into<PyNumber>, threshold: impl Into<PyNumber>) -> Self {
         Softplus {
-            beta,
-            threshold,
+            beta: beta.into(),
+            threshold: threshold.into(),
             training: true,
         }
     }
     fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
         let k = ew::Softplus {
-            beta: self.beta,
-            threshold: self.threshold,
+            beta: self.beta.value(),
+            threshold: self.threshold.value(),
         };
         Ok(unary(x, k, "SoftplusBackward"))
     }
@@ -316,8 +320,7 @@ impl Default for Softplus {
 
 activation_layer!(Softplus, "Softplus", |s| format!(
     "beta={}, threshold={}",
-    py_float(s.beta),
-    py_float(s.threshold)
+    s.beta, s.threshold
 ));
 
 /// `nn.Hardtanh(min_val=-1.0, max_val=1.0)`: `x` clamped to the range.

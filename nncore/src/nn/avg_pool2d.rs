@@ -1,98 +1,152 @@
-//! `nn.AvgPool2d`, with its options as runtime values.
+//! `nn.AvgPool2d` with square window, stride and padding given as types,
+//! so the compiler computes the output size.
 
 use super::module::training_flag;
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::ops::{AvgPool2dOptions, avg_pool2d};
-use crate::shape::{Dim, Dyn};
+use crate::shape::{AvgPool2dOut, AvgPool2dRule, StaticDim, U0};
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
+use std::marker::PhantomData;
 
-/// Average pooling over windows, like `nn.AvgPool2d(kernel_size,
-/// stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-/// divisor_override=None)`; see [`AvgPool2dOptions`].
+/// The sizes an `AvgPool2d` carries only in its type.
+type PoolSizes<K, S, P> = fn() -> (K, S, P);
+
+/// Average pooling over `K`×`K` windows with stride `S` (PyTorch's
+/// default: the window size) and zero padding `P`, like
+/// `nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False,
+/// count_include_pad=True, divisor_override=None)`. Input `(N, C, H, W)`,
+/// output `(N, C, Ho, Wo)` with `Ho = (H + 2P - K) / S + 1`, computed at
+/// compile time.
 ///
-/// The options are runtime values (so `ceil_mode` and friends are free to
-/// change): the typed forward keeps batch and channels and gives `Dyn`
-/// spatial sizes, computed and checked at the call.
+/// `count_include_pad` and `divisor_override` change only the values, so
+/// they are runtime builder options. `ceil_mode=True` is the functional
+/// [`avg_pool2d`] with [`AvgPool2dOptions::ceil_mode`] (runtime sizes).
 ///
 /// ```
 /// use nncore::nn::{AvgPool2d, Forward};
-/// use nncore::ops::AvgPool2dOptions;
-/// use nncore::shape::{Dyn, U3, U7};
+/// use nncore::shape::{Dyn, U1, U2, U3, U4, U7};
 /// use nncore::Tensor;
-/// let pool = AvgPool2d::new(AvgPool2dOptions::new(3).stride(2).ceil_mode(true));
+/// // nn.AvgPool2d(3, stride=2, padding=1): 7x7 becomes 4x4.
+/// let pool = AvgPool2d::<U3, U2, U1>::new().count_include_pad(false);
 /// let x = Tensor::<(Dyn, U3, U7, U7)>::zeros((Dyn(2), U3::default(), U7::default(), U7::default()));
-/// assert_eq!(pool.forward(x).dims().as_slice(), &[2, 3, 3, 3]);
-/// assert_eq!(pool.to_string(), "AvgPool2d(kernel_size=3, stride=2, padding=0)");
+/// let y: Tensor<(Dyn, U3, U4, U4)> = pool.forward(x);
+/// assert_eq!(y.dims().as_slice(), &[2, 3, 4, 4]);
+/// assert_eq!(pool.to_string(), "AvgPool2d(kernel_size=3, stride=2, padding=1)");
 /// ```
-pub struct AvgPool2d {
-    options: AvgPool2dOptions,
+pub struct AvgPool2d<K, S = K, P = U0> {
+    count_include_pad: bool,
+    divisor_override: Option<usize>,
     training: bool,
+    sizes: PhantomData<PoolSizes<K, S, P>>,
 }
 
-impl AvgPool2d {
-    /// The layer with these options.
-    pub fn new(options: AvgPool2dOptions) -> Self {
+impl<K: StaticDim, S: StaticDim, P: StaticDim> AvgPool2d<K, S, P> {
+    /// `nn.AvgPool2d` with the sizes of the type (padding zeros counted in
+    /// the divisor, no divisor override).
+    pub fn new() -> Self {
         AvgPool2d {
-            options,
+            count_include_pad: true,
+            divisor_override: None,
             training: true,
+            sizes: PhantomData,
         }
     }
-    /// Its options.
+
+    /// `count_include_pad`: whether the padding zeros count in the divisor.
+    pub fn count_include_pad(mut self, count: bool) -> Self {
+        self.count_include_pad = count;
+        self
+    }
+
+    /// `divisor_override`: divide every window's sum by this instead.
+    pub fn divisor_override(mut self, divisor: Option<usize>) -> Self {
+        self.divisor_override = divisor;
+        self
+    }
+
+    /// The runtime options of the functional [`avg_pool2d`].
     pub fn options(&self) -> AvgPool2dOptions {
-        self.options
+        AvgPool2dOptions::new(K::USIZE)
+            .stride(S::USIZE)
+            .padding(P::USIZE)
+            .count_include_pad(self.count_include_pad)
+            .divisor_override(self.divisor_override)
     }
 }
 
-/// PyTorch prints an int for a square size and a tuple otherwise.
-fn int_or_pair((h, w): (usize, usize)) -> String {
-    if h == w {
-        h.to_string()
-    } else {
-        format!("({h}, {w})")
+impl<K: StaticDim, S: StaticDim, P: StaticDim> Default for AvgPool2d<K, S, P> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
-impl Module for AvgPool2d {
+impl<K: StaticDim, S: StaticDim, P: StaticDim> Module for AvgPool2d<K, S, P> {
     training_flag!();
     fn type_name(&self) -> &str {
         "AvgPool2d"
     }
+    /// PyTorch's `AvgPool2d.extra_repr` shows only these three.
     fn extra_repr(&self) -> String {
-        // PyTorch's AvgPool2d.extra_repr shows only these three.
-        let o = &self.options;
         format!(
             "kernel_size={}, stride={}, padding={}",
-            int_or_pair(o.kernel_size),
-            int_or_pair(o.stride),
-            int_or_pair(o.padding)
+            K::USIZE,
+            S::USIZE,
+            P::USIZE
         )
     }
 }
 
-impl DynForward for AvgPool2d {
+impl<K: StaticDim, S: StaticDim, P: StaticDim> DynForward for AvgPool2d<K, S, P> {
     fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-        avg_pool2d(x, self.options)
+        avg_pool2d(x, self.options())
     }
 }
 
-impl<N: Dim, C: Dim, H: Dim, W: Dim> Forward<Tensor<(N, C, H, W)>> for AvgPool2d {
-    type Output = Tensor<(N, C, Dyn, Dyn)>;
+impl<K, S, P, X> Forward<Tensor<X>> for AvgPool2d<K, S, P>
+where
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    X: AvgPool2dRule<K, S, P>,
+{
+    type Output = Tensor<AvgPool2dOut<X, K, S, P>>;
+
     /// # Panics
-    /// When the window does not fit the input (the runtime form returns
-    /// the error).
-    fn forward(&self, x: Tensor<(N, C, H, W)>) -> Self::Output {
-        let (n, c, _, _) = x.shape();
+    /// When a runtime (`Dyn`) spatial size is too small for the window;
+    /// static sizes are checked at compile time.
+    fn forward(&self, x: Tensor<X>) -> Self::Output {
+        let out_shape = x.shape().pool2d_output();
         let y = self
             .forward_dyn(x.as_dyn())
             .unwrap_or_else(|e| panic!("{e}"));
-        let (h, w) = (Dyn(y.shape()[2]), Dyn(y.shape()[3]));
-        Tensor::from_raw_unchecked(y, (n, c, h, w))
+        Tensor::from_raw_unchecked(y, out_shape)
     }
 }
 
-impl fmt::Display for AvgPool2d {
+impl<K: StaticDim, S: StaticDim, P: StaticDim> fmt::Display for AvgPool2d<K, S, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::{Dyn, U1, U2, U3, U4, U7};
+
+    /// PyTorch: `nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)`
+    /// on `arange(49).reshape(1, 1, 7, 7)`, the first output row.
+    #[test]
+    fn values_and_sizes_are_pytorchs() {
+        let pool = AvgPool2d::<U3, U2, U1>::new().count_include_pad(false);
+        let data: Vec<f32> = (0..49).map(|v| v as f32).collect();
+        let x =
+            Tensor::<(Dyn, U1, U7, U7)>::from_vec(data, (Dyn(1), U1::new(), U7::new(), U7::new()))
+                .unwrap();
+        let y: Tensor<(Dyn, U1, U4, U4)> = pool.forward(x);
+        assert_eq!(&y.as_dyn().to_vec()[..4], &[4.0, 5.5, 7.5, 9.0]);
+        let x = Tensor::<(Dyn, U1, Dyn, Dyn)>::zeros((Dyn(1), U1::new(), Dyn(7), Dyn(7)));
+        assert_eq!(pool.forward(x).dims().as_slice(), &[1, 1, 4, 4]);
     }
 }

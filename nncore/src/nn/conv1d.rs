@@ -1,152 +1,230 @@
-//! `nn.Conv1d` with its channel counts and kernel as types and the other
-//! options (including `padding="same"`) as runtime values.
+//! `nn.Conv1d` with kernel, stride, padding, dilation and groups given as
+//! types, so the compiler computes the output length.
 
+use super::conv_common::{ConvRepr, conv_own_parameters, conv_parameters};
 use super::module::training_flag;
-use super::{DynForward, Forward, Module, Parameter, default_init, fmt_module};
+use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::ops::{Conv1dOptions, ConvPadding, conv1d};
-use crate::shape::{Dim, Dyn, StaticDim};
-use crate::{DynTensor, Error, Result, Tensor};
+use crate::shape::{Conv1dOut, Conv1dRule, ConvGroupsRule, StaticDim, U0, U1};
+use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
 
 /// The sizes the layer carries only in its type (`fn() -> T` keeps it
 /// `Send + Sync`).
-type Sizes<Cin, Cout, K> = fn() -> (Cin, Cout, K);
+type Sizes<Cin, Cout, K, S, P, D, G> = fn() -> (Cin, Cout, K, S, P, D, G);
 
 /// A 1-D convolution from `Cin` to `Cout` channels with a kernel of `K`,
-/// like `nn.Conv1d(in_channels, out_channels, kernel_size, stride=1,
-/// padding=0, dilation=1, groups=1, bias=True)`; the other options are a
-/// [`Conv1dOptions`] (with `padding` `same`/`valid` too). Input
-/// `(N, Cin, L)`, output `(N, Cout, L_out)` with `L_out` computed at the
-/// call (`Dyn` in the typed output).
+/// stride `S`, zero padding `P`, dilation `D` and `G` groups, like
+/// `nn.Conv1d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+/// dilation=1, groups=1, bias=True)`. Input `(N, Cin, L)`, output
+/// `(N, Cout, Lo)` with `Lo = (L + 2P - D(K-1) - 1) / S + 1`, computed at
+/// compile time; the compiler also checks that `G` divides both channel
+/// counts.
+///
+/// PyTorch's `padding="valid"` is `P = U0`; `padding="same"` is
+/// `P = D(K-1)/2` for an odd kernel (it prints as that number), and for
+/// any kernel the functional [`conv1d`] with [`ConvPadding::Same`].
+///
+/// Initialised as PyTorch does (kaiming_uniform a=√5 on the weight
+/// `[Cout, Cin/G, K]`, the bias from U(-1/√fan_in, 1/√fan_in)).
 ///
 /// ```
 /// use nncore::nn::{Conv1d, Forward};
-/// use nncore::ops::{Conv1dOptions, ConvPadding};
-/// use nncore::shape::{Dyn, U3, U4, U5, U10};
+/// use nncore::shape::{Dyn, U1, U2, U3, U4, U5, U6, U10};
 /// use nncore::Tensor;
-/// let conv = Conv1d::<U4, U4, U5>::new(Conv1dOptions::default().padding_mode(ConvPadding::Same).groups(4)).unwrap();
-/// let x = Tensor::<(Dyn, U4, U10)>::zeros((Dyn(2), U4::default(), U10::default()));
-/// assert_eq!(conv.forward(x).dims().as_slice(), &[2, 4, 10]);
-/// assert_eq!(conv.to_string(), "Conv1d(4, 4, kernel_size=(5,), stride=(1,), padding=same, groups=4)");
-/// assert!(Conv1d::<U3, U4, U5>::new(Conv1dOptions::default().groups(2)).is_err());
+/// // nn.Conv1d(3, 6, 3, stride=2): a length of 10 becomes 4.
+/// let conv = Conv1d::<U3, U6, U3, U2>::new();
+/// let x = Tensor::<(Dyn, U3, U10)>::zeros((Dyn(2), U3::default(), U10::default()));
+/// let y: Tensor<(Dyn, U6, U4)> = conv.forward(x);
+/// assert_eq!(y.dims().as_slice(), &[2, 6, 4]);
+/// assert_eq!(conv.to_string(), "Conv1d(3, 6, kernel_size=(3,), stride=(2,))");
+/// // A depthwise convolution that keeps the length (padding 2 = "same" for K = 5).
+/// let dw = Conv1d::<U4, U4, U5, U1, U2, U1, U4>::with_bias(false);
+/// assert_eq!(dw.weight().shape(), &[4, 1, 5]);
+/// assert_eq!(dw.to_string(), "Conv1d(4, 4, kernel_size=(5,), stride=(1,), padding=(2,), groups=4, bias=False)");
 /// ```
-pub struct Conv1d<Cin, Cout, K> {
+pub struct Conv1d<Cin, Cout, K, S = U1, P = U0, D = U1, G = U1> {
     weight: Parameter,
     bias: Option<Parameter>,
-    options: Conv1dOptions,
     training: bool,
-    sizes: PhantomData<Sizes<Cin, Cout, K>>,
+    sizes: PhantomData<Sizes<Cin, Cout, K, S, P, D, G>>,
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim> Conv1d<Cin, Cout, K> {
-    /// The layer with a bias; `groups` must divide both channel counts,
-    /// and `padding="same"` needs stride 1.
-    pub fn new(options: Conv1dOptions) -> Result<Self> {
-        Self::with_bias(options, true)
-    }
-
-    /// The layer with or without a bias.
-    pub fn with_bias(options: Conv1dOptions, bias: bool) -> Result<Self> {
-        let (cin, cout, k, g) = (Cin::USIZE, Cout::USIZE, K::USIZE, options.groups);
-        if g == 0 || !cin.is_multiple_of(g) || !cout.is_multiple_of(g) {
-            return Err(Error::option(
-                "Conv1d",
-                "groups",
-                format!(
-                    "groups={g} must divide both in_channels ({cin}) and out_channels ({cout})"
-                ),
-            ));
-        }
-        if options.padding == ConvPadding::Same && options.stride != 1 {
-            return Err(Error::option(
-                "Conv1d",
-                "padding",
-                "padding='same' is not supported for strided convolutions",
-            ));
-        }
-        let weight = Parameter::new(vec![0.0; cout * (cin / g) * k], &[cout, cin / g, k]);
-        let bias = bias.then(|| Parameter::new(vec![0.0; cout], &[cout]));
-        default_init(&weight, bias.as_deref())?;
-        Ok(Conv1d {
-            weight,
-            bias,
-            options,
-            training: true,
-            sizes: PhantomData,
-        })
-    }
-
-    /// The weight, `[out_channels, in_channels / groups, K]`.
-    pub fn weight(&self) -> &Parameter {
-        &self.weight
-    }
+/// The `impl` header shared by the blocks below: all seven sizes static.
+macro_rules! impl_sizes {
+    ($($item:tt)*) => {
+        impl<
+            Cin: StaticDim,
+            Cout: StaticDim,
+            K: StaticDim,
+            S: StaticDim,
+            P: StaticDim,
+            D: StaticDim,
+            G: StaticDim,
+        > $($item)*
+    };
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim> Module for Conv1d<Cin, Cout, K> {
-    training_flag!();
-    fn type_name(&self) -> &str {
-        "Conv1d"
-    }
-    fn extra_repr(&self) -> String {
-        let o = &self.options;
-        let mut s = format!(
-            "{}, {}, kernel_size=({},), stride=({},)",
-            Cin::USIZE,
-            Cout::USIZE,
-            K::USIZE,
-            o.stride
-        );
-        match o.padding {
-            ConvPadding::Explicit(_, 0) => {}
-            ConvPadding::Explicit(_, p) => s.push_str(&format!(", padding=({p},)")),
-            other => s.push_str(&format!(", padding={other}")),
+impl_sizes! {
+    Conv1d<Cin, Cout, K, S, P, D, G> {
+        /// The layer with a bias, initialised as PyTorch does. `G` must
+        /// divide both channel counts (checked by the compiler).
+        pub fn new() -> Self
+        where
+            G: ConvGroupsRule<Cin, Cout>,
+        {
+            Self::with_bias(true)
         }
-        if o.dilation != 1 {
-            s.push_str(&format!(", dilation=({},)", o.dilation));
+
+        /// The layer with or without a bias (`bias=False`).
+        pub fn with_bias(bias: bool) -> Self
+        where
+            G: ConvGroupsRule<Cin, Cout>,
+        {
+            let (cin, cout, k) = (Cin::USIZE / G::USIZE.max(1), Cout::USIZE, K::USIZE);
+            let (weight, bias) = conv_parameters(&[cout, cin, k], cout, bias);
+            Conv1d {
+                weight,
+                bias,
+                training: true,
+                sizes: PhantomData,
+            }
         }
-        if o.groups != 1 {
-            s.push_str(&format!(", groups={}", o.groups));
+
+        /// The weight, `[out_channels, in_channels / groups, K]`.
+        pub fn weight(&self) -> &Parameter {
+            &self.weight
         }
-        if self.bias.is_none() {
-            s.push_str(", bias=False");
+
+        /// The bias, `[out_channels]`, if any.
+        pub fn bias(&self) -> Option<&Parameter> {
+            self.bias.as_ref()
         }
-        s
-    }
-    fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
-        let mut p = vec![("weight", &self.weight)];
-        if let Some(b) = &self.bias {
-            p.push(("bias", b));
+
+        /// The runtime options of the functional [`conv1d`].
+        pub fn options(&self) -> Conv1dOptions {
+            Conv1dOptions {
+                stride: S::USIZE,
+                padding: ConvPadding::Explicit(0, P::USIZE),
+                dilation: D::USIZE,
+                groups: G::USIZE,
+            }
         }
-        p
     }
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim> DynForward for Conv1d<Cin, Cout, K> {
-    fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-        conv1d(x, &self.weight, self.bias.as_deref(), self.options)
-    }
-}
-
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, N: Dim, C: Dim, L: Dim>
-    Forward<Tensor<(N, C, L)>> for Conv1d<Cin, Cout, K>
+impl<
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    G: StaticDim + ConvGroupsRule<Cin, Cout>,
+> Default for Conv1d<Cin, Cout, K, S, P, D, G>
 {
-    type Output = Tensor<(N, Cout, Dyn)>;
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl_sizes! {
+    Module for Conv1d<Cin, Cout, K, S, P, D, G> {
+        training_flag!();
+        fn type_name(&self) -> &str {
+            "Conv1d"
+        }
+        fn extra_repr(&self) -> String {
+            ConvRepr {
+                dims: 1,
+                in_channels: Cin::USIZE,
+                out_channels: Cout::USIZE,
+                kernel_size: K::USIZE,
+                stride: S::USIZE,
+                padding: P::USIZE,
+                dilation: D::USIZE,
+                output_padding: 0,
+                groups: G::USIZE,
+                bias: self.bias.is_some(),
+            }
+            .extra_repr()
+        }
+        fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
+            conv_own_parameters(&self.weight, &self.bias)
+        }
+    }
+}
+
+impl_sizes! {
+    DynForward for Conv1d<Cin, Cout, K, S, P, D, G> {
+        fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
+            conv1d(x, &self.weight, self.bias.as_deref(), self.options())
+        }
+    }
+}
+
+impl<Cin, Cout, K, S, P, D, G, X> Forward<Tensor<X>> for Conv1d<Cin, Cout, K, S, P, D, G>
+where
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    D: StaticDim,
+    G: StaticDim,
+    X: Conv1dRule<Cin, Cout, K, S, P, D>,
+{
+    type Output = Tensor<Conv1dOut<X, Cin, Cout, K, S, P, D>>;
+
     /// # Panics
-    /// When the input's channels are not `Cin` or the kernel does not fit
-    /// (the runtime form returns the error).
-    fn forward(&self, x: Tensor<(N, C, L)>) -> Self::Output {
-        let n = x.shape().0;
+    /// When a runtime (`Dyn`) channel count or length does not fit; static
+    /// sizes are checked at compile time.
+    fn forward(&self, x: Tensor<X>) -> Self::Output {
+        let out_shape = x.shape().conv1d_output();
         let y = self
             .forward_dyn(x.as_dyn())
             .unwrap_or_else(|e| panic!("{e}"));
-        let l = Dyn(y.shape()[2]);
-        Tensor::from_raw_unchecked(y, (n, Cout::default(), l))
+        Tensor::from_raw_unchecked(y, out_shape)
     }
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim> fmt::Display for Conv1d<Cin, Cout, K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_module(self, f)
+impl_sizes! {
+    fmt::Display for Conv1d<Cin, Cout, K, S, P, D, G> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt_module(self, f)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::{Dyn, U2, U3, U6, U11};
+
+    /// The typed output length is the runtime op's, for a static and a
+    /// `Dyn` input (`(11 + 2·1 - 2·(3-1) - 1) / 2 + 1 = 5`).
+    #[test]
+    fn typed_length_matches_the_runtime_op() {
+        let conv = Conv1d::<U6, U3, U3, U2, U1, U2, U3>::new();
+        let x = Tensor::<(Dyn, U6, U11)>::zeros((Dyn(2), U6::new(), U11::new()));
+        let y: Tensor<(Dyn, U3, crate::shape::U5)> = conv.forward(x);
+        assert_eq!(y.as_dyn().shape(), &[2, 3, 5]);
+        let x = Tensor::<(Dyn, U6, Dyn)>::zeros((Dyn(1), U6::new(), Dyn(11)));
+        let y = conv.forward(x);
+        assert_eq!(y.dims().as_slice(), y.as_dyn().shape());
+        assert_eq!(y.dims().as_slice(), &[1, 3, 5]);
+    }
+
+    /// PyTorch: `nn.Conv1d(6, 3, 3, stride=2, padding=1, dilation=2,
+    /// groups=3)`.
+    #[test]
+    fn repr_is_pytorchs() {
+        let conv = Conv1d::<U6, U3, U3, U2, U1, U2, U3>::new();
+        assert_eq!(
+            conv.to_string(),
+            "Conv1d(6, 3, kernel_size=(3,), stride=(2,), padding=(1,), dilation=(2,), groups=3)"
+        );
+        assert_eq!(conv.weight().shape(), &[3, 2, 3]);
     }
 }

@@ -1,9 +1,9 @@
 //! `nn.Conv2d` with square kernel, stride, padding and dilation given as
 //! types, so the compiler computes the output size.
 
+use super::conv_common::{ConvRepr, conv_own_parameters, conv_parameters};
 use super::module::training_flag;
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
-use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
 use crate::ops::{Conv2dOptions, conv2d};
 use crate::shape::{Conv2dOut, Conv2dRule, ConvGroupsRule, StaticDim, U0, U1};
 use crate::{DynTensor, Result, Tensor};
@@ -77,24 +77,7 @@ impl<
         G: ConvGroupsRule<Cin, Cout>,
     {
         let (cin, cout, k) = (Cin::USIZE / G::USIZE.max(1), Cout::USIZE, K::USIZE);
-        let weight = Parameter::new(vec![0.0; cout * cin * k * k], &[cout, cin, k, k]);
-        kaiming_uniform_(
-            &weight,
-            FanMode::FanIn,
-            Nonlinearity::LeakyRelu(5f64.sqrt()),
-        )
-        .expect("a 4-D weight always has fans");
-        let fan_in = cin * k * k; // in_channels / groups · K²
-        let bias = bias.then(|| {
-            let b = Parameter::new(vec![0.0; cout], &[cout]);
-            let bound = if fan_in > 0 {
-                1.0 / (fan_in as f64).sqrt()
-            } else {
-                0.0
-            };
-            uniform_(&b, -bound, bound);
-            b
-        });
+        let (weight, bias) = conv_parameters(&[cout, cin, k, k], cout, bias);
         Conv2d {
             weight,
             bias,
@@ -155,32 +138,22 @@ impl<
         "Conv2d"
     }
     fn extra_repr(&self) -> String {
-        let (k, s, p, d) = (K::USIZE, S::USIZE, P::USIZE, D::USIZE);
-        let mut repr = format!(
-            "{}, {}, kernel_size=({k}, {k}), stride=({s}, {s})",
-            Cin::USIZE,
-            Cout::USIZE
-        );
-        if p != 0 {
-            repr.push_str(&format!(", padding=({p}, {p})"));
+        ConvRepr {
+            dims: 2,
+            in_channels: Cin::USIZE,
+            out_channels: Cout::USIZE,
+            kernel_size: K::USIZE,
+            stride: S::USIZE,
+            padding: P::USIZE,
+            dilation: D::USIZE,
+            output_padding: 0,
+            groups: G::USIZE,
+            bias: self.bias.is_some(),
         }
-        if d != 1 {
-            repr.push_str(&format!(", dilation=({d}, {d})"));
-        }
-        if G::USIZE != 1 {
-            repr.push_str(&format!(", groups={}", G::USIZE));
-        }
-        if self.bias.is_none() {
-            repr.push_str(", bias=False");
-        }
-        repr
+        .extra_repr()
     }
     fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
-        let mut params = vec![("weight", &self.weight)];
-        if let Some(b) = &self.bias {
-            params.push(("bias", b));
-        }
-        params
+        conv_own_parameters(&self.weight, &self.bias)
     }
 }
 

@@ -1,156 +1,247 @@
-//! `nn.ConvTranspose2d` with its channel counts and kernel as types and
-//! the other options as runtime values.
+//! `nn.ConvTranspose2d` with square kernel, stride, padding, output
+//! padding, groups and dilation given as types, so the compiler computes
+//! the output size.
 
+use super::conv_common::{ConvRepr, conv_own_parameters, conv_parameters};
 use super::module::training_flag;
-use super::{DynForward, Forward, Module, Parameter, default_init, fmt_module};
+use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::ops::{ConvTranspose2dOptions, conv_transpose2d};
-use crate::shape::{Dim, Dyn, StaticDim};
+use crate::shape::{ConvGroupsRule, ConvTranspose2dOut, ConvTranspose2dRule, StaticDim, U0, U1};
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
 
 /// The sizes the layer carries only in its type (`fn() -> T` keeps it
 /// `Send + Sync`).
-type Sizes<Cin, Cout, K> = fn() -> (Cin, Cout, K);
+type Sizes<Cin, Cout, K, S, P, OP, G, D> = fn() -> (Cin, Cout, K, S, P, OP, G, D);
 
 /// A transposed 2-D convolution from `Cin` to `Cout` channels with a
-/// `K`×`K` kernel, like `nn.ConvTranspose2d(in_channels, out_channels,
-/// kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-/// bias=True, dilation=1)`; the other options are a
-/// [`ConvTranspose2dOptions`]. Output size
-/// `(H-1)·stride - 2·padding + dilation·(K-1) + output_padding + 1`,
-/// computed at the call (the typed output's spatial sizes are `Dyn`; the
-/// channel count is checked at run time).
+/// `K`×`K` kernel, stride `S`, padding `P`, output padding `OP`, `G`
+/// groups and dilation `D`, like `nn.ConvTranspose2d(in_channels,
+/// out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+/// groups=1, bias=True, dilation=1)` (the type parameters are in
+/// PyTorch's argument order).
+///
+/// Input `(N, Cin, H, W)`, output `(N, Cout, Ho, Wo)` with
+/// `Ho = (H-1)S - 2P + D(K-1) + OP + 1`, computed at compile time; the
+/// compiler also checks that `OP` is smaller than `S` or `D` and that `G`
+/// divides both channel counts. The functional form with runtime options
+/// is [`conv_transpose2d`] (see [`options`](Self::options)).
 ///
 /// Initialised as PyTorch does (kaiming_uniform a=√5 on the weight
-/// `[Cin, Cout/groups, K, K]`, whose fan_in is `Cout/groups·K²`).
+/// `[Cin, Cout/G, K, K]`, whose fan_in is `Cout/G·K²`).
 ///
 /// ```
 /// use nncore::nn::{ConvTranspose2d, Forward};
-/// use nncore::ops::ConvTranspose2dOptions;
-/// use nncore::shape::{Dyn, U3, U4, U8};
+/// use nncore::shape::{Dyn, U0, U1, U2, U3, U4, U8};
 /// use nncore::Tensor;
-/// let up = ConvTranspose2d::<U8, U4, U3>::new(ConvTranspose2dOptions::default().stride(2).padding(1).output_padding(1)).unwrap();
+/// // ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1) doubles the size.
+/// let up = ConvTranspose2d::<U8, U4, U3, U2, U1, U1>::new();
 /// let x = Tensor::<(Dyn, U8, U4, U4)>::zeros((Dyn(1), U8::default(), U4::default(), U4::default()));
-/// assert_eq!(up.forward(x).dims().as_slice(), &[1, 4, 8, 8]);
+/// let y: Tensor<(Dyn, U4, U8, U8)> = up.forward(x);
+/// assert_eq!(y.dims().as_slice(), &[1, 4, 8, 8]);
 /// assert_eq!(up.to_string(), "ConvTranspose2d(8, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))");
-/// assert!(ConvTranspose2d::<U8, U4, U3>::new(ConvTranspose2dOptions::default().groups(3)).is_err());
+/// // Two groups, no bias.
+/// let grouped = ConvTranspose2d::<U4, U8, U3, U1, U0, U0, U2>::with_bias(false);
+/// assert_eq!(grouped.weight().shape(), &[4, 4, 3, 3]);
+/// assert_eq!(grouped.to_string(), "ConvTranspose2d(4, 8, kernel_size=(3, 3), stride=(1, 1), groups=2, bias=False)");
 /// ```
-pub struct ConvTranspose2d<Cin, Cout, K> {
+pub struct ConvTranspose2d<Cin, Cout, K, S = U1, P = U0, OP = U0, G = U1, D = U1> {
     weight: Parameter,
     bias: Option<Parameter>,
-    options: ConvTranspose2dOptions,
     training: bool,
-    sizes: PhantomData<Sizes<Cin, Cout, K>>,
+    sizes: PhantomData<Sizes<Cin, Cout, K, S, P, OP, G, D>>,
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim> ConvTranspose2d<Cin, Cout, K> {
-    /// The layer with a bias; `groups` must divide both channel counts.
-    pub fn new(options: ConvTranspose2dOptions) -> Result<Self> {
-        Self::with_bias(options, true)
-    }
-
-    /// The layer with or without a bias.
-    pub fn with_bias(options: ConvTranspose2dOptions, bias: bool) -> Result<Self> {
-        let (cin, cout, k, g) = (Cin::USIZE, Cout::USIZE, K::USIZE, options.groups);
-        if g == 0 || !cin.is_multiple_of(g) || !cout.is_multiple_of(g) {
-            return Err(crate::Error::option(
-                "ConvTranspose2d",
-                "groups",
-                format!(
-                    "groups={g} must divide both in_channels ({cin}) and out_channels ({cout})"
-                ),
-            ));
-        }
-        let weight = Parameter::new(vec![0.0; cin * (cout / g) * k * k], &[cin, cout / g, k, k]);
-        let bias = bias.then(|| Parameter::new(vec![0.0; cout], &[cout]));
-        default_init(&weight, bias.as_deref())?;
-        Ok(ConvTranspose2d {
-            weight,
-            bias,
-            options,
-            training: true,
-            sizes: PhantomData,
-        })
-    }
-
-    /// The weight, `[in_channels, out_channels / groups, K, K]`.
-    pub fn weight(&self) -> &Parameter {
-        &self.weight
-    }
-
-    /// The bias, if any.
-    pub fn bias(&self) -> Option<&Parameter> {
-        self.bias.as_ref()
-    }
+/// The `impl` header shared by every block below: all eight sizes static.
+macro_rules! impl_sizes {
+    ($($item:tt)*) => {
+        impl<
+            Cin: StaticDim,
+            Cout: StaticDim,
+            K: StaticDim,
+            S: StaticDim,
+            P: StaticDim,
+            OP: StaticDim,
+            G: StaticDim,
+            D: StaticDim,
+        > $($item)*
+    };
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim> Module for ConvTranspose2d<Cin, Cout, K> {
-    training_flag!();
-    fn type_name(&self) -> &str {
-        "ConvTranspose2d"
-    }
-    fn extra_repr(&self) -> String {
-        let o = &self.options;
-        let pair = |(a, b): (usize, usize)| format!("({a}, {b})");
-        let k = K::USIZE;
-        let mut s = format!(
-            "{}, {}, kernel_size=({k}, {k}), stride={}",
-            Cin::USIZE,
-            Cout::USIZE,
-            pair(o.stride)
-        );
-        if o.padding != (0, 0) {
-            s.push_str(&format!(", padding={}", pair(o.padding)));
+impl_sizes! {
+    ConvTranspose2d<Cin, Cout, K, S, P, OP, G, D> {
+        /// The layer with a bias, initialised as PyTorch does. `G` must
+        /// divide both channel counts (checked by the compiler).
+        pub fn new() -> Self
+        where
+            G: ConvGroupsRule<Cin, Cout>,
+        {
+            Self::with_bias(true)
         }
-        if o.dilation != (1, 1) {
-            s.push_str(&format!(", dilation={}", pair(o.dilation)));
+
+        /// The layer with or without a bias (`bias=False`).
+        pub fn with_bias(bias: bool) -> Self
+        where
+            G: ConvGroupsRule<Cin, Cout>,
+        {
+            let (cin, cout, k) = (Cin::USIZE, Cout::USIZE / G::USIZE.max(1), K::USIZE);
+            let (weight, bias) = conv_parameters(&[cin, cout, k, k], Cout::USIZE, bias);
+            ConvTranspose2d {
+                weight,
+                bias,
+                training: true,
+                sizes: PhantomData,
+            }
         }
-        if o.output_padding != (0, 0) {
-            s.push_str(&format!(", output_padding={}", pair(o.output_padding)));
+
+        /// The weight, `[in_channels, out_channels / groups, K, K]`.
+        pub fn weight(&self) -> &Parameter {
+            &self.weight
         }
-        if o.groups != 1 {
-            s.push_str(&format!(", groups={}", o.groups));
+
+        /// The bias, `[out_channels]`, if any.
+        pub fn bias(&self) -> Option<&Parameter> {
+            self.bias.as_ref()
         }
-        if self.bias.is_none() {
-            s.push_str(", bias=False");
+
+        /// The runtime options of the functional [`conv_transpose2d`].
+        pub fn options(&self) -> ConvTranspose2dOptions {
+            ConvTranspose2dOptions::default()
+                .stride(S::USIZE)
+                .padding(P::USIZE)
+                .output_padding(OP::USIZE)
+                .dilation(D::USIZE)
+                .groups(G::USIZE)
         }
-        s
-    }
-    fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
-        let mut p = vec![("weight", &self.weight)];
-        if let Some(b) = &self.bias {
-            p.push(("bias", b));
-        }
-        p
     }
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim> DynForward for ConvTranspose2d<Cin, Cout, K> {
-    fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-        conv_transpose2d(x, &self.weight, self.bias.as_deref(), self.options)
-    }
-}
-
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim, N: Dim, C: Dim, H: Dim, W: Dim>
-    Forward<Tensor<(N, C, H, W)>> for ConvTranspose2d<Cin, Cout, K>
+impl<
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    OP: StaticDim,
+    G: StaticDim + ConvGroupsRule<Cin, Cout>,
+    D: StaticDim,
+> Default for ConvTranspose2d<Cin, Cout, K, S, P, OP, G, D>
 {
-    type Output = Tensor<(N, Cout, Dyn, Dyn)>;
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl_sizes! {
+    Module for ConvTranspose2d<Cin, Cout, K, S, P, OP, G, D> {
+        training_flag!();
+        fn type_name(&self) -> &str {
+            "ConvTranspose2d"
+        }
+        fn extra_repr(&self) -> String {
+            ConvRepr {
+                dims: 2,
+                in_channels: Cin::USIZE,
+                out_channels: Cout::USIZE,
+                kernel_size: K::USIZE,
+                stride: S::USIZE,
+                padding: P::USIZE,
+                dilation: D::USIZE,
+                output_padding: OP::USIZE,
+                groups: G::USIZE,
+                bias: self.bias.is_some(),
+            }
+            .extra_repr()
+        }
+        fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
+            conv_own_parameters(&self.weight, &self.bias)
+        }
+    }
+}
+
+impl_sizes! {
+    DynForward for ConvTranspose2d<Cin, Cout, K, S, P, OP, G, D> {
+        fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
+            conv_transpose2d(x, &self.weight, self.bias.as_deref(), self.options())
+        }
+    }
+}
+
+impl<Cin, Cout, K, S, P, OP, G, D, X> Forward<Tensor<X>>
+    for ConvTranspose2d<Cin, Cout, K, S, P, OP, G, D>
+where
+    Cin: StaticDim,
+    Cout: StaticDim,
+    K: StaticDim,
+    S: StaticDim,
+    P: StaticDim,
+    OP: StaticDim,
+    G: StaticDim,
+    D: StaticDim,
+    X: ConvTranspose2dRule<Cin, Cout, K, S, P, OP, D>,
+{
+    type Output = Tensor<ConvTranspose2dOut<X, Cin, Cout, K, S, P, OP, D>>;
+
     /// # Panics
-    /// When the input's channels are not `Cin` or the output would be
-    /// empty (the runtime form returns the error).
-    fn forward(&self, x: Tensor<(N, C, H, W)>) -> Self::Output {
-        let n = x.shape().0;
+    /// When a runtime (`Dyn`) channel or spatial size does not fit; static
+    /// sizes are checked at compile time.
+    fn forward(&self, x: Tensor<X>) -> Self::Output {
+        let out_shape = x.shape().conv_transpose2d_output();
         let y = self
             .forward_dyn(x.as_dyn())
             .unwrap_or_else(|e| panic!("{e}"));
-        let (h, w) = (Dyn(y.shape()[2]), Dyn(y.shape()[3]));
-        Tensor::from_raw_unchecked(y, (n, Cout::default(), h, w))
+        Tensor::from_raw_unchecked(y, out_shape)
     }
 }
 
-impl<Cin: StaticDim, Cout: StaticDim, K: StaticDim> fmt::Display for ConvTranspose2d<Cin, Cout, K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_module(self, f)
+impl_sizes! {
+    fmt::Display for ConvTranspose2d<Cin, Cout, K, S, P, OP, G, D> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt_module(self, f)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::{Dyn, U2, U3, U4, U5, U6};
+
+    /// The typed output sizes are the runtime op's, for static and `Dyn`
+    /// inputs (`(5-1)·2 - 2·2 + 2·(3-1) + 1 + 1 = 10`).
+    #[test]
+    fn typed_sizes_match_the_runtime_op() {
+        let layer = ConvTranspose2d::<U6, U4, U3, U2, U2, U1, U2, U2>::new();
+        let x = Tensor::<(Dyn, U6, U5, U3)>::zeros((Dyn(2), U6::new(), U5::new(), U3::new()));
+        let y = layer.forward(x);
+        assert_eq!(y.dims().as_slice(), &[2, 4, 10, 6]);
+        assert_eq!(y.as_dyn().shape(), &[2, 4, 10, 6]);
+        let x = Tensor::<(Dyn, U6, Dyn, Dyn)>::zeros((Dyn(1), U6::new(), Dyn(5), Dyn(3)));
+        let y = layer.forward(x);
+        assert_eq!(y.dims().as_slice(), y.as_dyn().shape());
+        assert_eq!(y.dims().as_slice(), &[1, 4, 10, 6]);
+    }
+
+    /// PyTorch: `nn.ConvTranspose2d(6, 4, 3, stride=2, padding=2,
+    /// output_padding=1, groups=2, dilation=2, bias=False)`.
+    #[test]
+    fn repr_is_pytorchs() {
+        let layer = ConvTranspose2d::<U6, U4, U3, U2, U2, U1, U2, U2>::with_bias(false);
+        assert_eq!(
+            layer.to_string(),
+            "ConvTranspose2d(6, 4, kernel_size=(3, 3), stride=(2, 2), padding=(2, 2), \
+             dilation=(2, 2), output_padding=(1, 1), groups=2, bias=False)"
+        );
+        assert_eq!(layer.weight().shape(), &[6, 2, 3, 3]);
+    }
+
+    /// A runtime size that leaves no output panics with the op's error.
+    #[test]
+    #[should_panic(expected = "the output height would be empty")]
+    fn dyn_size_too_small_panics() {
+        let layer = ConvTranspose2d::<U4, U4, U1, U1, U2>::new();
+        let x = Tensor::<(Dyn, U4, Dyn, Dyn)>::zeros((Dyn(1), U4::new(), Dyn(2), Dyn(2)));
+        let _ = layer.forward(x);
     }
 }

@@ -100,7 +100,7 @@ where
     /// When a runtime (`Dyn`) spatial size is too small for the window;
     /// static sizes are checked at compile time.
     fn forward(&self, x: Tensor<X>) -> Self::Output {
-        let out_shape = x.shape().max_pool2d_ceil_output();
+        let out_shape = x.shape().pool2d_output();
         let y = self
             .forward_dyn(x.as_dyn())
             .unwrap_or_else(|e| panic!("{e}"));

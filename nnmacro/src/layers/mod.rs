@@ -99,6 +99,21 @@ pub const LAYERS: &[LayerSpec] = &[
         signature: "Conv2d(in_channels, out_channels, kernel_size, stride = 1, padding = 0, dilation = 1, groups = 1, bias = true)",
     },
     LayerSpec {
+        name: "ConvTranspose2d",
+        args: &[
+            arg("in_channels", POSITIVE, Default::Required),
+            arg("out_channels", POSITIVE, Default::Required),
+            arg("kernel_size", POSITIVE, Default::Required),
+            arg("stride", POSITIVE, Default::Value("1")),
+            arg("padding", SIZE, Default::Value("0")),
+            arg("output_padding", SIZE, Default::Value("0")),
+            arg("groups", POSITIVE, Default::Value("1")),
+            arg("bias", ArgKind::Flag, Default::Value("true")),
+            arg("dilation", POSITIVE, Default::Value("1")),
+        ],
+        signature: "ConvTranspose2d(in_channels, out_channels, kernel_size, stride = 1, padding = 0, output_padding = 0, groups = 1, bias = true, dilation = 1)",
+    },
+    LayerSpec {
         name: "MaxPool2d",
         args: &[
             arg("kernel_size", POSITIVE, Default::Required),
@@ -252,7 +267,6 @@ const OTHER_TORCH_LAYERS: &[&str] = &[
     "Conv1d",
     "Conv3d",
     "ConvTranspose1d",
-    "ConvTranspose2d",
     "LazyLinear",
     "Bilinear",
     "MaxPool1d",

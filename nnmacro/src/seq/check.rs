@@ -106,7 +106,7 @@ fn entry_tokens(entry: &Entry) -> proc_macro2::TokenStream {
 }
 
 /// Compares each Linear's in_features with the features the chain carries
-/// at that point, and each Conv2d's in_channels with the channels, when
+/// at that point, and each Conv2d's (or ConvTranspose2d's) in_channels with the channels, when
 /// those are known from literals (through ReLU, and MaxPool2d for
 /// channels). Spatial sizes are the type system's job.
 fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
@@ -135,14 +135,14 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
                 features = Some(output.value);
                 channels = None;
             }
-            "Conv2d" => {
+            "Conv2d" | "ConvTranspose2d" => {
                 let (input, output) = (layer.size(0), layer.size(1));
                 if let Some(previous) = channels.filter(|&c| c != input.value) {
                     errors.error_span(
                         input.span,
                         format!(
-                            "Conv2d({} -> {}) expects {} input channels, but the previous layer outputs {previous} channels",
-                            input.value, output.value, input.value
+                            "{}({} -> {}) expects {} input channels, but the previous layer outputs {previous} channels",
+                            layer.spec.name, input.value, output.value, input.value
                         ),
                     );
                 }
@@ -223,6 +223,18 @@ mod tests {
         assert_eq!(
             errors("Conv2d(1, 3, 5), MaxPool2d(2), Conv2d(6, 16, 5)"),
             ["Conv2d(6 -> 16) expects 6 input channels, but the previous layer outputs 3 channels"]
+        );
+    }
+
+    #[test]
+    fn conv_transpose_channels() {
+        assert!(errors("Conv2d(1, 8, 3), ConvTranspose2d(8, 4, 3, stride = 2)").is_empty());
+        assert_eq!(
+            errors("Conv2d(1, 8, 3), ReLU, ConvTranspose2d(4, 2, 3), Conv2d(3, 1, 1)"),
+            [
+                "ConvTranspose2d(4 -> 2) expects 4 input channels, but the previous layer outputs 8 channels",
+                "Conv2d(3 -> 1) expects 3 input channels, but the previous layer outputs 2 channels"
+            ]
         );
     }
 

@@ -185,4 +185,16 @@ mod tests {
              (::kiln::nn::Flatten,(Block,()))))>"
         );
     }
+
+    /// ConvTranspose2d's sizes in PyTorch's order (`groups` before
+    /// `dilation`), its bias a constructor argument.
+    #[test]
+    fn conv_transpose_sizes_in_pytorch_order() {
+        assert_eq!(
+            expr(
+                "ConvTranspose2d(4, 8, 3, stride = 2, padding = 1, output_padding = 1, dilation = 2, bias = false)"
+            ),
+            "::kiln::nn::Sequential::new((::kiln::nn::ConvTranspose2d::<U4,U8,U3,U2,U1,U1,U1,U2>::with_bias(false),()))"
+        );
+    }
 }

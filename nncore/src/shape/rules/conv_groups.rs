@@ -1,4 +1,5 @@
-//! `Conv2d(..., groups = G)`: `G` must divide both channel counts.
+//! `Conv2d(..., groups = G)` and `ConvTranspose2d(..., groups = G)`: `G`
+//! must divide both channel counts.
 
 use core::ops::{BitAnd, Rem};
 
@@ -12,7 +13,7 @@ use crate::shape::gate::shape_gate;
 /// PyTorch requires; otherwise the compiler prints
 /// [`Conv2dGroups`]'s message.
 #[diagnostic::on_unimplemented(
-    message = "Conv2d groups `{Self}` cannot split {Cin} input and {Cout} output channels",
+    message = "convolution groups `{Self}` cannot split {Cin} input and {Cout} output channels",
     note = "groups must divide both in_channels and out_channels"
 )]
 pub trait ConvGroupsRule<Cin, Cout> {}
@@ -25,7 +26,7 @@ shape_gate! {
     gate Conv2dGroups, digits Conv2dGroupsDigits, lits Conv2dGroupsLits,
     route Conv2dGroupsRoute, check Conv2dGroupsCheck;
     params (GROUPS, IN, OUT);
-    message = "Conv2d groups={GROUPS} must divide both in_channels ({IN}) and out_channels ({OUT})",
+    message = "convolution groups={GROUPS} must divide both in_channels ({IN}) and out_channels ({OUT})",
     label = "this layer's groups do not divide its channels",
     note = "each of the groups convolves in_channels/groups inputs into out_channels/groups outputs",
 }

@@ -6,36 +6,27 @@ use core::ops::{BitOr, Mul, Not};
 
 use typenum::{IsLessOrEqual, LeEq, Or, Prod, U2};
 
+use super::pool2d::{FloorMode, Pool2dOut, Pool2dOutput};
 use crate::shape::arith::{
-    Extent, KernelExtent, PositiveParams, Window, WindowFits, WindowOut, WindowPadded, WindowParams,
+    Extent, KernelExtent, PositiveParams, Window, WindowFits, WindowPadded, WindowParams,
 };
-use crate::shape::dim::{Dim, Invalid, StaticDim};
+use crate::shape::dim::{Dim, StaticDim};
 use crate::shape::gate::{False, rank_gate, shape_gate};
-use crate::shape::shape::Shape;
 
 /// The shape rule of `MaxPool2d` (square window `K`, stride `S`, padding
 /// `P`, dilation `D`), implemented on the input shape: `(N, C, H, W)` gives
 /// `(N, C, Ho, Wo)` with `Ho = (H + 2P - D(K-1) - 1) / S + 1` (floor).
 /// Padding must be at most half the dilated window, as in PyTorch. The
-/// output comes from the unchecked supertrait [`MaxPool2dOutput`].
+/// output comes from the unchecked supertrait [`Pool2dOutput`] in
+/// [`FloorMode`] mode.
 #[diagnostic::on_unimplemented(
     message = "MaxPool2d cannot take an input of shape `{Self}`",
     note = "MaxPool2d takes a 4-D input (batch, channels, height, width)"
 )]
-pub trait MaxPool2dRule<K, S, P, D>: MaxPool2dOutput<K, S, P, D> {}
-
-/// The output shape of `MaxPool2d` (unchecked: the checks are
-/// [`MaxPool2dRule`]'s).
-pub trait MaxPool2dOutput<K, S, P, D>: Shape {
-    /// The output shape.
-    type Output: Shape;
-    /// The output shape's value ([`Dyn`](crate::shape::Dyn) sizes computed
-    /// from the runtime ones).
-    fn max_pool2d_output(self) -> Self::Output;
-}
+pub trait MaxPool2dRule<K, S, P, D>: Pool2dOutput<FloorMode, K, S, P, D> {}
 
 /// The output shape of `MaxPool2d<K, St, P, D>` on an input of shape `S`.
-pub type MaxPool2dOut<S, K, St, P, D> = <S as MaxPool2dOutput<K, St, P, D>>::Output;
+pub type MaxPool2dOut<S, K, St, P, D> = Pool2dOut<S, FloorMode, K, St, P, D>;
 
 shape_gate! {
     /// The dilated window of a `MaxPool2d` fits in the padded input height.
@@ -92,7 +83,7 @@ rank_gate! {
 type WidthCondition<H, W, K, S, P, D> =
     Or<<WindowFits<H, K, S, P, D> as Not>::Output, WindowFits<W, K, S, P, D>>;
 /// `B1` if `2P <= D(K-1)+1`.
-type PaddingOk<K, P, D> = LeEq<Prod<P, U2>, Extent<K, D>>;
+pub(super) type PaddingOk<K, P, D> = LeEq<Prod<P, U2>, Extent<K, D>>;
 
 impl<N, C, H, W, K, S, P, D> MaxPool2dRule<K, S, P, D> for (N, C, H, W)
 where
@@ -113,26 +104,6 @@ where
 {
 }
 
-impl<N, C, H, W, K, S, P, D> MaxPool2dOutput<K, S, P, D> for (N, C, H, W)
-where
-    N: Dim,
-    C: Dim,
-    H: Window<K, S, P, D>,
-    W: Window<K, S, P, D>,
-{
-    type Output = (N, C, WindowOut<H, K, S, P, D>, WindowOut<W, K, S, P, D>);
-
-    #[inline]
-    fn max_pool2d_output(self) -> Self::Output {
-        (
-            self.0,
-            self.1,
-            self.2.window_output(),
-            self.3.window_output(),
-        )
-    }
-}
-
 macro_rules! impl_pool_rank {
     ($rank:literal; $($d:ident),*) => {
         impl<$($d: Dim,)* K, S, P, D> MaxPool2dRule<K, S, P, D> for ($($d,)*)
@@ -140,15 +111,6 @@ macro_rules! impl_pool_rank {
             K: StaticDim,
             False<K>: MaxPool2dRank<$rank>,
         {
-        }
-
-        impl<$($d: Dim,)* K, S, P, D> MaxPool2dOutput<K, S, P, D> for ($($d,)*) {
-            type Output = (Invalid, Invalid, Invalid, Invalid);
-
-            #[inline]
-            fn max_pool2d_output(self) -> Self::Output {
-                (Invalid, Invalid, Invalid, Invalid)
-            }
         }
     };
 }

@@ -7,17 +7,16 @@
 use core::ops::{Add, BitOr, Div, Mul, Not};
 
 use typenum::{
-    B1, Bit, GrEq, IsGreaterOrEqual, IsLessOrEqual, LeEq, Max, Maximum, Or, Prod, Quot, Sum, U0,
-    U1, U2,
+    B1, Bit, GrEq, IsGreaterOrEqual, IsLessOrEqual, Max, Maximum, Or, Prod, Quot, Sum, U0, U1, U2,
 };
 
-use super::max_pool2d::{MaxPool2dPaddingCheck, MaxPool2dParamsCheck, MaxPool2dRank};
+use super::max_pool2d::{MaxPool2dPaddingCheck, MaxPool2dParamsCheck, MaxPool2dRank, PaddingOk};
+use super::pool2d::{CeilMode, Pool2dOut, Pool2dOutput};
 use crate::shape::arith::{
     Extent, If, KernelExtent, Padded, PositiveParams, SatDiff, SatSub, Select, WindowParams,
 };
 use crate::shape::dim::{Dim, Dyn, Invalid, StaticDim};
 use crate::shape::gate::{False, shape_gate};
-use crate::shape::shape::Shape;
 
 /// PyTorch's ceil-mode output length for a runtime size: `ceil((H + 2P -
 /// D(K-1) - 1) / S) + 1`, one less if the last window would start at or
@@ -61,8 +60,6 @@ pub trait WindowCeil<K, S, P, D>: Dim {
     fn window_ceil_output(self) -> Self::CeilOutput;
 }
 
-/// Ceil-mode output length of a window sweep over `H` (see [`WindowCeil`]).
-pub type WindowCeilOut<H, K, S, P, D> = <H as WindowCeil<K, S, P, D>>::CeilOutput;
 /// `B1` if a ceil-mode window fits in `H` (see [`WindowCeil`]).
 pub type WindowCeilFits<H, K, S, P, D> = <H as WindowCeil<K, S, P, D>>::CeilFits;
 /// `H + 2P` as computed for [`WindowCeil`] messages.
@@ -161,31 +158,20 @@ shape_gate! {
 /// last window would start past the input and its left padding.
 /// Parameters and padding are checked as by
 /// [`MaxPool2dRule`](super::MaxPool2dRule); the window must fit in
-/// `H + 2P + S - 1` (ceil mode's room).
+/// `H + 2P + S - 1` (ceil mode's room). The output comes from the
+/// unchecked supertrait [`Pool2dOutput`] in [`CeilMode`] mode.
 #[diagnostic::on_unimplemented(
     message = "MaxPool2d (ceil_mode=True) cannot take an input of shape `{Self}`",
     note = "MaxPool2d takes a 4-D input (batch, channels, height, width)"
 )]
-pub trait MaxPool2dCeilRule<K, S, P, D>: MaxPool2dCeilOutput<K, S, P, D> {}
-
-/// The output shape of `MaxPool2dCeil` (unchecked: the checks are
-/// [`MaxPool2dCeilRule`]'s).
-pub trait MaxPool2dCeilOutput<K, S, P, D>: Shape {
-    /// The output shape.
-    type Output: Shape;
-    /// The output shape's value ([`Dyn`] sizes computed from the runtime
-    /// ones).
-    fn max_pool2d_ceil_output(self) -> Self::Output;
-}
+pub trait MaxPool2dCeilRule<K, S, P, D>: Pool2dOutput<CeilMode, K, S, P, D> {}
 
 /// The output shape of `MaxPool2dCeil<K, St, P, D>` on an input of shape `S`.
-pub type MaxPool2dCeilOut<S, K, St, P, D> = <S as MaxPool2dCeilOutput<K, St, P, D>>::Output;
+pub type MaxPool2dCeilOut<S, K, St, P, D> = Pool2dOut<S, CeilMode, K, St, P, D>;
 
 /// The width check runs only if the height fits (one error per mistake).
 type WidthCondition<H, W, K, S, P, D> =
     Or<<WindowCeilFits<H, K, S, P, D> as Not>::Output, WindowCeilFits<W, K, S, P, D>>;
-/// `B1` if `2P <= D(K-1)+1`.
-type PaddingOk<K, P, D> = LeEq<Prod<P, U2>, Extent<K, D>>;
 
 impl<N, C, H, W, K, S, P, D> MaxPool2dCeilRule<K, S, P, D> for (N, C, H, W)
 where
@@ -206,31 +192,6 @@ where
 {
 }
 
-impl<N, C, H, W, K, S, P, D> MaxPool2dCeilOutput<K, S, P, D> for (N, C, H, W)
-where
-    N: Dim,
-    C: Dim,
-    H: WindowCeil<K, S, P, D>,
-    W: WindowCeil<K, S, P, D>,
-{
-    type Output = (
-        N,
-        C,
-        WindowCeilOut<H, K, S, P, D>,
-        WindowCeilOut<W, K, S, P, D>,
-    );
-
-    #[inline]
-    fn max_pool2d_ceil_output(self) -> Self::Output {
-        (
-            self.0,
-            self.1,
-            self.2.window_ceil_output(),
-            self.3.window_ceil_output(),
-        )
-    }
-}
-
 macro_rules! impl_pool_ceil_rank {
     ($rank:literal; $($d:ident),*) => {
         impl<$($d: Dim,)* K, S, P, D> MaxPool2dCeilRule<K, S, P, D> for ($($d,)*)
@@ -238,15 +199,6 @@ macro_rules! impl_pool_ceil_rank {
             K: StaticDim,
             False<K>: MaxPool2dRank<$rank>,
         {
-        }
-
-        impl<$($d: Dim,)* K, S, P, D> MaxPool2dCeilOutput<K, S, P, D> for ($($d,)*) {
-            type Output = (Invalid, Invalid, Invalid, Invalid);
-
-            #[inline]
-            fn max_pool2d_ceil_output(self) -> Self::Output {
-                (Invalid, Invalid, Invalid, Invalid)
-            }
         }
     };
 }

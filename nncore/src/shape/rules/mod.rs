@@ -2,26 +2,34 @@
 //! shape type, with the output shape as an associated type behind a named
 //! alias, and gates that print what does not fit.
 
+pub mod avg_pool2d;
 pub mod batch_norm;
+pub mod conv1d;
 pub mod conv2d;
 pub mod conv_groups;
+pub mod conv_transpose2d;
 pub mod cross_entropy;
 pub mod flatten;
 pub mod linear;
 pub mod max_pool2d;
 pub mod max_pool2d_ceil;
 pub mod mse;
+pub mod pool2d;
 pub mod same_shape;
 pub mod unflatten;
 
+pub use avg_pool2d::{AvgPool2dOut, AvgPool2dRule};
 pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
 pub use conv_groups::ConvGroupsRule;
+pub use conv_transpose2d::{ConvTranspose2dOut, ConvTranspose2dOutput, ConvTranspose2dRule};
+pub use conv1d::{Conv1dOut, Conv1dOutput, Conv1dRule};
 pub use conv2d::{Conv2dOut, Conv2dOutput, Conv2dRule};
 pub use cross_entropy::CrossEntropyRule;
 pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};
 pub use linear::{LinearOut, LinearOutput, LinearRule};
-pub use max_pool2d::{MaxPool2dOut, MaxPool2dOutput, MaxPool2dRule};
-pub use max_pool2d_ceil::{MaxPool2dCeilOut, MaxPool2dCeilOutput, MaxPool2dCeilRule};
+pub use max_pool2d::{MaxPool2dOut, MaxPool2dRule};
+pub use max_pool2d_ceil::{MaxPool2dCeilOut, MaxPool2dCeilRule};
 pub use mse::MseRule;
+pub use pool2d::{CeilMode, FloorMode, Pool2dOut, Pool2dOutput};
 pub use same_shape::{SameDims, SameShape};
 pub use unflatten::{UnflattenOut, UnflattenOutput, UnflattenRule, UnflattenSizes};
