@@ -1,17 +1,12 @@
 //! `nn.MaxPool2d(..., ceil_mode=True)` with the sizes as types, so the
 //! compiler computes the ceil-mode output size.
 
-use super::module::training_flag;
-use super::{DynForward, Forward, Module, fmt_module};
-use crate::ops::{MaxPool2dOptions, max_pool2d};
-use crate::shape::{MaxPool2dCeilOut, MaxPool2dCeilRule, StaticDim, U0, U1};
-use crate::{DynTensor, Result, Tensor};
-use std::fmt;
-use std::marker::PhantomData;
+use super::max_pool2d::max_pool2d_layer;
+use super::{DynForward, Forward};
+use crate::Tensor;
+use crate::shape::{MaxPool2dCeilOut, MaxPool2dCeilRule, StaticDim};
 
-/// The sizes a `MaxPool2dCeil` carries only in its type.
-type PoolSizes<K, S, P, D> = fn() -> (K, S, P, D);
-
+max_pool2d_layer! {
 /// Max pooling like [`MaxPool2d`](super::MaxPool2d) but with PyTorch's
 /// `ceil_mode=True`: `nn.MaxPool2d(kernel_size, stride=None, padding=0,
 /// dilation=1, ceil_mode=True)`. The output length is
@@ -32,58 +27,7 @@ type PoolSizes<K, S, P, D> = fn() -> (K, S, P, D);
 /// assert_eq!(y.dims().as_slice(), &[1, 3, 3, 3]);
 /// assert_eq!(pool.to_string(), "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=True)");
 /// ```
-pub struct MaxPool2dCeil<K, S = K, P = U0, D = U1> {
-    training: bool,
-    sizes: PhantomData<PoolSizes<K, S, P, D>>,
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> MaxPool2dCeil<K, S, P, D> {
-    /// `nn.MaxPool2d(..., ceil_mode=True)` with the sizes of the type.
-    pub fn new() -> Self {
-        MaxPool2dCeil {
-            training: true,
-            sizes: PhantomData,
-        }
-    }
-
-    /// The runtime options of the functional `max_pool2d`.
-    pub fn options(&self) -> MaxPool2dOptions {
-        MaxPool2dOptions::new(K::USIZE)
-            .stride(S::USIZE)
-            .padding(P::USIZE)
-            .dilation(D::USIZE)
-            .ceil_mode(true)
-    }
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Default for MaxPool2dCeil<K, S, P, D> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> Module for MaxPool2dCeil<K, S, P, D> {
-    training_flag!();
-    fn type_name(&self) -> &str {
-        "MaxPool2d"
-    }
-    fn extra_repr(&self) -> String {
-        format!(
-            "kernel_size={}, stride={}, padding={}, dilation={}, ceil_mode=True",
-            K::USIZE,
-            S::USIZE,
-            P::USIZE,
-            D::USIZE
-        )
-    }
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> DynForward
-    for MaxPool2dCeil<K, S, P, D>
-{
-    fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-        max_pool2d(x, self.options())
-    }
+    MaxPool2dCeil, ceil_mode = true
 }
 
 impl<K, S, P, D, X> Forward<Tensor<X>> for MaxPool2dCeil<K, S, P, D>
@@ -108,19 +52,13 @@ where
     }
 }
 
-impl<K: StaticDim, S: StaticDim, P: StaticDim, D: StaticDim> fmt::Display
-    for MaxPool2dCeil<K, S, P, D>
-{
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_module(self, f)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nn::{DynForward, Forward};
     use crate::shape::rules::max_pool2d_ceil::window_ceil_len;
-    use crate::shape::{Dims, Dyn, Shape, U2, U3, U4, U5, U6, U7, U9};
+    use crate::shape::{Dims, Dyn, Shape, U0, U1, U2, U3, U4, U5, U6, U7, U9};
+    use crate::{DynTensor, Tensor};
 
     /// The typed output dims, the runtime window length, and the op's
     /// output must agree (the op implements PyTorch's formula).
