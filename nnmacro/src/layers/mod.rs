@@ -138,6 +138,43 @@ pub const LAYERS: &[LayerSpec] = &[
         signature: "MaxPool2d(kernel_size, stride = kernel_size, padding = 0, dilation = 1)",
     },
     LayerSpec {
+        name: "Conv1d",
+        args: &[
+            arg("in_channels", POSITIVE, Default::Required),
+            arg("out_channels", POSITIVE, Default::Required),
+            arg("kernel_size", POSITIVE, Default::Required),
+            arg("stride", POSITIVE, Default::Value("1")),
+            arg("padding", SIZE, Default::Value("0")),
+            arg("dilation", POSITIVE, Default::Value("1")),
+            arg("groups", POSITIVE, Default::Value("1")),
+            arg("bias", ArgKind::Flag, Default::Value("true")),
+        ],
+        signature: "Conv1d(in_channels, out_channels, kernel_size, stride = 1, padding = 0, dilation = 1, groups = 1, bias = true)",
+    },
+    LayerSpec {
+        name: "AvgPool2d",
+        args: &[
+            arg("kernel_size", POSITIVE, Default::Required),
+            arg("stride", POSITIVE, Default::SameAs(0)),
+            arg("padding", SIZE, Default::Value("0")),
+            arg(
+                "ceil_mode",
+                ArgKind::Fixed {
+                    why: "sequential! builds AvgPool2d with ceil_mode = false; use the functional avg_pool2d for ceil mode",
+                },
+                Default::Value("false"),
+            ),
+            arg(
+                "count_include_pad",
+                ArgKind::Fixed {
+                    why: "sequential! builds AvgPool2d with count_include_pad = true; use AvgPool2d::<K, S, P>::new().count_include_pad(false) as an expression",
+                },
+                Default::Value("true"),
+            ),
+        ],
+        signature: "AvgPool2d(kernel_size, stride = kernel_size, padding = 0)",
+    },
+    LayerSpec {
         name: "ReLU",
         args: &[arg(
             "inplace",
@@ -248,7 +285,7 @@ pub const LAYERS: &[LayerSpec] = &[
 ];
 
 /// PyTorch layers the macros do not build themselves. A name close to a
-/// known layer but listed here (`GELU`, `Conv1d`) is passed through as the
+/// known layer but listed here (`GELU`, `Conv3d`) is passed through as the
 /// user's own expression or type, never reported as a typo.
 const OTHER_TORCH_LAYERS: &[&str] = &[
     "ELU",
@@ -264,7 +301,6 @@ const OTHER_TORCH_LAYERS: &[&str] = &[
     "LogSoftmax",
     "Unflatten",
     "Dropout1d",
-    "Conv1d",
     "Conv3d",
     "ConvTranspose1d",
     "LazyLinear",
@@ -272,7 +308,6 @@ const OTHER_TORCH_LAYERS: &[&str] = &[
     "MaxPool1d",
     "MaxPool3d",
     "AvgPool1d",
-    "AvgPool2d",
     "AvgPool3d",
     "LPPool2d",
     "LayerNorm",

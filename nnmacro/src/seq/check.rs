@@ -106,8 +106,8 @@ fn entry_tokens(entry: &Entry) -> proc_macro2::TokenStream {
 }
 
 /// Compares each Linear's in_features with the features the chain carries
-/// at that point, and each Conv2d's (or ConvTranspose2d's) in_channels with the channels, when
-/// those are known from literals (through ReLU, and MaxPool2d for
+/// at that point, and each convolution's in_channels with the channels, when
+/// those are known from literals (through ReLU, and the pools for
 /// channels). Spatial sizes are the type system's job.
 fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
     let mut features: Option<u64> = None;
@@ -135,7 +135,7 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
                 features = Some(output.value);
                 channels = None;
             }
-            "Conv2d" | "ConvTranspose2d" => {
+            "Conv1d" | "Conv2d" | "ConvTranspose2d" => {
                 let (input, output) = (layer.size(0), layer.size(1));
                 if let Some(previous) = channels.filter(|&c| c != input.value) {
                     errors.error_span(
@@ -175,7 +175,7 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
                 }
                 channels = None;
             }
-            "MaxPool2d" | "AdaptiveAvgPool2d" => features = None,
+            "MaxPool2d" | "AvgPool2d" | "AdaptiveAvgPool2d" => features = None,
             "ReLU" | "Dropout" | "Dropout2d" | "Identity" | "Sigmoid" | "Tanh" | "SiLU" => {}
             _ => {
                 features = None;

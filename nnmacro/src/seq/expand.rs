@@ -197,4 +197,13 @@ mod tests {
             "::kiln::nn::Sequential::new((::kiln::nn::ConvTranspose2d::<U4,U8,U3,U2,U1,U1,U1,U2>::with_bias(false),()))"
         );
     }
+
+    #[test]
+    fn conv1d_and_avg_pool_types() {
+        assert_eq!(
+            ty("Conv1d(3, 8, 5, padding = 2), AvgPool2d(3, stride = 2, padding = 1), AvgPool2d(2)"),
+            "::kiln::nn::Sequential<(::kiln::nn::Conv1d<U3,U8,U5,U1,U2,U1,U1>,(::kiln::nn::AvgPool2d<U3,U2,U1>,\
+             (::kiln::nn::AvgPool2d<U2,U2,U0>,())))>"
+        );
+    }
 }

@@ -32,4 +32,12 @@ fn main() {
     let head = Linear::<U588, U10>::new();
     let images = Tensor::<(Dyn, U3, U28, U28)>::zeros((Dyn(1), U3::new(), U28::new(), U28::new()));
     let _: Tensor<(Dyn, U10)> = head.forward(Flatten::new().forward(pool.forward(images)));
+
+    // The same layers written in sequential!.
+    let sequence = sequential![Conv1d(3, 16, 5, stride = 2), ReLU, Conv1d(16, 16, 3, padding = 1)];
+    let seq = Tensor::<(Dyn, U3, U32)>::zeros((Dyn(4), U3::new(), U32::new()));
+    let _: Tensor<(Dyn, U16, U14)> = sequence.forward(seq);
+    let pooled = sequential![Conv2d(3, 4, 3, padding = 1), AvgPool2d(3, stride = 2, padding = 1), Flatten, Linear(256, 10)];
+    let images = Tensor::<(Dyn, U3, U16, U16)>::zeros((Dyn(1), U3::new(), U16::new(), U16::new()));
+    let _: Tensor<(Dyn, U10)> = pooled.forward(images);
 }
