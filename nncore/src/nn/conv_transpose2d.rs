@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 
 /// The sizes the layer carries only in its type (`fn() -> T` keeps it
 /// `Send + Sync`).
-type Sizes<Cin, Cout, K, S, P, OP, G, D> = fn() -> (Cin, Cout, K, S, P, OP, G, D);
+type Sizes<Cin, Cout, K, S, P, OP, G, D> = PhantomData<fn() -> (Cin, Cout, K, S, P, OP, G, D)>;
 
 /// A transposed 2-D convolution from `Cin` to `Cout` channels with a
 /// `K`×`K` kernel, stride `S`, padding `P`, output padding `OP`, `G`
@@ -50,7 +50,7 @@ pub struct ConvTranspose2d<Cin, Cout, K, S = U1, P = U0, OP = U0, G = U1, D = U1
     weight: Parameter,
     bias: Option<Parameter>,
     training: bool,
-    sizes: PhantomData<Sizes<Cin, Cout, K, S, P, OP, G, D>>,
+    sizes: Sizes<Cin, Cout, K, S, P, OP, G, D>,
 }
 
 /// The `impl` header shared by every block below: all eight sizes static.
