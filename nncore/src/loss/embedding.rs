@@ -135,9 +135,12 @@ pub fn cosine_embedding_loss<E: Element>(
         .neg()
         .add_scalar(E::one())
         .mul(&mask_where(target, |t| t == 1.0))?;
+    // max(0, cos - margin) as relu, whose gradient at exactly 0 is 0 as
+    // PyTorch's in-place `clamp_min_` here gives (a zero vector against
+    // any other has cos = 0, on the kink when margin is 0).
     let neg = cos
         .add_scalar(E::of(-margin))
-        .clamp_min(0.0)
+        .relu()
         .mul(&mask_where(target, |t| t == -1.0))?;
     Ok(reduction.apply(pos.add(&neg)?))
 }
