@@ -186,10 +186,20 @@ fn every_op_layer_and_loss_has_enough_cases() {
         "{ops} ops, {layers} layers, {losses} losses"
     );
     let total: usize = counts.values().sum();
+    let cases_of = |prefix: &str| -> usize {
+        counts
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(_, n)| n)
+            .sum()
+    };
     let fewest = counts.values().min().unwrap();
     println!(
-        "gradcheck matrix: {ops} ops, {layers} layers, {losses} loss functions, {total} cases, \
-         at least {fewest} per subject"
+        "gradcheck matrix: {ops} ops ({} cases), {layers} layers ({} cases), {losses} loss \
+         functions ({} cases), {total} cases, at least {fewest} per subject",
+        cases_of("ops::"),
+        cases_of("nn::"),
+        cases_of("loss::")
     );
 }
 
