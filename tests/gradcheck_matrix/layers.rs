@@ -338,15 +338,6 @@ fn linear_and_conv(m: &mut Matrix, rng: &mut Rng) {
     }
 }
 
-/// Distinct values (a shuffled ramp), so no pooling window has a tie.
-fn ramp(rng: &mut Rng, n: usize) -> Vec<f64> {
-    let mut v: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
-    for i in (1..n).rev() {
-        v.swap(i, rng.size(0, i));
-    }
-    v
-}
-
 fn pools_and_shapes(m: &mut Matrix, rng: &mut Rng) {
     let max2 = MaxPool2d::<U2>::new();
     let max3 = MaxPool2d::<U3, U2, U1>::new();
@@ -365,7 +356,7 @@ fn pools_and_shapes(m: &mut Matrix, rng: &mut Rng) {
             rng.size(4, 5),
             rng.size(4, 5),
         ];
-        let x = ramp(rng, s.iter().product());
+        let x = rng.ramp(s.iter().product());
         layer(
             m,
             name,

@@ -115,10 +115,7 @@ fn classification(m: &mut Matrix, rng: &mut Rng) {
         let mut t = Vec::new();
         for _ in 0..n {
             let k = rng.size(1, c - 1);
-            let mut row: Vec<i64> = (0..c as i64).collect();
-            for i in (1..c).rev() {
-                row.swap(i, rng.size(0, i));
-            }
+            let mut row: Vec<i64> = rng.permutation(c).iter().map(|&i| i as i64).collect();
             row[k] = -1;
             t.extend(row);
         }

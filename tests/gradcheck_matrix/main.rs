@@ -128,6 +128,24 @@ impl Rng {
         DynTensor::from_vec(self.values(n, lo, hi), shape).unwrap()
     }
 
+    /// `0..n` in a random order (Fisher–Yates).
+    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            v.swap(i, self.size(0, i));
+        }
+        v
+    }
+
+    /// `n` distinct values in `[0, 1)` in a random order, so no max-pool
+    /// window has a tie.
+    pub fn ramp(&mut self, n: usize) -> Vec<f64> {
+        self.permutation(n)
+            .into_iter()
+            .map(|i| i as f64 / n as f64)
+            .collect()
+    }
+
     /// `n` class indices below `classes`.
     pub fn classes(&mut self, n: usize, classes: usize) -> Vec<i64> {
         (0..n).map(|_| self.size(0, classes - 1) as i64).collect()

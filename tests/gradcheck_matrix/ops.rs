@@ -451,12 +451,7 @@ fn pools(m: &mut Matrix, rng: &mut Rng) {
             rng.size(4, 5),
             rng.size(4, 5),
         ];
-        // Distinct values (a shuffled ramp) so no window has a tie.
-        let n: usize = s.iter().product();
-        let mut ramp: Vec<f64> = (0..n).map(|i| i as f64 / n as f64).collect();
-        for i in (1..n).rev() {
-            ramp.swap(i, rng.size(0, i));
-        }
+        let ramp = rng.ramp(s.iter().product());
         let l = format!("{name}: {s:?}");
         m.case(
             "ops::max_pool2d",
@@ -597,11 +592,10 @@ fn dropout_and_embedding(m: &mut Matrix, rng: &mut Rng) {
         let (num, dim) = (rng.size(4, 6), rng.size(1, 3));
         let n = rng.size(2, 3);
         let indices: Vec<i64> = if distinct {
-            let mut all: Vec<i64> = (0..num as i64).collect();
-            for i in (1..num).rev() {
-                all.swap(i, rng.size(0, i));
-            }
-            all[..n].to_vec()
+            rng.permutation(num)[..n]
+                .iter()
+                .map(|&i| i as i64)
+                .collect()
         } else {
             // 1..num: never row 0.
             rng.classes(n, num - 1).iter().map(|i| i + 1).collect()
