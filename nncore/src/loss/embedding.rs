@@ -222,35 +222,22 @@ pub fn triplet_margin_loss<E: Element>(
     Ok(reduction.apply(loss))
 }
 
-/// `nn.CosineEmbeddingLoss` (`margin`, default 0).
-///
-/// ```
-/// use nncore::{loss::CosineEmbeddingLoss, DynTensor};
-/// let a = DynTensor::<f32>::ones(&[2, 3]);
-/// let l = CosineEmbeddingLoss::new().forward_dyn(&a, &a, &DynTensor::ones(&[2])).unwrap();
-/// assert!(l.item().abs() < 1e-6);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CosineEmbeddingLoss {
-    margin: f64,
-    reduction: Reduction,
+super::module_macro::loss_builder! {
+    /// `nn.CosineEmbeddingLoss` (`margin`, default 0).
+    ///
+    /// ```
+    /// use nncore::{loss::CosineEmbeddingLoss, DynTensor};
+    /// let a = DynTensor::<f32>::ones(&[2, 3]);
+    /// let l = CosineEmbeddingLoss::new().forward_dyn(&a, &a, &DynTensor::ones(&[2])).unwrap();
+    /// assert!(l.item().abs() < 1e-6);
+    /// ```
+    #[derive(Copy)]
+    CosineEmbeddingLoss;
+    /// The margin for dissimilar pairs (in [-1, 1]; default 0).
+    margin: f64 = 0.0,
 }
 
 impl CosineEmbeddingLoss {
-    /// PyTorch's defaults: margin 0, mean.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The margin for dissimilar pairs (in [-1, 1]).
-    pub fn margin(mut self, margin: f64) -> Self {
-        self.margin = margin;
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
     /// The loss of two embedding batches of one shape (checked at compile
     /// time) and a ±1 target per sample (its batch checked at run time).
     ///

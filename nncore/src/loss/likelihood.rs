@@ -172,6 +172,7 @@ super::module_macro::pair_loss_module! {
     /// let l = PoissonNLLLoss::new().log_input(false).forward_dyn(&DynTensor::ones(&[2]), &DynTensor::ones(&[2])).unwrap();
     /// assert!((l.item() - 1.0).abs() < 1e-6);
     /// ```
+    #[derive(Copy)]
     PoissonNLLLoss, "PoissonNLLLoss", |s, x, y| poisson_nll_loss(
         x,
         y,
