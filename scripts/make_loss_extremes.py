@@ -244,9 +244,11 @@ for r in R3:
 # and +-1e4 components.
 for margin in (0.0, 0.5):
     case(f"cosine_embedding_loss zero vectors margin {margin}", "cosine_embedding_loss",
-         {"input1": [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1e4, -1e4, 0.0], [1e4, 1e4, 1e4]],
-          "input2": [[0.0, 0.0, 0.0], [1.0, 2.0, 3.0], [-1e4, 1e4, 0.0], [1e4, 1e4, 1e4]],
-          "target": [1.0, -1.0, 1.0, -1.0]},
+         {"input1": [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1e4, -1e4, 0.0], [1e4, 1e4, 1e4],
+                     [0.0, 0.0, 0.0]],
+          "input2": [[0.0, 0.0, 0.0], [1.0, 2.0, 3.0], [-1e4, 1e4, 0.0], [1e4, 1e4, 1e4],
+                     [1.0, 2.0, 3.0]],
+          "target": [1.0, -1.0, 1.0, -1.0, 1.0]},
          grad=("input1", "input2"), margin=margin, reduction="none")
 
 # triplet_margin_loss: anchor == positive (zero distance; eps keeps the
@@ -259,6 +261,18 @@ for p in (1.0, 2.0):
               "positive": [[1.0, 2.0], [1e4, -1e4], [0.0, 0.0]],
               "negative": [[1.0, 2.5], [-1e4, 1e4], [0.0, 0.0]]},
              grad=("anchor", "positive", "negative"), margin=1.0, p=p, swap=swap,
+             reduction="none")
+
+# eps = 0: the anchor-positive distance is exactly 0 (the norm's kink;
+# PyTorch's gradient there is 0), and with swap the two negative distances
+# tie (PyTorch's min splits the gradient between them).
+for p in (1.0, 2.0):
+    for swap in (False, True):
+        case(f"triplet_margin_loss zero distance eps=0 p={p} swap={swap}", "triplet_margin_loss",
+             {"anchor": [[1.0, 2.0], [0.0, 0.0], [1e4, -1e4]],
+              "positive": [[1.0, 2.0], [0.0, 0.0], [1e4, -1e4]],
+              "negative": [[1.0, 2.5], [0.0, 0.0], [1e4, 1e4]]},
+             grad=("anchor", "positive", "negative"), margin=1.0, p=p, eps=0.0, swap=swap,
              reduction="none")
 
 # multi_margin_loss and multilabel_margin_loss at +-1e4.

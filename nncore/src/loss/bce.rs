@@ -4,7 +4,7 @@
 //! `BCELoss` and `BCEWithLogitsLoss`.
 
 use super::Reduction;
-use super::util::expect_same;
+use super::util::{TORCH_EPSILON, expect_same};
 use crate::ops::pointwise::pointwise;
 use crate::{DynTensor, Element, Error, Result};
 
@@ -38,12 +38,6 @@ fn apply_weight<E: Element>(
     }
     Ok(weighted)
 }
-
-/// The floor of `x (1 - x)` in the gradient: PyTorch's `EPSILON = 1e-12`
-/// reaches its kernel as an `f32`, so at a probability of exactly 0 or 1
-/// its `f64` gradient is `±1.000000004e12`, not `±1e12`
-/// (`tests/loss_extremes_torch.rs`).
-const BCE_GRAD_EPSILON: f64 = 1e-12_f32 as f64;
 
 /// `-weight (y ln x + (1 - y) ln(1 - x))`, each log clamped at -100, like
 /// `F.binary_cross_entropy`. `input` holds probabilities in [0, 1] (an
@@ -86,7 +80,7 @@ pub fn binary_cross_entropy<E: Element>(
         move |[x, y]| -(y * clamped_ln(x) + (1.0 - y) * clamped_ln(1.0 - x)),
         |[x, y]| {
             [
-                (x - y) / (x * (1.0 - x)).max(BCE_GRAD_EPSILON),
+                (x - y) / (x * (1.0 - x)).max(TORCH_EPSILON),
                 (1.0 - x).ln() - x.ln(),
             ]
         },

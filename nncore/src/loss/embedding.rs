@@ -3,7 +3,7 @@
 //! `cosine_embedding_loss`, `triplet_margin_loss`, with their modules.
 
 use super::Reduction;
-use super::util::mask_where;
+use super::util::{TORCH_EPSILON, mask_where};
 use crate::ops::broadcast::broadcast_shape;
 use crate::ops::pointwise::pointwise;
 use crate::shape::{SameShape, Shape};
@@ -91,7 +91,8 @@ pub fn pairwise_distance<E: Element>(
 /// `1 - cos(x1, x2)` where `target` is 1, `max(0, cos(x1, x2) - margin)`
 /// where it is -1, reduced, like `F.cosine_embedding_loss`; `x1`, `x2`
 /// are `[N, D]` (or `[D]`), `target` `[N]` (or `[]`). The cosine is
-/// PyTorch's `x1·x2 / √((‖x1‖² + 1e-12)(‖x2‖² + 1e-12))`.
+/// PyTorch's `x1·x2 / √((‖x1‖² + ε)(‖x2‖² + ε))` with its ε, 1e-12
+/// rounded to `f32` (9.999999960041972e-13).
 ///
 /// ```
 /// use nncore::{loss::{cosine_embedding_loss, Reduction}, DynTensor};
@@ -126,7 +127,7 @@ pub fn cosine_embedding_loss<E: Element>(
             format!("{:?}", target.shape()),
         ));
     }
-    let eps = E::of(1e-12);
+    let eps = E::of(TORCH_EPSILON);
     let prod = x1.mul(x2)?.sum_dim(-1)?;
     let m1 = x1.mul(x1)?.sum_dim(-1)?.add_scalar(eps);
     let m2 = x2.mul(x2)?.sum_dim(-1)?.add_scalar(eps);
