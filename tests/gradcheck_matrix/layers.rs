@@ -350,12 +350,7 @@ fn pools_and_shapes(m: &mut Matrix, rng: &mut Rng) {
         ("MaxPool2dCeil", &ceil3, ceil3.options()),
     ];
     for (name, module, options) in sets {
-        let s = [
-            rng.size(1, 2),
-            rng.size(1, 2),
-            rng.size(4, 5),
-            rng.size(4, 5),
-        ];
+        let s = rng.image(4, 5);
         let x = rng.ramp(s.iter().product());
         layer(
             m,
@@ -375,12 +370,7 @@ fn pools_and_shapes(m: &mut Matrix, rng: &mut Rng) {
             .count_include_pad(false),
     ];
     for options in avg_sets {
-        let s = [
-            rng.size(1, 2),
-            rng.size(1, 2),
-            rng.size(4, 5),
-            rng.size(4, 5),
-        ];
+        let s = rng.image(4, 5);
         let n = s.iter().product();
         layer(
             m,
@@ -399,12 +389,7 @@ fn pools_and_shapes(m: &mut Matrix, rng: &mut Rng) {
         (&adaptive1, (Some(1), Some(1))),
     ];
     for (module, out) in sets {
-        let s = [
-            rng.size(1, 2),
-            rng.size(1, 2),
-            rng.size(3, 5),
-            rng.size(3, 5),
-        ];
+        let s = rng.image(3, 5);
         let n = s.iter().product();
         layer(
             m,

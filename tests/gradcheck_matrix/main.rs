@@ -128,6 +128,17 @@ impl Rng {
         DynTensor::from_vec(self.values(n, lo, hi), shape).unwrap()
     }
 
+    /// An image batch shape `[N, C, H, W]`: N and C in 1..=2, H and W in
+    /// `lo..=hi`.
+    pub fn image(&mut self, lo: usize, hi: usize) -> [usize; 4] {
+        [
+            self.size(1, 2),
+            self.size(1, 2),
+            self.size(lo, hi),
+            self.size(lo, hi),
+        ]
+    }
+
     /// `0..n` in a random order (Fisher–Yates).
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut v: Vec<usize> = (0..n).collect();

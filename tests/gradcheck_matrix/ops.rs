@@ -445,12 +445,7 @@ fn pools(m: &mut Matrix, rng: &mut Rng) {
         ),
     ];
     for (name, options) in max_sets {
-        let s = [
-            rng.size(1, 2),
-            rng.size(1, 2),
-            rng.size(4, 5),
-            rng.size(4, 5),
-        ];
+        let s = rng.image(4, 5);
         let ramp = rng.ramp(s.iter().product());
         let l = format!("{name}: {s:?}");
         m.case(
@@ -478,12 +473,7 @@ fn pools(m: &mut Matrix, rng: &mut Rng) {
         ),
     ];
     for (name, options) in avg_sets {
-        let s = [
-            rng.size(1, 2),
-            rng.size(1, 2),
-            rng.size(4, 5),
-            rng.size(4, 5),
-        ];
+        let s = rng.image(4, 5);
         m.case(
             "ops::avg_pool2d",
             format!("{name}: {s:?}"),
@@ -492,12 +482,7 @@ fn pools(m: &mut Matrix, rng: &mut Rng) {
         );
     }
     for out in [(Some(2), Some(3)), (None, Some(1)), (Some(1), None)] {
-        let s = [
-            rng.size(1, 2),
-            rng.size(1, 2),
-            rng.size(3, 5),
-            rng.size(3, 5),
-        ];
+        let s = rng.image(3, 5);
         m.case(
             "ops::adaptive_avg_pool2d",
             format!("{out:?}: {s:?}"),
