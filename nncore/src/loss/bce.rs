@@ -4,7 +4,7 @@
 //! `BCELoss` and `BCEWithLogitsLoss`.
 
 use super::Reduction;
-use super::util::expect_same;
+use super::util::{TORCH_EPSILON, expect_same};
 use crate::ops::pointwise::pointwise;
 use crate::{DynTensor, Element, Error, Result};
 
@@ -42,7 +42,8 @@ fn apply_weight<E: Element>(
 /// `-weight (y ln x + (1 - y) ln(1 - x))`, each log clamped at -100, like
 /// `F.binary_cross_entropy`. `input` holds probabilities in [0, 1] (an
 /// error otherwise), `target` the same shape. The gradient with respect to
-/// the input is PyTorch's `(x - y) / max(x (1 - x), 1e-12)`.
+/// the input is PyTorch's `(x - y) / max(x (1 - x), ε)`, with PyTorch's
+/// ε: `1e-12` rounded to `f32` (9.999999960041972e-13), also in `f64`.
 ///
 /// ```
 /// use nncore::{loss::{binary_cross_entropy, Reduction}, DynTensor};
@@ -79,7 +80,7 @@ pub fn binary_cross_entropy<E: Element>(
         move |[x, y]| -(y * clamped_ln(x) + (1.0 - y) * clamped_ln(1.0 - x)),
         |[x, y]| {
             [
-                (x - y) / (x * (1.0 - x)).max(1e-12),
+                (x - y) / (x * (1.0 - x)).max(TORCH_EPSILON),
                 (1.0 - x).ln() - x.ln(),
             ]
         },

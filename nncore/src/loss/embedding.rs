@@ -3,7 +3,7 @@
 //! `cosine_embedding_loss`, `triplet_margin_loss`, with their modules.
 
 use super::Reduction;
-use super::util::mask_where;
+use super::util::{TORCH_EPSILON, mask_where};
 use crate::ops::broadcast::broadcast_shape;
 use crate::ops::pointwise::pointwise;
 use crate::shape::{SameShape, Shape};
@@ -91,7 +91,8 @@ pub fn pairwise_distance<E: Element>(
 /// `1 - cos(x1, x2)` where `target` is 1, `max(0, cos(x1, x2) - margin)`
 /// where it is -1, reduced, like `F.cosine_embedding_loss`; `x1`, `x2`
 /// are `[N, D]` (or `[D]`), `target` `[N]` (or `[]`). The cosine is
-/// PyTorch's `x1·x2 / √((‖x1‖² + 1e-12)(‖x2‖² + 1e-12))`.
+/// PyTorch's `x1·x2 / √((‖x1‖² + ε)(‖x2‖² + ε))` with its ε, 1e-12
+/// rounded to `f32` (9.999999960041972e-13).
 ///
 /// ```
 /// use nncore::{loss::{cosine_embedding_loss, Reduction}, DynTensor};
@@ -126,7 +127,7 @@ pub fn cosine_embedding_loss<E: Element>(
             format!("{:?}", target.shape()),
         ));
     }
-    let eps = E::of(1e-12);
+    let eps = E::of(TORCH_EPSILON);
     let prod = x1.mul(x2)?.sum_dim(-1)?;
     let m1 = x1.mul(x1)?.sum_dim(-1)?.add_scalar(eps);
     let m2 = x2.mul(x2)?.sum_dim(-1)?.add_scalar(eps);
@@ -135,9 +136,12 @@ pub fn cosine_embedding_loss<E: Element>(
         .neg()
         .add_scalar(E::one())
         .mul(&mask_where(target, |t| t == 1.0))?;
+    // max(0, cos - margin) as relu, whose gradient at exactly 0 is 0 as
+    // PyTorch's in-place `clamp_min_` here gives (a zero vector against
+    // any other has cos = 0, on the kink when margin is 0).
     let neg = cos
         .add_scalar(E::of(-margin))
-        .clamp_min(0.0)
+        .relu()
         .mul(&mask_where(target, |t| t == -1.0))?;
     Ok(reduction.apply(pos.add(&neg)?))
 }
@@ -219,35 +223,22 @@ pub fn triplet_margin_loss<E: Element>(
     Ok(reduction.apply(loss))
 }
 
-/// `nn.CosineEmbeddingLoss` (`margin`, default 0).
-///
-/// ```
-/// use nncore::{loss::CosineEmbeddingLoss, DynTensor};
-/// let a = DynTensor::<f32>::ones(&[2, 3]);
-/// let l = CosineEmbeddingLoss::new().forward_dyn(&a, &a, &DynTensor::ones(&[2])).unwrap();
-/// assert!(l.item().abs() < 1e-6);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CosineEmbeddingLoss {
-    margin: f64,
-    reduction: Reduction,
+super::module_macro::loss_builder! {
+    /// `nn.CosineEmbeddingLoss` (`margin`, default 0).
+    ///
+    /// ```
+    /// use nncore::{loss::CosineEmbeddingLoss, DynTensor};
+    /// let a = DynTensor::<f32>::ones(&[2, 3]);
+    /// let l = CosineEmbeddingLoss::new().forward_dyn(&a, &a, &DynTensor::ones(&[2])).unwrap();
+    /// assert!(l.item().abs() < 1e-6);
+    /// ```
+    #[derive(Copy)]
+    CosineEmbeddingLoss;
+    /// The margin for dissimilar pairs (in [-1, 1]; default 0).
+    margin: f64 = 0.0,
 }
 
 impl CosineEmbeddingLoss {
-    /// PyTorch's defaults: margin 0, mean.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The margin for dissimilar pairs (in [-1, 1]).
-    pub fn margin(mut self, margin: f64) -> Self {
-        self.margin = margin;
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
     /// The loss of two embedding batches of one shape (checked at compile
     /// time) and a ±1 target per sample (its batch checked at run time).
     ///

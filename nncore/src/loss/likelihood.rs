@@ -164,67 +164,26 @@ pub fn gaussian_nll_loss<E: Element>(
     Ok(options.reduction.apply(loss))
 }
 
-/// `nn.PoissonNLLLoss` (`log_input`, `full`, `eps`).
-///
-/// ```
-/// use nncore::{loss::PoissonNLLLoss, DynTensor};
-/// let l = PoissonNLLLoss::new().log_input(false).forward_dyn(&DynTensor::ones(&[2]), &DynTensor::ones(&[2])).unwrap();
-/// assert!((l.item() - 1.0).abs() < 1e-6);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PoissonNLLLoss {
-    options: PoissonNllOptions,
-}
-
-impl PoissonNLLLoss {
-    /// PyTorch's defaults: log_input, not full, eps 1e-8, mean.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Whether the input is the log of the rate.
-    pub fn log_input(mut self, log_input: bool) -> Self {
-        self.options.log_input = log_input;
-        self
-    }
-    /// Whether to add the Stirling term.
-    pub fn full(mut self, full: bool) -> Self {
-        self.options.full = full;
-        self
-    }
-    /// The epsilon inside the log.
-    pub fn eps(mut self, eps: f64) -> Self {
-        self.options.eps = eps;
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.options.reduction = reduction;
-        self
-    }
-    /// The loss between two tensors of the same shape (checked at compile time).
+super::module_macro::pair_loss_module! {
+    /// `nn.PoissonNLLLoss` (`log_input`, `full`, `eps`).
     ///
     /// ```
-    /// use nncore::{loss::PoissonNLLLoss, Tensor, shape::U2};
-    /// let x = Tensor::<(U2,)>::zeros((U2::default(),));
-    /// assert_eq!(PoissonNLLLoss::new().forward(x.clone(), x).unwrap().item(), 1.0);
+    /// use nncore::{loss::PoissonNLLLoss, DynTensor};
+    /// let l = PoissonNLLLoss::new().log_input(false).forward_dyn(&DynTensor::ones(&[2]), &DynTensor::ones(&[2])).unwrap();
+    /// assert!((l.item() - 1.0).abs() < 1e-6);
     /// ```
-    pub fn forward<S: SameShape<S2>, S2: Shape>(
-        &self,
-        input: Tensor<S>,
-        target: Tensor<S2>,
-    ) -> Result<Tensor<()>> {
-        self.options.reduction.expect_scalar("PoissonNLLLoss")?;
-        let loss = self.forward_dyn(input.as_dyn(), target.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
-    }
-    /// The loss on runtime-shaped tensors.
-    pub fn forward_dyn(
-        &self,
-        input: &DynTensor<f32>,
-        target: &DynTensor<f32>,
-    ) -> Result<DynTensor<f32>> {
-        poisson_nll_loss(input, target, self.options)
-    }
+    #[derive(Copy)]
+    PoissonNLLLoss, "PoissonNLLLoss", |s, x, y| poisson_nll_loss(
+        x,
+        y,
+        PoissonNllOptions { log_input: s.log_input, full: s.full, eps: s.eps, reduction: s.reduction },
+    );
+    /// Whether the input is the log of the rate (default true).
+    log_input: bool = PoissonNllOptions::default().log_input,
+    /// Whether to add the Stirling term (default false).
+    full: bool = PoissonNllOptions::default().full,
+    /// The epsilon inside the log (default 1e-8).
+    eps: f64 = PoissonNllOptions::default().eps,
 }
 
 /// `nn.GaussianNLLLoss` (`full`, `eps`).

@@ -144,36 +144,23 @@ pub fn multilabel_soft_margin_loss<E: Element>(
     Ok(reduction.apply(per_sample))
 }
 
-/// `nn.MarginRankingLoss` (`margin`, default 0).
-///
-/// ```
-/// use nncore::{loss::MarginRankingLoss, DynTensor};
-/// let a = DynTensor::<f32>::full(&[2], 1.0);
-/// let b = DynTensor::<f32>::full(&[2], 2.0);
-/// let l = MarginRankingLoss::new().margin(0.5).forward_dyn(&a, &b, &DynTensor::ones(&[2])).unwrap();
-/// assert_eq!(l.item(), 1.5);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct MarginRankingLoss {
-    reduction: Reduction,
-    margin: f64,
+super::module_macro::loss_builder! {
+    /// `nn.MarginRankingLoss` (`margin`, default 0).
+    ///
+    /// ```
+    /// use nncore::{loss::MarginRankingLoss, DynTensor};
+    /// let a = DynTensor::<f32>::full(&[2], 1.0);
+    /// let b = DynTensor::<f32>::full(&[2], 2.0);
+    /// let l = MarginRankingLoss::new().margin(0.5).forward_dyn(&a, &b, &DynTensor::ones(&[2])).unwrap();
+    /// assert_eq!(l.item(), 1.5);
+    /// ```
+    #[derive(Copy)]
+    MarginRankingLoss;
+    /// The margin (default 0).
+    margin: f64 = 0.0,
 }
 
 impl MarginRankingLoss {
-    /// PyTorch's defaults: margin 0, mean.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
-    /// The margin.
-    pub fn margin(mut self, margin: f64) -> Self {
-        self.margin = margin;
-        self
-    }
     /// The loss of two score tensors and a ±1 target, all of one shape
     /// (checked at compile time), as a scalar.
     ///

@@ -1,18 +1,19 @@
-//! The module type of a loss between two tensors of one shape: a struct
-//! holding PyTorch's keyword arguments (builder methods of the same names),
-//! a typed `forward` whose shapes are checked at compile time by
-//! [`SameShape`](crate::shape::SameShape), and the runtime-shaped
-//! `forward_dyn`.
+//! The module types of the losses: a struct holding PyTorch's keyword
+//! arguments with builder methods of the same names ([`loss_builder!`]),
+//! and for a loss between two tensors of one shape also a typed `forward`
+//! whose shapes are checked at compile time by
+//! [`SameShape`](crate::shape::SameShape) and the runtime-shaped
+//! `forward_dyn` ([`pair_loss_module!`]).
 
-/// Defines a two-tensor loss module.
-///
-/// `Name, "PyTorchName", |self, input, target| body;` then the numeric
-/// options (`name: type = default`, each with a doc comment), then, after
-/// `@tensors`, optional tensor options (`weight`, `pos_weight`).
-macro_rules! pair_loss_module {
+/// Defines a loss module's struct, `Default` (mean reduction and the given
+/// defaults), `new`, and a builder method per option: `reduction`, then
+/// the numeric options (`name: type = default`, each with a doc comment),
+/// then, after `@tensors`, optional tensor options (`weight`,
+/// `pos_weight`). The caller writes the `forward` methods.
+macro_rules! loss_builder {
     (
         $(#[$meta:meta])*
-        $name:ident, $py:literal, |$s:ident, $x:ident, $y:ident| $body:expr;
+        $name:ident;
         $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $default:expr, )*
         $( @tensors $( $(#[$tmeta:meta])* $tfield:ident ),* $(,)? )?
     ) => {
@@ -61,7 +62,29 @@ macro_rules! pair_loss_module {
                     self
                 }
             )* )?
+        }
+    };
+}
 
+/// Defines a two-tensor loss module.
+///
+/// `Name, "PyTorchName", |self, input, target| body;` then the options as
+/// in [`loss_builder!`].
+macro_rules! pair_loss_module {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $py:literal, |$s:ident, $x:ident, $y:ident| $body:expr;
+        $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $default:expr, )*
+        $( @tensors $( $(#[$tmeta:meta])* $tfield:ident ),* $(,)? )?
+    ) => {
+        $crate::loss::module_macro::loss_builder! {
+            $(#[$meta])*
+            $name;
+            $( $(#[$fmeta])* $field : $ty = $default, )*
+            $( @tensors $( $(#[$tmeta])* $tfield ),* )?
+        }
+
+        impl $name {
             /// The loss between two tensors of the same shape (checked at
             /// compile time where static), as a scalar; with reduction
             /// `none` use [`forward_dyn`](Self::forward_dyn).
@@ -92,4 +115,4 @@ macro_rules! pair_loss_module {
     };
 }
 
-pub(crate) use pair_loss_module;
+pub(crate) use {loss_builder, pair_loss_module};

@@ -2,6 +2,13 @@
 
 use crate::{DynTensor, Element, Error, Result};
 
+/// PyTorch's `EPSILON = 1e-12` of its loss kernels (the floor of BCE's
+/// gradient denominator, the guard of cosine embedding's norms), which
+/// reaches them as an `f32`: 9.999999960041972e-13, also in `f64`. At a
+/// probability of exactly 0 or 1, or a zero vector, the difference shows
+/// (±1.000000004e12 rather than ±1e12; `tests/loss_extremes_torch.rs`).
+pub(crate) const TORCH_EPSILON: f64 = 1e-12_f32 as f64;
+
 /// Fails unless `target` has exactly the input's shape, naming the loss and
 /// the argument.
 pub(crate) fn expect_same<E: Element>(
