@@ -73,6 +73,7 @@ const NOT_LAYERS: &[(&str, &str)] = &[
     ("Parameter", "a tensor holder"),
     ("LoadReport", "the result of a state_dict load"),
     ("StateDict", "a name-to-tensor map"),
+    ("PyNumber", "a layer argument printed as PyTorch prints it"),
 ];
 
 fn src() -> PathBuf {

@@ -13,10 +13,9 @@ use kiln::nn::{
     Sigmoid, Softmax, Softplus, Tanh, Unflatten,
 };
 use kiln::ops::{
-    AvgPool2dOptions, BatchNormOptions, Conv1dOptions, ConvPadding, ConvTranspose2dOptions,
-    EmbeddingOptions, GeluApproximate, adaptive_avg_pool2d, avg_pool2d, batch_norm,
-    conv_transpose2d, conv1d, conv2d, dropout, dropout2d, embedding, layer_norm, linear,
-    max_pool2d,
+    BatchNormOptions, EmbeddingOptions, GeluApproximate, adaptive_avg_pool2d, avg_pool2d,
+    batch_norm, conv_transpose2d, conv1d, conv2d, dropout, dropout2d, embedding, layer_norm,
+    linear, max_pool2d,
 };
 use kiln::shape::{U0, U1, U2, U3, U4};
 use kiln::{DynTensor, LongTensor, manual_seed};
@@ -291,46 +290,39 @@ fn linear_and_conv(m: &mut Matrix, rng: &mut Rng) {
             move |x| conv2d(&x[0], &x[1], x.get(2), options),
         );
     }
-    let c = Conv1dOptions::default();
-    for options in [
-        c.stride(2).padding(1),
-        c.padding_mode(ConvPadding::Same).dilation(2),
-    ] {
-        let module = Conv1d::<U2, U3, U3>::new(options).unwrap();
+    // stride 2 padding 1; and `same` padding at dilation 2 (padding 2).
+    let strided = Conv1d::<U2, U3, U3, U2, U1>::new();
+    let dilated = Conv1d::<U2, U3, U3, U1, U2, U2>::new();
+    let sets: [(&dyn DynModule, _); 2] =
+        [(&strided, strided.options()), (&dilated, dilated.options())];
+    for (module, options) in sets {
         let s = [rng.size(1, 2), 2, rng.size(6, 8)];
         let n = s.iter().product();
         layer(
             m,
             "Conv1d",
             format!("{options:?}: {s:?}"),
-            &module,
+            module,
             rng.values(n, -1.0, 1.0),
             &s,
             move |x| conv1d(&x[0], &x[1], x.get(2), options),
         );
     }
-    let t = ConvTranspose2dOptions::default();
-    let transpose_sets = [
-        ConvTranspose2dOptions {
-            stride: (2, 2),
-            output_padding: (1, 1),
-            ..t
-        },
-        ConvTranspose2dOptions {
-            padding: (1, 1),
-            dilation: (2, 2),
-            ..t
-        },
+    // stride 2 with output_padding 1; padding 1 at dilation 2.
+    let upsampling = ConvTranspose2d::<U2, U3, U2, U2, U0, U1>::new();
+    let dilated = ConvTranspose2d::<U2, U3, U2, U1, U1, U0, U1, U2>::new();
+    let sets: [(&dyn DynModule, _); 2] = [
+        (&upsampling, upsampling.options()),
+        (&dilated, dilated.options()),
     ];
-    for options in transpose_sets {
-        let module = ConvTranspose2d::<U2, U3, U2>::new(options).unwrap();
+    for (module, options) in sets {
         let s = [1, 2, rng.size(2, 4), rng.size(2, 4)];
         let n = s.iter().product();
         layer(
             m,
             "ConvTranspose2d",
             format!("{options:?}: {s:?}"),
-            &module,
+            module,
             rng.values(n, -1.0, 1.0),
             &s,
             move |x| conv_transpose2d(&x[0], &x[1], x.get(2), options),
@@ -362,21 +354,17 @@ fn pools_and_shapes(m: &mut Matrix, rng: &mut Rng) {
             move |x| max_pool2d(&x[0], options),
         );
     }
-    let avg_sets = [
-        AvgPool2dOptions::new(2),
-        AvgPool2dOptions::new(3)
-            .stride(2)
-            .padding(1)
-            .count_include_pad(false),
-    ];
-    for options in avg_sets {
+    let avg2 = AvgPool2d::<U2>::new();
+    let avg3 = AvgPool2d::<U3, U2, U1>::new().count_include_pad(false);
+    let sets: [(&dyn DynModule, _); 2] = [(&avg2, avg2.options()), (&avg3, avg3.options())];
+    for (module, options) in sets {
         let s = rng.image(4, 5);
         let n = s.iter().product();
         layer(
             m,
             "AvgPool2d",
             format!("{options:?}: {s:?}"),
-            &AvgPool2d::new(options),
+            module,
             rng.values(n, -1.0, 1.0),
             &s,
             move |x| avg_pool2d(&x[0], options),
