@@ -21,8 +21,8 @@
 use super::conv_geometry::check;
 pub use super::conv_geometry::{CONV_PARALLEL_THRESHOLD, Conv2dGeometry};
 use super::gemm::{MatMut, MatRef, matmul, matmul_serial};
-use super::im2col::{col2im, im2col};
-use super::transpose::transpose_blocks;
+use super::im2col::{col_rows, col2im, im2col, im2col_t};
+use super::scratch::Scratch;
 use crate::Element;
 use rayon::prelude::*;
 
@@ -64,24 +64,23 @@ fn grouped_matmul<E: Element>(
 }
 
 /// Runs `f(a_chunk, b_chunk, column_buffer, serial)` on the chunks of every
-/// image, across rayon threads when the geometry is big enough.
+/// image, across rayon threads when the geometry is big enough. The column
+/// buffer (`g.col_len()` elements, stale contents) is the thread's
+/// [`Scratch`], so steady-state calls do not allocate it.
 fn per_image<E: Element, A: Sync, B: Send>(
     g: &Conv2dGeometry,
     a: &[A],
     a_img: usize,
     b: &mut [B],
     b_img: usize,
-    f: impl Fn(&[A], &mut [B], &mut Vec<E>, bool) + Sync,
+    f: impl Fn(&[A], &mut [B], &mut [E], bool) + Sync,
 ) {
     if g.parallel_batch() {
         b.par_chunks_mut(b_img)
             .zip(a.par_chunks(a_img))
-            .for_each_init(
-                || vec![E::zero(); g.col_len()],
-                |col, (b, a)| f(a, b, col, true),
-            );
+            .for_each(|(b, a)| f(a, b, &mut Scratch::new(g.col_len()), true));
     } else {
-        let mut col = vec![E::zero(); g.col_len()];
+        let mut col = Scratch::new(g.col_len());
         for (b, a) in b.chunks_mut(b_img).zip(a.chunks(a_img)) {
             f(a, b, &mut col, false);
         }
@@ -120,7 +119,7 @@ pub fn conv2d_forward<E: Element>(
         in_img,
         output,
         g.out_channels * l,
-        |x, y, col: &mut Vec<E>, serial| {
+        |x, y, col: &mut [E], serial| {
             if let Some(b) = bias {
                 for (plane, &b) in y.chunks_exact_mut(l).zip(b) {
                     plane.fill(b);
@@ -147,6 +146,24 @@ pub fn conv2d_forward<E: Element>(
     );
 }
 
+/// **Overwrites** `flipped` (`[in, out/groups, kh, kw]`) with the weight of
+/// the convolution that computes the input gradient (see
+/// `Conv2dGeometry::input_gradient_as_conv`): per group, channel axes swapped
+/// and both spatial axes reversed.
+fn flip_weight<E: Element>(g: &Conv2dGeometry, weight: &[E], flipped: &mut [E]) {
+    let (icg, ocg) = (g.in_channels / g.groups, g.out_channels / g.groups);
+    let area = g.kernel_h * g.kernel_w;
+    for (o, taps) in weight.chunks_exact(icg * area).enumerate() {
+        let (grp, o_in_group) = (o / ocg, o % ocg);
+        for (c, kernel) in taps.chunks_exact(area).enumerate() {
+            let dst = &mut flipped[((grp * icg + c) * ocg + o_in_group) * area..][..area];
+            for (d, &v) in dst.iter_mut().zip(kernel.iter().rev()) {
+                *d = v;
+            }
+        }
+    }
+}
+
 /// Gradient of the input. **Overwrites** `grad_input` (`[N, C, H, W]`) from
 /// `grad_out` (`[N, out, out_h, out_w]`) and `weight`.
 ///
@@ -166,6 +183,18 @@ pub fn conv2d_backward_input<E: Element>(
             ("grad_input", grad_input.len(), g.input_len()),
         ],
     );
+    // Unfolding grad_out for the transposed convolution (a copy, and the
+    // result overwrites) beats folding a column matrix back (zeroing, then
+    // scattered adds) unless it unfolds more data (a padding much larger
+    // than the forward's, or more output than input channels).
+    if let Some(t) = g
+        .input_gradient_as_conv()
+        .filter(|t| !g.is_pointwise() && t.col_len() <= g.col_len())
+    {
+        let mut flipped = Scratch::new(g.weight_len());
+        flip_weight(g, weight, &mut flipped);
+        return conv2d_forward(&t, grad_out, &flipped, None, grad_input);
+    }
     let l = g.out_h() * g.out_w();
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());
     let in_img = g.in_channels * g.in_h * g.in_w;
@@ -175,7 +204,7 @@ pub fn conv2d_backward_input<E: Element>(
         g.out_channels * l,
         grad_input,
         in_img,
-        |gy, gx, col: &mut Vec<E>, serial| {
+        |gy, gx, col: &mut [E], serial| {
             // col_g (k x l) = W_g^T (k x ocg) · gy_g (ocg x l)
             if g.is_pointwise() {
                 grouped_matmul(
@@ -232,31 +261,25 @@ pub fn conv2d_backward_weight<E: Element>(
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());
     let in_img = g.in_channels * g.in_h * g.in_w;
     let out_img = g.out_channels * l;
-    // gW_g (ocg x k) += gy_g (ocg x l) · col_gᵀ (l x k). col_gᵀ is
-    // materialised (`col_t`, per group `l x k` row-major) by a blocked
-    // transpose: gemm would otherwise pack col_g through a gather with
-    // stride l, which profiles showed costing more than the product itself.
-    let one = |x: &[E], gy: &[E], gw: &mut [E], col: &mut Vec<E>, col_t: &mut [E], serial| {
-        let cols: &[E] = if g.is_pointwise() {
-            x
-        } else {
-            im2col(g, x, col);
-            col
-        };
-        transpose_blocks(cols, g.groups, k, l, col_t);
-        grouped_matmul(
-            g.groups,
-            (ocg, l, k),
-            gy,
-            false,
-            col_t,
-            false,
-            gw,
-            true,
-            serial,
-        );
+    let colt_len = col_rows(g) * l;
+    // gW_g (ocg x k) += gy_g (ocg x l) · col_gᵀ (l x k). `im2col_t` writes
+    // colᵀ (l x C*kh*kw, row-major) directly, group g being columns
+    // g*k..(g+1)*k: gemm packs it with unit stride, where col_g itself
+    // would be a gather with stride l (profiles showed that costing more
+    // than the product).
+    let one = |x: &[E], gy: &[E], gw: &mut [E], colt: &mut [E], serial| {
+        im2col_t(g, x, colt);
+        for grp in 0..g.groups {
+            let a = MatRef::row_major(&gy[grp * ocg * l..], ocg, l);
+            let b = MatRef::from_strides(&colt[grp * k..], l, k, g.groups * k, 1);
+            let c = MatMut::row_major(&mut gw[grp * ocg * k..], ocg, k);
+            if serial {
+                matmul_serial(a, b, c, true)
+            } else {
+                matmul(a, b, c, true)
+            }
+        }
     };
-    let col_t_len = g.groups * k * l;
     if g.parallel_batch() {
         let parts = rayon::current_num_threads().min(g.batch);
         let per = g.batch.div_ceil(parts);
@@ -264,15 +287,13 @@ pub fn conv2d_backward_weight<E: Element>(
             .into_par_iter()
             .map(|p| {
                 let mut gw = vec![E::zero(); grad_weight.len()];
-                let mut col = vec![E::zero(); g.col_len()];
-                let mut col_t = vec![E::zero(); col_t_len];
+                let mut colt = Scratch::new(colt_len);
                 for n in p * per..((p + 1) * per).min(g.batch) {
                     one(
                         &input[n * in_img..][..in_img],
                         &grad_out[n * out_img..][..out_img],
                         &mut gw,
-                        &mut col,
-                        &mut col_t,
+                        &mut colt,
                         true,
                     );
                 }
@@ -285,13 +306,12 @@ pub fn conv2d_backward_weight<E: Element>(
             }
         }
     } else {
-        let mut col = vec![E::zero(); g.col_len()];
-        let mut col_t = vec![E::zero(); col_t_len];
+        let mut colt = Scratch::new(colt_len);
         for (x, gy) in input
             .chunks_exact(in_img)
             .zip(grad_out.chunks_exact(out_img))
         {
-            one(x, gy, grad_weight, &mut col, &mut col_t, false);
+            one(x, gy, grad_weight, &mut colt, false);
         }
     }
 }

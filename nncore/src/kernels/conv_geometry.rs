@@ -169,6 +169,28 @@ impl Conv2dGeometry {
             && self.pad_w == 0
     }
 
+    /// For stride 1, the gradient of the input is itself a convolution: of
+    /// `grad_out` (as input), padded by `dilation*(kernel-1) - pad`, with the
+    /// weight flipped in both spatial axes and its channel axes swapped.
+    /// This is that convolution's geometry (its output is `in_h x in_w`), or
+    /// `None` when a stride is not 1 or a padding exceeds `dilation*(kernel-1)`.
+    pub(crate) fn input_gradient_as_conv(&self) -> Option<Conv2dGeometry> {
+        if self.stride_h != 1 || self.stride_w != 1 {
+            return None;
+        }
+        let t = Conv2dGeometry {
+            in_channels: self.out_channels,
+            out_channels: self.in_channels,
+            in_h: self.out_h(),
+            in_w: self.out_w(),
+            pad_h: (self.dilation_h * (self.kernel_h - 1)).checked_sub(self.pad_h)?,
+            pad_w: (self.dilation_w * (self.kernel_w - 1)).checked_sub(self.pad_w)?,
+            ..*self
+        };
+        debug_assert_eq!((t.out_h(), t.out_w()), (self.in_h, self.in_w));
+        Some(t)
+    }
+
     /// Multiply-adds of the whole convolution.
     pub(crate) fn work(&self) -> usize {
         self.batch * self.out_channels * self.group_k() * self.out_h() * self.out_w()

@@ -50,6 +50,15 @@ fn cases() -> Vec<Conv2dGeometry> {
         geom(1, 8, 8, 10, 10, 3, 3, (1, 1), (1, 1), (1, 1), 4), // batch 1
         geom(6, 8, 16, 12, 11, 3, 3, (1, 1), (1, 1), (1, 1), 1), // above the parallel threshold
         geom(5, 16, 16, 9, 9, 1, 1, (1, 1), (0, 0), (1, 1), 1), // pointwise, parallel
+        // Stride 1 with no more output than input channels: the input
+        // gradient runs as a transposed convolution.
+        geom(2, 4, 3, 6, 5, 3, 3, (1, 1), (1, 1), (1, 1), 1),
+        geom(2, 6, 4, 7, 6, 3, 3, (1, 1), (1, 1), (1, 1), 2), // groups
+        geom(1, 4, 2, 9, 8, 3, 2, (1, 1), (2, 1), (2, 1), 1), // dilation, uneven padding
+        geom(3, 3, 3, 8, 8, 5, 5, (1, 1), (0, 0), (1, 1), 1), // transpose would pad by 4: folds
+        // Few input channels, the lenet shapes (1 -> 6 with padding 2, 6 -> 16).
+        geom(2, 1, 6, 12, 12, 5, 5, (1, 1), (2, 2), (1, 1), 1),
+        geom(2, 6, 16, 9, 9, 5, 5, (1, 1), (0, 0), (1, 1), 1),
     ]
 }
 
@@ -149,4 +158,29 @@ fn geometry_sizes_and_validation() {
 fn wrong_length_panics() {
     let g = geom(1, 1, 1, 3, 3, 2, 2, (1, 1), (0, 0), (1, 1), 1);
     conv2d_forward(&g, &[0.0f32; 9], &[0.0; 3], None, &mut [0.0; 4]);
+}
+
+#[test]
+fn input_gradient_as_conv_only_for_stride_one_and_small_padding() {
+    let g = geom(1, 4, 3, 6, 5, 3, 3, (1, 1), (1, 1), (1, 1), 1);
+    let t = g.input_gradient_as_conv().unwrap();
+    assert_eq!(
+        (t.in_channels, t.out_channels, t.pad_h, t.pad_w),
+        (3, 4, 1, 1)
+    );
+    assert_eq!((t.in_h, t.in_w, t.out_h(), t.out_w()), (6, 5, 6, 5));
+    // Dilation 2 on a 3-tap kernel spans 5: padding 3 becomes 1.
+    let g = geom(1, 4, 3, 9, 9, 3, 3, (1, 1), (3, 3), (2, 2), 1);
+    assert_eq!(g.input_gradient_as_conv().unwrap().pad_h, 1);
+    assert!(
+        geom(1, 4, 3, 9, 9, 3, 3, (2, 1), (1, 1), (1, 1), 1)
+            .input_gradient_as_conv()
+            .is_none()
+    );
+    // Padding 3 on a 3-tap kernel: more than dilation * (kernel - 1).
+    assert!(
+        geom(1, 4, 3, 9, 9, 3, 3, (1, 1), (3, 3), (1, 1), 1)
+            .input_gradient_as_conv()
+            .is_none()
+    );
 }

@@ -18,6 +18,7 @@
 //! (or, for col2im, adds) without a bounds test per element.
 
 use super::conv::Conv2dGeometry;
+use super::scratch::Scratch;
 use crate::Element;
 
 /// The output columns `ox` in `0..out` with `0 <= ox*stride + offset < size`,
@@ -93,6 +94,80 @@ pub fn im2col<E: Element>(g: &Conv2dGeometry, image: &[E], col: &mut [E]) {
     }
 }
 
+/// Unfolds one image `[in_channels, in_h, in_w]` into the **transposed**
+/// column matrix `colt` (`[col_cols(g), col_rows(g)]`, row-major:
+/// `colt[l, r] = col[r, l]` of [`im2col`]). Overwrites all of `colt`.
+///
+/// This is the layout the weight gradient's product wants (each output
+/// position's `C*kh*kw` taps contiguous), written directly instead of
+/// unfolding and then transposing. Each input row is first copied into a
+/// zero-bordered row, so the taps of a window are one short copy with no
+/// bounds test; the common kernel widths 3 and 5 (dilation 1) use
+/// fixed-size copies the compiler unrolls.
+///
+/// # Panics
+/// If a slice length does not match the geometry.
+pub fn im2col_t<E: Element>(g: &Conv2dGeometry, image: &[E], colt: &mut [E]) {
+    let (oh, ow) = (g.out_h(), g.out_w());
+    let (h, w, k, kw) = (g.in_h, g.in_w, col_rows(g), g.kernel_w);
+    assert_eq!(image.len(), g.in_channels * h * w, "im2col_t: image length");
+    assert_eq!(colt.len(), k * oh * ow, "im2col_t: col length");
+    // Padded row: position j holds input column j - pad_w (0 outside).
+    let span = (ow - 1) * g.stride_w + (kw - 1) * g.dilation_w + 1;
+    let mut padded = Scratch::new(span);
+    padded.fill(E::zero());
+    let inside = g.pad_w.min(span)..(g.pad_w + w).min(span);
+    for (oy, block) in colt.chunks_exact_mut(ow * k).enumerate() {
+        for (c, plane) in image.chunks_exact(h * w).enumerate() {
+            for ki in 0..g.kernel_h {
+                let r0 = (c * g.kernel_h + ki) * kw;
+                let iy = (oy * g.stride_h + ki * g.dilation_h) as isize - g.pad_h as isize;
+                if iy < 0 || iy as usize >= h {
+                    for win in block.chunks_exact_mut(k) {
+                        win[r0..r0 + kw].fill(E::zero());
+                    }
+                    continue;
+                }
+                let row = &plane[iy as usize * w..][..w];
+                padded[inside.clone()].copy_from_slice(&row[..inside.len()]);
+                spread_row(g, &padded, block, k, r0);
+            }
+        }
+    }
+}
+
+/// Writes the `kernel_w` taps of every output column `ox` of one padded
+/// input row into `block[ox * k + r0..][..kernel_w]`.
+fn spread_row<E: Element>(g: &Conv2dGeometry, padded: &[E], block: &mut [E], k: usize, r0: usize) {
+    fn fixed<E: Element, const KW: usize>(
+        padded: &[E],
+        block: &mut [E],
+        k: usize,
+        r0: usize,
+        s: usize,
+    ) {
+        for (ox, win) in block.chunks_exact_mut(k).enumerate() {
+            let taps: &[E; KW] = padded[ox * s..ox * s + KW].try_into().expect("KW taps");
+            let dst: &mut [E; KW] = (&mut win[r0..r0 + KW]).try_into().expect("KW slots");
+            *dst = *taps;
+        }
+    }
+    let (kw, s, d) = (g.kernel_w, g.stride_w, g.dilation_w);
+    match (kw, d) {
+        (1, _) => fixed::<E, 1>(padded, block, k, r0, s),
+        (3, 1) => fixed::<E, 3>(padded, block, k, r0, s),
+        (5, 1) => fixed::<E, 5>(padded, block, k, r0, s),
+        _ => {
+            for (ox, win) in block.chunks_exact_mut(k).enumerate() {
+                let taps = padded[ox * s..].iter().step_by(d);
+                for (o, &v) in win[r0..r0 + kw].iter_mut().zip(taps) {
+                    *o = v;
+                }
+            }
+        }
+    }
+}
+
 /// Folds a column matrix back onto one image, the adjoint of [`im2col`]:
 /// each column entry is **added** to the image position it was read from
 /// (padding entries are dropped). Accumulates into `image`; zero it first
@@ -141,6 +216,7 @@ pub fn col2im<E: Element>(g: &Conv2dGeometry, col: &[E], image: &mut [E]) {
 mod tests {
     use super::*;
     use crate::kernels::testutil::{random_vec, rng};
+    use crate::kernels::transpose::transpose_blocks_naive;
 
     /// im2col by definition, one element at a time.
     fn im2col_naive(g: &Conv2dGeometry, image: &[f64]) -> Vec<f64> {
@@ -181,6 +257,8 @@ mod tests {
             (3, 7, 6, 3, 2, 2, 1, 1),
             (1, 9, 9, 3, 3, 3, 2, 2),
             (2, 4, 3, 2, 2, 1, 3, 3),
+            (1, 8, 8, 5, 5, 1, 2, 1),
+            (2, 9, 7, 5, 5, 2, 0, 1),
         ] {
             let g = Conv2dGeometry {
                 batch: 1,
@@ -203,6 +281,11 @@ mod tests {
             let mut col = vec![f64::NAN; col_rows(&g) * col_cols(&g)];
             im2col(&g, &x, &mut col);
             assert_eq!(col, im2col_naive(&g, &x), "{g:?}");
+            let mut colt = vec![f64::NAN; col.len()];
+            im2col_t(&g, &x, &mut colt);
+            let mut want = vec![f64::NAN; col.len()];
+            transpose_blocks_naive(&col, 1, col_rows(&g), col_cols(&g), &mut want);
+            assert_eq!(colt, want, "transposed {g:?}");
             // <im2col(x), y> == <x, col2im(y)>
             let y = random_vec::<f64>(&mut r, col.len());
             let mut xt = vec![0.0; x.len()];
