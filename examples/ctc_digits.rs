@@ -1,14 +1,16 @@
 //! Reading sequences of digits with CTC (`nn.CTCLoss`): strips of 2 to 5
-//! MNIST digits side by side on a 28 × 140 canvas, of random length and
-//! spacing, no position labels, only the digit string. A conv stack keeps
-//! the width as time steps (35 columns of 4 pixels) and folds the height
-//! into the features; a `Linear` per column scores 11 classes (CTC's blank
-//! and the 10 digits); `log_softmax` over the classes, permuted to
-//! `(T, N, C)`, goes to CTCLoss. Reading is greedy: the best class per
-//! column, repeats collapsed, blanks dropped. Trained with the shared
-//! PyTorch loop (examples/common: SGD with momentum 0.9, progress bar,
+//! MNIST digits side by side on a 28 × 140 canvas, of random length,
+//! spacing and height, with no position labels, only the digit string. A
+//! conv stack (Conv2d/BatchNorm2d/ReLU/MaxPool2d) keeps the width as time
+//! steps (35 columns of 4 pixels) and folds the height into the features;
+//! each column's 448 features (after Dropout) give 11 class scores, CTC's
+//! blank and the 10 digits, through a `Conv1d` with kernel 3 (a per-column
+//! `Linear` that also sees the neighbouring columns); `log_softmax` over
+//! the classes, permuted to `(T, N, C)`, goes to CTCLoss. Reading is
+//! greedy: the best class per column, repeats collapsed, blanks dropped.
+//! Trained with the shared PyTorch loop (examples/common: progress bar,
 //! per-epoch table, `--save`/`--load`, `--checkpoint`/`--resume`,
-//! `--plot`).
+//! `--plot`), here with Adam and a cosine decay of `--lr` over the run.
 //!
 //! Training strips are drawn fresh every epoch (a pure function of `--seed`
 //! and the epoch) from the training split; the score is the share of
@@ -19,10 +21,21 @@
 //! cargo run --release --example ctc_digits                      # shipped subset
 //! cargo run --release --example ctc_digits -- --plot docs/img/ctc_digits
 //! cargo run --release --example ctc_digits -- --epochs 1 --sequences 256 --test-sequences 200
-//! cargo run --release --example ctc_digits -- --data ../shared/data/mnist --sequences 20000
+//! cargo run --release --example ctc_digits -- --data ../shared/data/mnist
 //! cargo run --release --example ctc_digits -- --save ctc.safetensors
 //! cargo run --release --example ctc_digits -- --load ctc.safetensors --eval-only
 //! ```
+//!
+//! Target: ≥ 90 % of the test strips read exactly right on the shipped
+//! subset (6,000 training digits, 1,000 test digits). Measured (seed 0,
+//! defaults: 8 epochs of 4,000 strips, batch 32, Adam lr 0.005 decayed to
+//! 0, release build): 39.9 / 69.4 / 74.1 / 87.7 / 88.7 / 90.3 / 90.1 /
+//! **91.3 %** after epochs 1-8; 284 s wall on the shared 2-core machine
+//! under other builds' load (136 s of CPU time, so 1 to 2 minutes when the
+//! machine is idle). One run: expect a point or two either way with
+//! another seed. Most misreadings are one digit dropped or misread (greedy
+//! decoding drops a digit whose class the model splits between two
+//! guesses).
 //!
 //! Ends with `sequence accuracy: NN.NN% (K of M test strips read exactly right)`.
 
@@ -45,7 +58,7 @@ struct Args {
     #[command(flatten)]
     common: common::Args,
     /// Training strips per epoch (drawn anew each epoch).
-    #[arg(long, default_value_t = 6000)]
+    #[arg(long, default_value_t = 4000)]
     sequences: usize,
     /// Test strips, from the test split.
     #[arg(long, default_value_t = 1000)]
@@ -83,7 +96,7 @@ type Features = Sequential![
 struct StripReader {
     features: Features,
     dropout: Dropout,
-    classifier: Conv1d<U448, U11, U7>,
+    classifier: Conv1d<U448, U11, U3>,
 }
 
 impl StripReader {
@@ -91,7 +104,7 @@ impl StripReader {
         Ok(StripReader {
             features: Features::default(),
             dropout: Dropout::new(0.2)?,
-            classifier: Conv1d::new(Conv1dOptions::default().padding(3))?,
+            classifier: Conv1d::new(Conv1dOptions::default().padding(1))?,
         })
     }
 
@@ -223,18 +236,7 @@ impl common::Task<StripReader> for ReadStrips {
                 .filter(|(n, digits)| {
                     let len = batch.target_lengths[*n] as usize;
                     let truth = &batch.targets[n * MAX_DIGITS..][..len];
-                    let ok = digits.iter().map(|&c| c as i64).eq(truth.iter().copied());
-                    if !ok && std::env::var("CTC_DEBUG").is_ok() {
-                        eprintln!(
-                            "truth {truth:?} read {digits:?} at {:?}",
-                            self.test_layouts[start + n]
-                                .0
-                                .iter()
-                                .map(|p| (p.left, p.shift))
-                                .collect::<Vec<_>>()
-                        );
-                    }
-                    ok
+                    digits.iter().map(|&c| c as i64).eq(truth.iter().copied())
                 })
                 .count();
         }
@@ -247,7 +249,7 @@ impl common::Task<StripReader> for ReadStrips {
 
 fn main() -> kiln::Result<()> {
     let args: Args =
-        common::parse_with_defaults(&[("lr", "0.003"), ("epochs", "3"), ("batch_size", "32")]);
+        common::parse_with_defaults(&[("lr", "0.005"), ("epochs", "8"), ("batch_size", "32")]);
     manual_seed(args.common.seed);
     let mut model = StripReader::new()?;
     println!("{model}");

@@ -7,6 +7,9 @@ use kiln::optim::Sgd;
 use kiln::prelude::*;
 use std::marker::PhantomData;
 
+/// One class index per sample.
+type Labels = Tensor<(Dyn,), i64>;
+
 /// Classifying single MNIST digits with a model taking `In`
 /// (`(Dyn, U784)` or `(Dyn, U1, U28, U28)`).
 pub struct Classify<In> {
@@ -39,11 +42,11 @@ impl<In: Shape> Classify<In> {
     }
 
     /// A batch as typed tensors: images `(batch, sample_dims...)` and labels.
-    fn tensors(&self, batch: &MnistBatch) -> kiln::Result<(Tensor<In>, Tensor<(Dyn,), i64>)> {
+    fn tensors(&self, batch: &MnistBatch) -> kiln::Result<(Tensor<In>, Labels)> {
         let mut dims = vec![batch.len];
         dims.extend_from_slice(&self.sample_dims);
         let x = Tensor::from_dyn(DynTensor::from_vec(batch.images.clone(), &dims)?)?;
-        let y = Tensor::<(Dyn,), i64>::from_vec(batch.labels.clone(), (Dyn(batch.len),))?;
+        let y = Labels::from_vec(batch.labels.clone(), (Dyn(batch.len),))?;
         Ok((x, y))
     }
 }

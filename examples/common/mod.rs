@@ -216,7 +216,7 @@ where
             }
         }
         if let Some(stem) = &args.plot {
-            let error_name = format!("held-out error (1 - {})", T::SCORE);
+            let error_name = format!("1 - {}", T::SCORE);
             let (svg, png) = curves
                 .write(stem, &error_name)
                 .map_err(|e| kiln::Error::bad_file(stem, format!("--plot: {e}")))?;

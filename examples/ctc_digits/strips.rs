@@ -108,9 +108,11 @@ pub fn render(source: &Mnist, layouts: &[Layout], range: Range<usize>) -> StripB
             batch.targets[n * MAX_DIGITS + k] = i64::from(source.label(image)) + 1;
         }
         batch.target_lengths.push(layout.0.len() as i64);
-        batch
-            .images
-            .extend(canvas.iter().map(|&p| f32::from(p) / 255.0));
+        batch.images.extend(
+            canvas
+                .iter()
+                .map(|&p| (f32::from(p) / 255.0 - MNIST_MEAN) / MNIST_STD),
+        );
     }
     batch
 }
