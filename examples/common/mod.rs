@@ -126,7 +126,8 @@ pub trait Task<M> {
     ) -> kiln::Result<Optimizer<Self::Algorithm>>;
     /// The learning rate at `progress` (0 at the first step, 1 after the
     /// last of `--epochs`), from `--lr`; constant unless a task decays it.
-    /// A pure function, so `--resume` needs no scheduler state.
+    /// A pure function, so `--resume` (with the same `--epochs`) needs no
+    /// scheduler state.
     fn lr(&self, base: f64, _progress: f64) -> f64 {
         base
     }
