@@ -197,7 +197,7 @@ where
         for epoch in first..args.epochs {
             let started = Instant::now();
             let (train_loss, samples_per_sec) =
-                train_epoch(model, task, &mut opt, (epoch, args), &mut curves)?;
+                train_epoch(model, task, &mut opt, epoch, args, &mut curves)?;
             score = task.evaluate(model)?;
             curves
                 .test_error
@@ -238,7 +238,8 @@ fn train_epoch<M: ModuleExt, T: Task<M>>(
     model: &mut M,
     task: &T,
     opt: &mut Optimizer<T::Algorithm>,
-    (epoch, args): (usize, &Args),
+    epoch: usize,
+    args: &Args,
     curves: &mut curves::Curves,
 ) -> kiln::Result<(f64, f64)> {
     model.train();
