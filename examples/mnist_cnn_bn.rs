@@ -28,7 +28,7 @@ mod common;
 use kiln::prelude::*;
 
 fn main() -> kiln::Result<()> {
-    let args = common::Args::parse_with_defaults(&[("lr", "0.1"), ("epochs", "2")]);
+    let args = common::parse_with_defaults::<common::Args>(&[("lr", "0.1"), ("epochs", "2")]);
     manual_seed(args.seed);
     let mut model = sequential![
         Conv2d(1, 16, 3, padding = 1),

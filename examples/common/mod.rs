@@ -1,17 +1,26 @@
-//! What the MNIST examples share: the command line, the data, the PyTorch
-//! training loop with a progress bar, evaluation, save/load, and `--plot`.
+//! What the training examples share: the command line, the data, the
+//! PyTorch training loop ([`train`]) over any [`Task`] with a progress bar
+//! and a per-epoch summary table, save/load, checkpoints, and `--plot`.
 
+mod checkpoint;
+mod classify;
+mod curves;
 mod plot;
+mod table;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use kiln::data::MnistBatch;
+use kiln::optim::lr_scheduler::LrGroups;
+use kiln::optim::{Algorithm, Optimizer};
 use kiln::prelude::*;
 use std::fmt::Display;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// The flags every MNIST example takes.
+#[allow(unused_imports)] // ctc_digits has its own task.
+pub use classify::Classify;
+
+/// The flags every training example takes.
 #[derive(Parser, Debug)]
 pub struct Args {
     /// Folder with the four MNIST IDX files (raw or .gz); without it, the
@@ -24,7 +33,7 @@ pub struct Args {
     /// Samples per step.
     #[arg(long, default_value_t = 64)]
     pub batch_size: usize,
-    /// SGD learning rate (momentum 0.9).
+    /// Learning rate (of SGD with momentum 0.9 in the MNIST examples).
     #[arg(long, default_value_t = 0.01)]
     pub lr: f64,
     /// Seed of initialisation and shuffling.
@@ -40,7 +49,7 @@ pub struct Args {
     #[arg(long)]
     pub eval_only: bool,
     /// After every epoch, write a checkpoint to DIR: the weights
-    /// (model.safetensors), SGD's momentum buffers (optimizer.safetensors)
+    /// (model.safetensors), the optimizer's state (optimizer.safetensors)
     /// and the number of epochs done (epoch).
     #[arg(long, value_name = "DIR")]
     pub checkpoint: Option<PathBuf>,
@@ -48,38 +57,29 @@ pub struct Args {
     /// --epochs; with the same --seed the batches follow the same order.
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
-    /// Write the training curves (loss per 10 steps, test error per epoch)
-    /// to FILE.svg and FILE.png.
+    /// Write the training curves (loss per 10 steps, held-out error per
+    /// epoch) to FILE.svg and FILE.png.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
 }
 
-impl Args {
-    /// Parses the command line with other defaults for some flags (by
-    /// their long name, e.g. `[("lr", "0.1")]`), for a model that wants
-    /// them; the flags still override.
-    #[allow(dead_code)] // Not every example changes a default.
-    pub fn parse_with_defaults(defaults: &[(&'static str, &'static str)]) -> Self {
-        use clap::{CommandFactory, FromArgMatches};
-        let mut command = Self::command();
-        for &(name, value) in defaults {
-            command = command.mut_arg(name, |a| a.default_value(value));
-        }
-        Self::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit())
+/// Parses the command line into `A` (these [`Args`], or an example's own
+/// flags that flatten them in) with other defaults for some flags (by their
+/// long name, e.g. `[("lr", "0.1")]`), for a model that wants them; the
+/// flags still override.
+#[allow(dead_code)] // Not every example changes a default.
+pub fn parse_with_defaults<A: Parser>(defaults: &[(&'static str, &'static str)]) -> A {
+    let mut command = A::command();
+    for &(name, value) in defaults {
+        command = command.mut_arg(name, |a| a.default_value(value));
     }
+    A::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit())
 }
 
-/// Trains `model` with the PyTorch loop and prints test accuracy per
-/// epoch, ending with `test accuracy: NN.NN%`. `sample_dims` are the
-/// per-sample sizes the model takes (`[784]` or `[1, 28, 28]`).
-pub fn run<M, In>(model: &mut M, sample_dims: &[usize], args: &Args) -> kiln::Result<()>
-where
-    M: ModuleExt + Forward<Tensor<In>, Output = Tensor<(Dyn, U10)>> + Display,
-    In: Shape,
-{
-    println!("{model}");
-    println!("parameters: {}", model.num_parameters());
-    let (train, test) = match &args.data {
+/// The MNIST training and test splits: `--data DIR`, else the subset
+/// shipped in data/mnist-small.
+pub fn load_mnist(args: &Args) -> kiln::Result<(Mnist, Mnist)> {
+    Ok(match &args.data {
         Some(dir) => (
             Mnist::load(dir, Split::Train)?,
             Mnist::load(dir, Split::Test)?,
@@ -88,86 +88,138 @@ where
             Mnist::shipped_subset(Split::Train)?,
             Mnist::shipped_subset(Split::Test)?,
         ),
-    };
-    println!(
-        "data: {} training and {} test images",
-        train.len(),
-        test.len()
-    );
+    })
+}
+
+/// A held-out score in percent, with an optional note for the last line
+/// (e.g. "(934 of 1000 test sequences)").
+pub struct Score {
+    pub percent: f64,
+    pub note: String,
+}
+
+impl Score {
+    /// `hits` of `total` as a percentage, without a note.
+    pub fn percent(hits: usize, total: usize) -> Self {
+        Score {
+            percent: 100.0 * hits as f64 / total.max(1) as f64,
+            note: String::new(),
+        }
+    }
+}
+
+/// What [`train`] needs to know about a supervised task: its optimizer,
+/// its batches, the loss of one batch, and how to score the model on
+/// held-out data.
+pub trait Task<M> {
+    /// One training batch.
+    type Batch;
+    /// The optimization algorithm (`Sgd`, `AdamAlgorithm`).
+    type Algorithm: Algorithm;
+    /// The score's name, for the table and the last line ("test accuracy").
+    const SCORE: &'static str;
+    /// The optimizer over `params` with learning rate `lr`.
+    fn optimizer(
+        &self,
+        params: Vec<Parameter>,
+        lr: f64,
+    ) -> kiln::Result<Optimizer<Self::Algorithm>>;
+    /// The learning rate at `progress` (0 at the first step, 1 after the
+    /// last of `--epochs`), from `--lr`; constant unless a task decays it.
+    /// A pure function, so `--resume` (with the same `--epochs`) needs no
+    /// scheduler state.
+    fn lr(&self, base: f64, _progress: f64) -> f64 {
+        base
+    }
+    /// Training steps per epoch.
+    fn steps_per_epoch(&self) -> usize;
+    /// The batches of epoch `epoch` (0-based), a pure function of the seed
+    /// and the epoch so `--resume` continues as if never stopped.
+    fn batches(&self, epoch: usize) -> impl Iterator<Item = Self::Batch>;
+    /// Samples in `batch`.
+    fn samples(batch: &Self::Batch) -> usize;
+    /// The loss of `batch` under `model` (in train mode).
+    fn loss(&self, model: &mut M, batch: &Self::Batch) -> kiln::Result<Tensor<()>>;
+    /// The held-out score (switches `model` to eval mode).
+    fn evaluate(&self, model: &mut M) -> kiln::Result<Score>;
+}
+
+/// The MNIST classification examples' entry point: trains `model` on
+/// single digits (see [`Classify`]) and ends with `test accuracy: NN.NN%`.
+/// `sample_dims` are the per-sample sizes the model takes (`[784]` or
+/// `[1, 28, 28]`).
+#[allow(dead_code)] // ctc_digits has its own task.
+pub fn run<M, In>(model: &mut M, sample_dims: &[usize], args: &Args) -> kiln::Result<()>
+where
+    M: ModuleExt + Forward<Tensor<In>, Output = Tensor<(Dyn, U10)>> + Display,
+    In: Shape,
+{
+    println!("{model}");
+    println!("parameters: {}", model.num_parameters());
+    let task = Classify::<In>::new(args, sample_dims)?;
+    train(model, &task, args)
+}
+
+/// The PyTorch training loop over `task` with its optimizer at `--lr`:
+/// `--load`, `--resume`, then per epoch a progress bar (running
+/// loss, samples/s), evaluation, a row of the summary table and
+/// `--checkpoint`; then `--plot`, `--save`, and the last line
+/// `<score name>: NN.NN%`.
+pub fn train<M, T>(model: &mut M, task: &T, args: &Args) -> kiln::Result<()>
+where
+    M: ModuleExt,
+    T: Task<M>,
+{
     if let Some(path) = &args.load {
         model.load(path)?;
         println!("loaded {}", path.display());
     }
-    let mut accuracy = evaluate(model, &test, sample_dims)?;
+    let mut score = task.evaluate(model)?;
     if !args.eval_only {
-        let mut opt = SGD::new(
-            model.parameters(),
-            SgdOptions {
-                lr: args.lr,
-                momentum: 0.9,
-                ..Default::default()
-            },
-        )?;
-        let criterion = CrossEntropyLoss::new();
-        let loader = DataLoader::new(&train, args.batch_size)?
-            .shuffle(true)
-            .seed(args.seed);
-        let mut curves = Curves::default();
+        let mut opt = task.optimizer(model.parameters(), args.lr)?;
         let first = match &args.resume {
             Some(dir) => {
-                let done = resume(model, &mut opt, dir)?;
-                accuracy = evaluate(model, &test, sample_dims)?;
+                let done = checkpoint::resume(model, &mut opt, dir)?;
+                score = task.evaluate(model)?;
                 println!("resumed {} after epoch {done}", dir.display());
                 done
             }
             None => 0,
         };
+        let mut curves = curves::Curves::default();
         curves
             .test_error
-            .push((first as f64, 1.0 - accuracy / 100.0));
+            .push((first as f64, 1.0 - score.percent / 100.0));
+        let table = table::EpochTable::new(T::SCORE);
+        if first < args.epochs {
+            println!("{}", table.header());
+        }
         for epoch in first..args.epochs {
-            model.train();
             let started = Instant::now();
-            let bar = ProgressBar::new(loader.len() as u64).with_style(
-                ProgressStyle::with_template(
-                    "epoch {msg} [{bar:30}] {pos}/{len} {per_sec} ETA {eta}",
-                )
-                .expect("a valid template")
-                .progress_chars("=> "),
-            );
-            bar.set_message(format!("{}", epoch + 1));
-            let (mut total_loss, mut batches) = (0.0, 0);
-            for batch in loader.iter(epoch as u64) {
-                let (x, y) = tensors::<In>(&batch, sample_dims)?;
-                opt.zero_grad();
-                let out = model.forward(x);
-                let loss = criterion.forward(out, y)?;
-                loss.backward()?;
-                opt.step()?;
-                total_loss += loss.item() as f64;
-                batches += 1;
-                curves.step(loss.item() as f64, loader.len());
-                bar.inc(1);
-            }
-            bar.finish_and_clear();
-            accuracy = evaluate(model, &test, sample_dims)?;
+            let (train_loss, samples_per_sec) =
+                train_epoch(model, task, &mut opt, epoch, args, &mut curves)?;
+            score = task.evaluate(model)?;
             curves
                 .test_error
-                .push(((epoch + 1) as f64, 1.0 - accuracy / 100.0));
+                .push(((epoch + 1) as f64, 1.0 - score.percent / 100.0));
             println!(
-                "epoch {}: loss {:.4}, test accuracy {:.2}%, {:.1} s",
-                epoch + 1,
-                total_loss / batches.max(1) as f64,
-                accuracy,
-                started.elapsed().as_secs_f64()
+                "{}",
+                table.row(&table::EpochRow {
+                    epoch: epoch + 1,
+                    train_loss,
+                    score: score.percent,
+                    samples_per_sec,
+                    seconds: started.elapsed().as_secs_f64(),
+                })
             );
             if let Some(dir) = &args.checkpoint {
-                checkpoint(model, &opt, dir, epoch + 1)?;
+                checkpoint::save(model, &opt, dir, epoch + 1)?;
             }
         }
         if let Some(stem) = &args.plot {
+            let error_name = format!("1 - {}", T::SCORE);
             let (svg, png) = curves
-                .write(stem)
+                .write(stem, &error_name)
                 .map_err(|e| kiln::Error::bad_file(stem, format!("--plot: {e}")))?;
             println!("plot written to {} and {}", svg.display(), png.display());
         }
@@ -176,122 +228,53 @@ where
         model.save(path)?;
         println!("saved {}", path.display());
     }
-    println!("test accuracy: {accuracy:.2}%");
+    println!("{}: {:.2}%{}", T::SCORE, score.percent, score.note);
     Ok(())
 }
 
-/// Writes the checkpoint `--checkpoint` asks for.
-fn checkpoint<M: ModuleExt>(
-    model: &M,
-    opt: &SGD,
-    dir: &std::path::Path,
-    epochs_done: usize,
-) -> kiln::Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| kiln::Error::bad_file(dir, e.to_string()))?;
-    model.save(dir.join("model.safetensors"))?;
-    opt.state_dict().save(dir.join("optimizer.safetensors"))?;
-    let epoch = dir.join("epoch");
-    std::fs::write(&epoch, epochs_done.to_string())
-        .map_err(|e| kiln::Error::bad_file(&epoch, e.to_string()))
-}
-
-/// Loads a checkpoint into `model` and `opt`; returns the epochs done.
-fn resume<M: ModuleExt>(
+/// One pass over the epoch's batches; returns the mean loss and the
+/// training samples per second.
+fn train_epoch<M: ModuleExt, T: Task<M>>(
     model: &mut M,
-    opt: &mut SGD,
-    dir: &std::path::Path,
-) -> kiln::Result<usize> {
-    model.load(dir.join("model.safetensors"))?;
-    opt.load_state_dict(&kiln::optim::OptimizerStateDict::load(
-        dir.join("optimizer.safetensors"),
-    )?)?;
-    let epoch = dir.join("epoch");
-    let text = std::fs::read_to_string(&epoch)
-        .map_err(|e| kiln::Error::bad_file(&epoch, e.to_string()))?;
-    text.trim()
-        .parse()
-        .map_err(|_| kiln::Error::bad_file(&epoch, format!("not a number of epochs: {text:?}")))
-}
-
-/// One class index per sample.
-type Labels = Tensor<(Dyn,), i64>;
-
-/// A batch as typed tensors: images `(batch, sample_dims...)` and labels.
-fn tensors<In: Shape>(
-    batch: &MnistBatch,
-    sample_dims: &[usize],
-) -> kiln::Result<(Tensor<In>, Labels)> {
-    let mut dims = vec![batch.len];
-    dims.extend_from_slice(sample_dims);
-    let x = Tensor::from_dyn(DynTensor::from_vec(batch.images.clone(), &dims)?)?;
-    let y = Tensor::<(Dyn,), i64>::from_vec(batch.labels.clone(), (Dyn(batch.len),))?;
-    Ok((x, y))
-}
-
-/// Test accuracy in percent, in eval mode without recording the graph.
-fn evaluate<M, In>(model: &mut M, test: &Mnist, sample_dims: &[usize]) -> kiln::Result<f64>
-where
-    M: ModuleExt + Forward<Tensor<In>, Output = Tensor<(Dyn, U10)>>,
-    In: Shape,
-{
-    model.eval();
-    let loader = DataLoader::new(test, 1000)?;
-    let mut correct = 0usize;
-    for batch in loader.iter(0) {
-        let (x, y) = tensors::<In>(&batch, sample_dims)?;
-        let predicted = no_grad(|| model.forward(x)).into_dyn().argmax(1)?;
-        correct += predicted
-            .data()
-            .iter()
-            .zip(y.to_vec())
-            .filter(|(p, t)| **p == *t)
-            .count();
-    }
-    Ok(100.0 * correct as f64 / test.len().max(1) as f64)
-}
-
-/// The training curves `--plot` draws: the loss averaged over every 10
-/// steps and the test error after each epoch, both against epochs.
-#[derive(Default)]
-struct Curves {
-    window: Vec<f64>,
-    steps: usize,
-    loss: Vec<(f64, f64)>,
-    test_error: Vec<(f64, f64)>,
-}
-
-impl Curves {
-    fn step(&mut self, loss: f64, steps_per_epoch: usize) {
-        self.window.push(loss);
-        self.steps += 1;
-        if self.window.len() == 10 {
-            let epoch = self.steps as f64 / steps_per_epoch.max(1) as f64;
-            self.loss
-                .push((epoch, self.window.iter().sum::<f64>() / 10.0));
-            self.window.clear();
+    task: &T,
+    opt: &mut Optimizer<T::Algorithm>,
+    epoch: usize,
+    args: &Args,
+    curves: &mut curves::Curves,
+) -> kiln::Result<(f64, f64)> {
+    model.train();
+    let steps = task.steps_per_epoch();
+    let total_steps = (steps * args.epochs).max(1) as f64;
+    let bar = ProgressBar::new(steps as u64).with_style(
+        ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} {msg} ETA {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix((epoch + 1).to_string());
+    let started = Instant::now();
+    let (mut total_loss, mut batches, mut samples) = (0.0, 0usize, 0usize);
+    for (step, batch) in task.batches(epoch).enumerate() {
+        let lr = task.lr(args.lr, (epoch * steps + step) as f64 / total_steps);
+        for group in 0..opt.num_groups() {
+            opt.set_group_lr(group, lr);
         }
+        opt.zero_grad();
+        let loss = task.loss(model, &batch)?;
+        loss.backward()?;
+        opt.step()?;
+        let value = loss.item() as f64;
+        total_loss += value;
+        batches += 1;
+        samples += T::samples(&batch);
+        curves.step(value, steps);
+        bar.set_message(format!(
+            "loss {:.4}, {:.0} samples/s",
+            total_loss / batches as f64,
+            samples as f64 / started.elapsed().as_secs_f64()
+        ));
+        bar.inc(1);
     }
-
-    fn write(&self, stem: &std::path::Path) -> plot::PlotResult<(PathBuf, PathBuf)> {
-        let series = [
-            plot::Series {
-                name: "training loss (mean of 10 steps)".into(),
-                points: self.loss.clone(),
-            },
-            plot::Series {
-                name: "test error (fraction)".into(),
-                points: self.test_error.clone(),
-            },
-        ];
-        plot::write(
-            stem,
-            &plot::Chart {
-                title: "Training curves",
-                x_desc: "epoch",
-                y_desc: "loss / test error",
-                series: &series,
-                y_max: None,
-            },
-        )
-    }
+    bar.finish_and_clear();
+    let per_sec = samples as f64 / started.elapsed().as_secs_f64().max(1e-9);
+    Ok((total_loss / batches.max(1) as f64, per_sec))
 }

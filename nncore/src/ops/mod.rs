@@ -36,6 +36,7 @@ mod linear;
 pub(crate) mod math;
 mod max_pool2d;
 mod norm;
+mod permute;
 pub(crate) mod pointwise;
 mod reduce;
 mod reshape;
