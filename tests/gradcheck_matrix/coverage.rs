@@ -153,7 +153,11 @@ fn subjects() -> Vec<String> {
 
 fn counts() -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for case in super::matrix().cases {
+    let cases = {
+        let _rng = super::global_rng_lock();
+        super::matrix().cases
+    };
+    for case in cases {
         *counts.entry(case.subject).or_insert(0) += 1;
     }
     counts

@@ -179,8 +179,19 @@ pub fn matrix() -> Matrix {
     m
 }
 
+/// Serialises the tests of this binary that draw from kiln's process-wide
+/// generator: the dropout cases seed it and draw a mask in the layer and in
+/// the functional form (and again in every gradcheck evaluation), so a test
+/// building layers on another thread in between would change the mask.
+pub fn global_rng_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn every_case_of_the_matrix_passes_gradcheck() {
+    let _rng = global_rng_lock();
     let m = matrix();
     let mut failures = Vec::new();
     for case in &m.cases {

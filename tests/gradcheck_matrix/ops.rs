@@ -266,6 +266,18 @@ fn shapes_and_softmax(m: &mut Matrix, rng: &mut Rng) {
                 x[0].flatten(start, end)
             });
         }
+        for dims in [[2isize, 0, 1], [-1, -2, 0]] {
+            let l = format!("{s:?} dims {dims:?}");
+            m.case("ops::permute", l, vec![rng.leaf(&s)], move |x| {
+                x[0].permute(&dims)
+            });
+        }
+        for (dim0, dim1) in [(0isize, 2isize), (-1, 1)] {
+            let l = format!("{s:?} dims {dim0} and {dim1}");
+            m.case("ops::transpose", l, vec![rng.leaf(&s)], move |x| {
+                x[0].transpose(dim0, dim1)
+            });
+        }
         for dim in [-1isize, 0] {
             let l = format!("{s:?} dim {dim}");
             m.case("ops::softmax", &l, vec![rng.leaf(&s)], move |x| {
