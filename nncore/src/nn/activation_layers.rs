@@ -10,29 +10,8 @@ use crate::shape::Shape;
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 
-/// A float as Python's `repr` prints it (`0.01`, `1.0`, `1e-05`), for
-/// `extra_repr`.
-pub(crate) fn py_float(v: f64) -> String {
-    if v.is_nan() {
-        return "nan".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let a = v.abs();
-    if a != 0.0 && !(1e-4..1e16).contains(&a) {
-        let s = format!("{v:e}");
-        let (mantissa, exp) = s.split_once('e').expect("{:e} has an exponent");
-        let exp: i32 = exp.parse().expect("integer exponent");
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{mantissa}e{sign}{:02}", exp.abs());
-    }
-    if v.fract() == 0.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v}")
-    }
-}
+/// Re-exported for the layers that print floats and import it from here.
+pub(crate) use super::py_number::py_float;
 
 /// Implements `Default`, `Module`, `DynForward`, the shape-keeping
 /// `Forward` and `Display` for an activation layer whose struct has a
@@ -446,16 +425,6 @@ activation_layer!(LogSoftmax, "LogSoftmax", |s| format!("dim={}", s.dim));
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn python_floats() {
-        assert_eq!(py_float(0.01), "0.01");
-        assert_eq!(py_float(1.0), "1.0");
-        assert_eq!(py_float(-2.0), "-2.0");
-        assert_eq!(py_float(1e-5), "1e-05");
-        assert_eq!(py_float(0.001), "0.001");
-        assert_eq!(py_float(20.0), "20.0");
-    }
 
     #[test]
     fn activations_compute_their_function() {
