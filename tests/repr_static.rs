@@ -4,8 +4,8 @@
 //! conformance runner do (tests/conformance.rs, `repr`).
 
 use kiln::nn::{
-    Conv2d, DynModule, Linear, MaxPool2d, Module, ModuleDict, ModuleList, ReLU, Softplus,
-    module_repr,
+    Conv2d, DynModule, ELU, Hardtanh, LeakyReLU, Linear, MaxPool2d, Module, ModuleDict, ModuleList,
+    ReLU, Softplus, module_repr,
 };
 use kiln::shape::{U1, U2, U3, U4, U10, U256, U784};
 use kiln::{Sequential, sequential};
@@ -71,6 +71,37 @@ fn softplus_prints_its_arguments_as_given() {
         Softplus::new(2.5, 20.0).to_string(),
         "Softplus(beta=2.5, threshold=20.0)"
     );
+}
+
+/// LeakyReLU, ELU and Hardtanh print their arguments as given too:
+/// `nn.Hardtanh(-2, 2)` is `Hardtanh(min_val=-2, max_val=2)` (the strings
+/// without a conformance case are PyTorch 2.x's reprs of the same calls).
+#[test]
+fn activations_print_their_arguments_as_given() {
+    check("leaky_relu/default/1", &LeakyReLU::default());
+    check("leaky_relu/negative_slope=0.2/2", &LeakyReLU::new(0.2));
+    check("elu/alpha=0.5/1", &ELU::new(0.5));
+    check("hardtanh/default/2", &Hardtanh::default());
+    check(
+        "hardtanh/min_val=-2.0,max_val=2.0/1",
+        &Hardtanh::new(-2.0, 2.0),
+    );
+    let given = [
+        (LeakyReLU::new(1).to_string(), "LeakyReLU(negative_slope=1)"),
+        (ELU::default().to_string(), "ELU(alpha=1.0)"),
+        (ELU::new(2).to_string(), "ELU(alpha=2)"),
+        (
+            Hardtanh::new(-2, 2).to_string(),
+            "Hardtanh(min_val=-2, max_val=2)",
+        ),
+        (
+            Hardtanh::new(-2.5, 2).to_string(),
+            "Hardtanh(min_val=-2.5, max_val=2)",
+        ),
+    ];
+    for (got, want) in given {
+        assert_eq!(got, want);
+    }
 }
 
 #[test]

@@ -35,6 +35,7 @@ mod typed;
 
 pub use element::Element;
 pub use error::{Error, Result};
+pub use rng::fork_rng;
 pub use rng::{DEFAULT_SEED, GlobalRng, RngState, manual_seed, rng_state, set_rng_state, with_rng};
 pub use tensor::{DynTensor, LongTensor};
 pub use typed::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};

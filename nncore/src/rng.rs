@@ -7,6 +7,7 @@
 //! a checkpoint ([`rng_state`], [`RngState`]).
 
 use rand::SeedableRng;
+use std::cell::RefCell;
 use std::sync::{Mutex, OnceLock};
 
 /// The global generator's type.
@@ -20,6 +21,17 @@ fn global() -> &'static Mutex<GlobalRng> {
     RNG.get_or_init(|| Mutex::new(GlobalRng::seed_from_u64(DEFAULT_SEED)))
 }
 
+thread_local! {
+    /// This thread's private generator while inside [`fork_rng`].
+    static FORKED: RefCell<Option<GlobalRng>> = const { RefCell::new(None) };
+}
+
+/// Replaces the generator this thread draws from (the fork inside
+/// [`fork_rng`], else the global one).
+fn replace(rng: GlobalRng) {
+    with_rng(|r| *r = rng);
+}
+
 /// Seeds the global generator, like `torch.manual_seed`.
 ///
 /// The same seed gives the same model initialisation and the same draws.
@@ -30,7 +42,7 @@ fn global() -> &'static Mutex<GlobalRng> {
 /// nncore::manual_seed(42);
 /// ```
 pub fn manual_seed(seed: u64) {
-    *global().lock().unwrap_or_else(|e| e.into_inner()) = GlobalRng::seed_from_u64(seed);
+    replace(GlobalRng::seed_from_u64(seed));
 }
 
 /// Runs `f` with exclusive access to the global generator.
@@ -42,8 +54,42 @@ pub fn manual_seed(seed: u64) {
 /// assert!((0.0..1.0).contains(&x));
 /// ```
 pub fn with_rng<T>(f: impl FnOnce(&mut GlobalRng) -> T) -> T {
-    let mut guard = global().lock().unwrap_or_else(|e| e.into_inner());
-    f(&mut guard)
+    FORKED.with_borrow_mut(|forked| match forked {
+        Some(r) => f(r),
+        None => f(&mut global().lock().unwrap_or_else(|e| e.into_inner())),
+    })
+}
+
+/// Runs `f` with this thread drawing from a private generator seeded with
+/// `seed`, then returns to the global one, untouched.
+///
+/// Like `torch.random.fork_rng` followed by `torch.manual_seed(seed)`, but
+/// the fork belongs to this thread alone: inside `f`, [`manual_seed`],
+/// [`with_rng`], [`rng_state`] and every random op act on the fork, and
+/// other threads drawing from the global generator at the same time
+/// neither see nor disturb it. That makes a seeded computation repeatable
+/// while other work (parallel tests, a data-loading thread) draws too.
+///
+/// ```
+/// use rand::Rng;
+/// let draw = || nncore::with_rng(|r| r.random::<u64>());
+/// let a = nncore::fork_rng(7, draw);
+/// let before = nncore::rng_state();
+/// assert_eq!(nncore::fork_rng(7, draw), a);
+/// assert_eq!(nncore::rng_state(), before, "the global generator is untouched");
+/// ```
+pub fn fork_rng<T>(seed: u64, f: impl FnOnce() -> T) -> T {
+    /// Puts back the enclosing fork (or none) even if `f` panics.
+    struct Restore(Option<GlobalRng>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let outer = self.0.take();
+            FORKED.with_borrow_mut(|forked| *forked = outer);
+        }
+    }
+    let outer = FORKED.with_borrow_mut(|forked| forked.replace(GlobalRng::seed_from_u64(seed)));
+    let _restore = Restore(outer);
+    f()
 }
 
 /// The global generator's complete state: ChaCha's key (the seed), stream
@@ -95,7 +141,7 @@ pub fn rng_state() -> RngState {
 /// Restores a state captured by [`rng_state`]: the following draws are
 /// the ones that followed the capture.
 pub fn set_rng_state(state: &RngState) {
-    *global().lock().unwrap_or_else(|e| e.into_inner()) = state.generator();
+    replace(state.generator());
 }
 
 #[cfg(test)]
@@ -125,5 +171,28 @@ mod tests {
         let want: Vec<f64> = (0..50).map(|_| r.random()).collect();
         let got: Vec<f64> = (0..50).map(|_| copy.random()).collect();
         assert_eq!(want, got);
+    }
+
+    #[test]
+    fn a_fork_is_seeded_private_and_nests() {
+        let seeded = |s| GlobalRng::seed_from_u64(s).next_u64();
+        let draw = || with_rng(|r| r.next_u64());
+        let (inner, outer, reseeded) = fork_rng(11, || {
+            let inner = fork_rng(12, draw);
+            let outer = draw();
+            manual_seed(13);
+            (inner, outer, draw())
+        });
+        assert_eq!(inner, seeded(12));
+        assert_eq!(
+            outer,
+            seeded(11),
+            "the inner fork leaves the outer one where it was"
+        );
+        assert_eq!(
+            reseeded,
+            seeded(13),
+            "manual_seed inside a fork seeds the fork"
+        );
     }
 }

@@ -10,29 +10,8 @@ use crate::shape::Shape;
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 
-/// A float as Python's `repr` prints it (`0.01`, `1.0`, `1e-05`), for
-/// `extra_repr`.
-pub(crate) fn py_float(v: f64) -> String {
-    if v.is_nan() {
-        return "nan".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let a = v.abs();
-    if a != 0.0 && !(1e-4..1e16).contains(&a) {
-        let s = format!("{v:e}");
-        let (mantissa, exp) = s.split_once('e').expect("{:e} has an exponent");
-        let exp: i32 = exp.parse().expect("integer exponent");
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{mantissa}e{sign}{:02}", exp.abs());
-    }
-    if v.fract() == 0.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v}")
-    }
-}
+/// Re-exported for the layers that print floats and import it from here.
+pub(crate) use super::py_number::py_float;
 
 /// Implements `Default`, `Module`, `DynForward`, the shape-keeping
 /// `Forward` and `Display` for an activation layer whose struct has a
@@ -77,6 +56,8 @@ macro_rules! activation_layer {
 }
 
 /// `nn.LeakyReLU(negative_slope=0.01)`: `x` if `x >= 0`, else `slope·x`.
+/// The slope prints as it was given, as PyTorch prints it (an integer `1`
+/// as `negative_slope=1`; see [`PyNumber`]).
 ///
 /// ```
 /// use nncore::nn::{DynForward, LeakyReLU};
@@ -86,18 +67,20 @@ macro_rules! activation_layer {
 /// assert_eq!(y.to_vec(), vec![-0.2, 2.0]);
 /// assert_eq!(m.to_string(), "LeakyReLU(negative_slope=0.2)");
 /// assert_eq!(LeakyReLU::default().to_string(), "LeakyReLU(negative_slope=0.01)");
+/// assert_eq!(LeakyReLU::new(1).to_string(), "LeakyReLU(negative_slope=1)");
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct LeakyReLU {
-    negative_slope: f64,
+    negative_slope: PyNumber,
     training: bool,
 }
 
 impl LeakyReLU {
-    /// `nn.LeakyReLU(negative_slope)`.
-    pub fn new(negative_slope: f64) -> Self {
+    /// `nn.LeakyReLU(negative_slope)`: an integer or a float, printed as
+    /// given.
+    pub fn new(negative_slope: impl Into<PyNumber>) -> Self {
         LeakyReLU {
-            negative_slope,
+            negative_slope: negative_slope.into(),
             training: true,
         }
     }
@@ -105,7 +88,7 @@ impl LeakyReLU {
         Ok(unary(
             x,
             ew::LeakyRelu {
-                slope: self.negative_slope,
+                slope: self.negative_slope.value(),
             },
             "LeakyReluBackward",
         ))
@@ -120,31 +103,41 @@ impl Default for LeakyReLU {
 
 activation_layer!(LeakyReLU, "LeakyReLU", |s| format!(
     "negative_slope={}",
-    py_float(s.negative_slope)
+    s.negative_slope
 ));
 
 /// `nn.ELU(alpha=1.0)`: `x` if `x > 0`, else `alpha·(exp(x) - 1)`.
+/// `alpha` prints as it was given, as PyTorch prints it (see [`PyNumber`]).
 ///
 /// ```
 /// use nncore::nn::ELU;
 /// assert_eq!(ELU::new(0.5).to_string(), "ELU(alpha=0.5)");
+/// // nn.ELU(), nn.ELU(2)
+/// assert_eq!(ELU::default().to_string(), "ELU(alpha=1.0)");
+/// assert_eq!(ELU::new(2).to_string(), "ELU(alpha=2)");
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ELU {
-    alpha: f64,
+    alpha: PyNumber,
     training: bool,
 }
 
 impl ELU {
-    /// `nn.ELU(alpha)`.
-    pub fn new(alpha: f64) -> Self {
+    /// `nn.ELU(alpha)`: an integer or a float, printed as given.
+    pub fn new(alpha: impl Into<PyNumber>) -> Self {
         ELU {
-            alpha,
+            alpha: alpha.into(),
             training: true,
         }
     }
     fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
-        Ok(unary(x, ew::Elu { alpha: self.alpha }, "EluBackward"))
+        Ok(unary(
+            x,
+            ew::Elu {
+                alpha: self.alpha.value(),
+            },
+            "EluBackward",
+        ))
     }
 }
 
@@ -154,7 +147,7 @@ impl Default for ELU {
     }
 }
 
-activation_layer!(ELU, "ELU", |s| format!("alpha={}", py_float(s.alpha)));
+activation_layer!(ELU, "ELU", |s| format!("alpha={}", s.alpha));
 
 /// `nn.GELU(approximate='none' | 'tanh')`: `x·Φ(x)`, or its tanh
 /// approximation.
@@ -324,31 +317,37 @@ activation_layer!(Softplus, "Softplus", |s| format!(
 ));
 
 /// `nn.Hardtanh(min_val=-1.0, max_val=1.0)`: `x` clamped to the range.
+/// The limits print as they were given, as PyTorch prints them (see
+/// [`PyNumber`]).
 ///
 /// ```
 /// use nncore::nn::Hardtanh;
 /// assert_eq!(Hardtanh::default().to_string(), "Hardtanh(min_val=-1.0, max_val=1.0)");
+/// // nn.Hardtanh(-2, 2), nn.Hardtanh(-2.5, 2)
+/// assert_eq!(Hardtanh::new(-2, 2).to_string(), "Hardtanh(min_val=-2, max_val=2)");
+/// assert_eq!(Hardtanh::new(-2.5, 2).to_string(), "Hardtanh(min_val=-2.5, max_val=2)");
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Hardtanh {
-    min_val: f64,
-    max_val: f64,
+    min_val: PyNumber,
+    max_val: PyNumber,
     training: bool,
 }
 
 impl Hardtanh {
-    /// `nn.Hardtanh(min_val, max_val)`.
-    pub fn new(min_val: f64, max_val: f64) -> Self {
+    /// `nn.Hardtanh(min_val, max_val)`: each an integer or a float, printed
+    /// as given.
+    pub fn new(min_val: impl Into<PyNumber>, max_val: impl Into<PyNumber>) -> Self {
         Hardtanh {
-            min_val,
-            max_val,
+            min_val: min_val.into(),
+            max_val: max_val.into(),
             training: true,
         }
     }
     fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
         let k = ew::Hardtanh {
-            min: self.min_val,
-            max: self.max_val,
+            min: self.min_val.value(),
+            max: self.max_val.value(),
         };
         Ok(unary(x, k, "HardtanhBackward"))
     }
@@ -362,8 +361,7 @@ impl Default for Hardtanh {
 
 activation_layer!(Hardtanh, "Hardtanh", |s| format!(
     "min_val={}, max_val={}",
-    py_float(s.min_val),
-    py_float(s.max_val)
+    s.min_val, s.max_val
 ));
 
 /// `nn.Softmax(dim)`: `exp(x) / Σ exp(x)` along `dim` (negative counts
@@ -427,16 +425,6 @@ activation_layer!(LogSoftmax, "LogSoftmax", |s| format!("dim={}", s.dim));
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn python_floats() {
-        assert_eq!(py_float(0.01), "0.01");
-        assert_eq!(py_float(1.0), "1.0");
-        assert_eq!(py_float(-2.0), "-2.0");
-        assert_eq!(py_float(1e-5), "1e-05");
-        assert_eq!(py_float(0.001), "0.001");
-        assert_eq!(py_float(20.0), "20.0");
-    }
 
     #[test]
     fn activations_compute_their_function() {

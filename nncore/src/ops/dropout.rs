@@ -126,24 +126,19 @@ mod tests {
     use crate::test_util::rand64;
 
     // Tolerance: PyTorch's gradcheck defaults. The mask is drawn per call,
-    // so the seed is reset inside the function for a fixed mask.
+    // so every call draws from its own fork seeded alike: the same mask,
+    // whatever other tests draw from the global generator meanwhile.
     #[test]
     fn gradcheck_dropout_with_a_fixed_mask() {
         let x = rand64(&[3, 4, 2, 2], 1).requires_grad_(true);
         gradcheck(
-            |t| {
-                crate::manual_seed(5);
-                dropout(&t[0], 0.3, true)
-            },
+            |t| crate::fork_rng(5, || dropout(&t[0], 0.3, true)),
             std::slice::from_ref(&x),
             GradcheckOptions::default(),
         )
         .unwrap();
         gradcheck(
-            |t| {
-                crate::manual_seed(5);
-                dropout2d(&t[0], 0.3, true)
-            },
+            |t| crate::fork_rng(5, || dropout2d(&t[0], 0.3, true)),
             &[x],
             GradcheckOptions::default(),
         )
@@ -152,9 +147,8 @@ mod tests {
 
     #[test]
     fn statistics_and_edges() {
-        crate::manual_seed(1);
         let x = DynTensor::<f64>::ones(&[20000]);
-        let y = dropout(&x, 0.25, true).unwrap().to_vec();
+        let y = crate::fork_rng(1, || dropout(&x, 0.25, true).unwrap().to_vec());
         let kept = y.iter().filter(|&&v| v != 0.0).count() as f64 / 20000.0;
         assert!((kept - 0.75).abs() < 0.02, "{kept}");
         assert!(
@@ -166,9 +160,7 @@ mod tests {
             dropout(&x, 1.5, true).unwrap_err().to_string(),
             "Dropout: invalid p: dropout probability has to be between 0 and 1, but got 1.5"
         );
-        crate::manual_seed(3);
-        let a = dropout(&x, 0.5, true).unwrap().to_vec();
-        crate::manual_seed(3);
-        assert_eq!(a, dropout(&x, 0.5, true).unwrap().to_vec(), "seeded");
+        let seeded = || crate::fork_rng(3, || dropout(&x, 0.5, true).unwrap().to_vec());
+        assert_eq!(seeded(), seeded(), "seeded");
     }
 }
