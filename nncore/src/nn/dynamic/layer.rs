@@ -6,7 +6,7 @@ use super::value::{LayerOptions, OptValue};
 use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
 use crate::nn::module::training_flag;
 use crate::nn::{DynForward, DynModule, Module, Parameter, fmt_module};
-use crate::ops::{Conv2dOptions, MaxPool2dOptions, conv2d, linear, max_pool2d};
+use crate::ops::{Conv2dOptions, MaxPool2dOptions, conv2d, dropout, linear, max_pool2d};
 use crate::{DynTensor, Error, Result};
 use std::fmt;
 
@@ -238,25 +238,6 @@ impl DynForward for DynLayer {
             Kind::Dropout(p) => dropout(x, p, self.training),
         }
     }
-}
-
-/// Inverted dropout: in training, zero each element with probability `p`
-/// and scale the rest by 1/(1-p); the identity in evaluation.
-fn dropout(x: &DynTensor, p: f64, training: bool) -> Result<DynTensor> {
-    if !training || p == 0.0 {
-        return Ok(x.clone());
-    }
-    if p == 1.0 {
-        return x.mul(&DynTensor::zeros(x.shape()));
-    }
-    let keep = DynTensor::<f32>::rand_uniform(x.shape(), 0.0, 1.0);
-    let scale = (1.0 / (1.0 - p)) as f32;
-    let mask: Vec<f32> = keep
-        .to_vec()
-        .into_iter()
-        .map(|u| if (u as f64) < p { 0.0 } else { scale })
-        .collect();
-    x.mul(&DynTensor::from_vec(mask, x.shape())?)
 }
 
 impl fmt::Display for DynLayer {
