@@ -22,7 +22,7 @@ impl<E: Element> Backward<E> for MatmulBackward {
         let g = MatRef::row_major(ctx.grad_output, m, n);
         let ga = ctx.needs[0].then(|| {
             let b = ctx.inputs[1].data();
-            let mut out = pool::take_zeroed(m * k);
+            let mut out = pool::take_overwritable(m * k);
             gemm(
                 g,
                 MatRef::row_major(&b, k, n).t(),
@@ -33,7 +33,7 @@ impl<E: Element> Backward<E> for MatmulBackward {
         });
         let gb = ctx.needs[1].then(|| {
             let a = ctx.inputs[0].data();
-            let mut out = pool::take_zeroed(k * n);
+            let mut out = pool::take_overwritable(k * n);
             gemm(
                 MatRef::row_major(&a, m, k).t(),
                 g,
@@ -69,7 +69,7 @@ pub fn matmul<E: Element>(a: &DynTensor<E>, b: &DynTensor<E>) -> Result<DynTenso
             format!("{k2} rows"),
         ));
     }
-    let mut out = pool::take_zeroed(m * n);
+    let mut out = pool::take_overwritable(m * n);
     gemm(
         MatRef::row_major(&a.data(), m, k),
         MatRef::row_major(&b.data(), k, n),
@@ -97,7 +97,7 @@ impl<E: Element> Backward<E> for LinearBackward {
         // dx = g · W  ([r, o] · [o, i])
         let gx = ctx.needs[0].then(|| {
             let w = ctx.inputs[1].data();
-            let mut out = pool::take_zeroed(r * i);
+            let mut out = pool::take_overwritable(r * i);
             gemm(
                 g,
                 MatRef::row_major(&w, o, i),
@@ -109,7 +109,7 @@ impl<E: Element> Backward<E> for LinearBackward {
         // dW = gᵀ · x  ([o, r] · [r, i])
         let gw = ctx.needs[1].then(|| {
             let x = ctx.inputs[0].data();
-            let mut out = pool::take_zeroed(o * i);
+            let mut out = pool::take_overwritable(o * i);
             gemm(
                 g.t(),
                 MatRef::row_major(&x, r, i),
@@ -167,7 +167,7 @@ pub fn linear<E: Element>(
         b.expect_shape("Linear (bias)", &[out_features])?;
     }
     let rows = x.numel() / in_features;
-    let mut out = pool::take_zeroed(rows * out_features);
+    let mut out = pool::take_overwritable(rows * out_features);
     if let Some(b) = bias {
         let b = b.data();
         for row in out.chunks_exact_mut(out_features) {

@@ -13,8 +13,10 @@
 //! worker's next op). The pool is bounded: at most [`MAX_PER_SIZE`] idle
 //! buffers of one type and capacity, and at most [`MAX_IDLE_BYTES`] of idle
 //! buffers per thread; a buffer given back beyond either bound is freed.
-//! Contents are never reused: `take_*` always returns a fully initialised
-//! buffer, so results do not depend on the pool.
+//! Every `take_*` but [`take_overwritable`] returns a buffer with the
+//! contents it names, so results do not depend on the pool;
+//! `take_overwritable` is for kernels that write every element (a gemm
+//! that does not read its output), and skips the fill.
 //!
 //! ```
 //! use nncore::pool;
@@ -32,11 +34,16 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::mem::size_of;
 
-/// Idle buffers one thread keeps at most, in bytes (64 MiB).
-pub const MAX_IDLE_BYTES: usize = 64 << 20;
+/// Idle buffers one thread keeps at most, in bytes (32 MiB): the pool
+/// should hold about one step's working set, and an op that allocates its
+/// output itself instead of taking it here feeds the pool buffers nobody
+/// takes, which this bound caps.
+pub const MAX_IDLE_BYTES: usize = 32 << 20;
 
-/// Idle buffers of one element type and capacity one thread keeps at most.
-pub const MAX_PER_SIZE: usize = 32;
+/// Idle buffers of one element type and capacity one thread keeps at most
+/// (a training step rarely has more than a few tensors of one size free at
+/// a time).
+pub const MAX_PER_SIZE: usize = 8;
 
 /// Spare objects (graph nodes, backward rules, scratch) of one type one
 /// thread keeps at most.
@@ -122,6 +129,14 @@ impl<T> Default for VecPool<T> {
 /// assert_eq!(v.capacity(), 3);
 /// ```
 pub fn take_empty<T: 'static>(capacity: usize) -> Vec<T> {
+    let mut v = take_empty_keeping_values(capacity);
+    v.clear();
+    v
+}
+
+/// A pooled buffer of capacity `capacity` as it was given back: plain-data
+/// buffers keep their values (see [`give_back`]).
+fn take_empty_keeping_values<T: 'static>(capacity: usize) -> Vec<T> {
     if capacity == 0 || size_of::<T>() == 0 {
         return Vec::with_capacity(capacity);
     }
@@ -133,6 +148,22 @@ pub fn take_empty<T: 'static>(capacity: usize) -> Vec<T> {
     })
     .flatten()
     .unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
+/// A buffer of `len` elements whose values are unspecified (stale values of
+/// an earlier use, or zeros): for a kernel that overwrites every element,
+/// such as `kernels::matmul` with `accumulate == false`, so the pool
+/// saves the zeroing pass as well as the allocation.
+///
+/// ```
+/// let mut c: Vec<f32> = nncore::pool::take_overwritable(4);
+/// assert_eq!(c.len(), 4);
+/// c.fill(1.0);
+/// ```
+pub fn take_overwritable<E: crate::Element>(len: usize) -> Vec<E> {
+    let mut v = take_empty_keeping_values(len);
+    v.resize(len, E::zero());
+    v
 }
 
 /// `len` copies of `value` in a pooled buffer, like `vec![value; len]`.
@@ -186,8 +217,11 @@ pub fn take_collected<T: 'static>(iter: impl ExactSizeIterator<Item = T>) -> Vec
 /// nncore::pool::give_back(vec![0u8; 16]);
 /// ```
 pub fn give_back<T: 'static>(mut v: Vec<T>) {
-    // Drop the elements here, outside the pool: they may be tensors.
-    v.clear();
+    // Drop the elements here, outside the pool: they may be tensors. Plain
+    // data keeps its values, for `take_overwritable`.
+    if std::mem::needs_drop::<T>() {
+        v.clear();
+    }
     let capacity = v.capacity();
     if capacity == 0 || size_of::<T>() == 0 {
         return;
@@ -272,6 +306,17 @@ mod tests {
         let b: Vec<f64> = take_zeroed(37);
         assert_eq!(b.as_ptr(), address);
         assert_eq!(b, vec![0.0; 37]);
+    }
+
+    #[test]
+    fn an_overwritable_buffer_has_the_asked_length_and_reuses_its_block() {
+        let a: Vec<f32> = take_filled(29, 3.0);
+        let address = a.as_ptr();
+        give_back(a);
+        let b: Vec<f32> = take_overwritable(29);
+        assert_eq!((b.as_ptr(), b.len()), (address, 29));
+        let fresh: Vec<f32> = take_overwritable(31);
+        assert_eq!(fresh, vec![0.0; 31]);
     }
 
     #[test]
