@@ -201,7 +201,7 @@ pub fn take_copied<T: Copy + 'static>(values: &[T]) -> Vec<T> {
 /// `iter.collect::<Vec<_>>()`.
 ///
 /// ```
-/// let squares: Vec<u64> = nncore::pool::take_collected((1..4u64).map(|i| i * i));
+/// let squares: Vec<u32> = nncore::pool::take_collected((1..4u32).map(|i| i * i));
 /// assert_eq!(squares, vec![1, 4, 9]);
 /// ```
 pub fn take_collected<T: 'static>(iter: impl ExactSizeIterator<Item = T>) -> Vec<T> {
