@@ -37,6 +37,7 @@ pub use element::Element;
 pub use error::{Error, Result};
 pub use rng::fork_rng;
 pub use rng::{DEFAULT_SEED, GlobalRng, RngState, manual_seed, rng_state, set_rng_state, with_rng};
+pub use tensor::pool;
 pub use tensor::{DynTensor, LongTensor};
 pub use typed::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
 pub use typed::{DType, Tensor};

@@ -1,8 +1,48 @@
 //! The backward pass: one reverse topological walk over the graph.
+//!
+//! The walk's bookkeeping (order, visited set, pending gradients) lives in
+//! per-thread scratch that is cleared, not freed, between passes, and
+//! every gradient buffer goes back to the [`pool`](crate::pool) once added
+//! where it belongs, so a warmed-up backward pass allocates nothing.
 
 use super::{BackwardContext, anomaly};
-use crate::{DynTensor, Element, Error, Result};
-use std::collections::HashMap;
+use crate::{DynTensor, Element, Error, Result, pool};
+use std::collections::{HashMap, HashSet};
+
+/// What one backward pass needs besides the graph, reused across passes.
+struct Scratch<E: Element> {
+    /// Tensors in topological order (inputs before the ops using them).
+    order: Vec<DynTensor<E>>,
+    stack: Vec<(DynTensor<E>, bool)>,
+    visited: HashSet<u64>,
+    /// Gradients not yet handed to their tensor's op, by tensor id.
+    grads: HashMap<u64, Vec<E>>,
+    needs: Vec<bool>,
+}
+
+impl<E: Element> Default for Scratch<E> {
+    fn default() -> Self {
+        Scratch {
+            order: Vec::new(),
+            stack: Vec::new(),
+            visited: HashSet::new(),
+            grads: HashMap::new(),
+            needs: Vec::new(),
+        }
+    }
+}
+
+impl<E: Element> Scratch<E> {
+    /// Empties the scratch, keeping its capacity (tensors and leftover
+    /// gradients of a failed pass drop here).
+    fn clear(&mut self) {
+        self.order.clear();
+        self.stack.clear();
+        self.visited.clear();
+        self.grads.drain().for_each(|(_, g)| pool::give_back(g));
+        self.needs.clear();
+    }
+}
 
 /// Back-propagates `grad_output` (the gradient of some scalar with respect to
 /// `root`, same number of elements as `root`) through the graph, like
@@ -29,37 +69,50 @@ pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Re
             grad_output.len().to_string(),
         ));
     }
-    let order = topological_order(root);
-    let mut grads: HashMap<u64, Vec<E>> = HashMap::new();
-    grads.insert(root.id(), grad_output);
+    // Taken out of the pool for the pass: a backward rule that itself runs a
+    // backward pass gets a scratch of its own.
+    let mut scratch = pool::take_spare::<Scratch<E>>().unwrap_or_default();
+    let result = run(root, grad_output, &mut scratch);
+    scratch.clear();
+    pool::give_spare(scratch);
+    result
+}
+
+fn run<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>, s: &mut Scratch<E>) -> Result<()> {
+    topological_order(root, s);
+    s.grads.insert(root.id(), grad_output);
     let anomaly = anomaly::is_anomaly_enabled();
-    for tensor in order.iter().rev() {
-        let Some(grad) = grads.remove(&tensor.id()) else {
+    for tensor in s.order.iter().rev() {
+        let Some(grad) = s.grads.remove(&tensor.id()) else {
             continue;
         };
         let Some(grad_fn) = &tensor.node.grad_fn else {
             accumulate_leaf(tensor, grad);
             continue;
         };
-        let needs: Vec<bool> = grad_fn.inputs.iter().map(|t| t.requires_grad()).collect();
+        s.needs.clear();
+        s.needs
+            .extend(grad_fn.inputs.iter().map(|t| t.requires_grad()));
         let output = tensor.data();
-        let input_grads = grad_fn.op.backward(&BackwardContext {
+        let mut input_grads = grad_fn.op.backward(&BackwardContext {
             inputs: &grad_fn.inputs,
             output: &output,
             output_shape: tensor.shape(),
             grad_output: &grad,
-            needs: &needs,
+            needs: &s.needs,
         })?;
         drop(output);
-        for (i, ((input, g), need)) in grad_fn
+        pool::give_back(grad);
+        for (i, ((input, g), &need)) in grad_fn
             .inputs
             .iter()
-            .zip(input_grads)
-            .zip(needs)
+            .zip(input_grads.drain(..))
+            .zip(&s.needs)
             .enumerate()
         {
             let Some(g) = g else { continue };
             if !need {
+                pool::give_back(g);
                 continue;
             }
             debug_assert_eq!(
@@ -82,51 +135,56 @@ pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Re
                     detail: format!("{} {detail} (anomaly mode)", grad_fn.op.name()),
                 });
             }
-            match grads.get_mut(&input.id()) {
-                Some(acc) => acc.iter_mut().zip(&g).for_each(|(a, b)| *a += *b),
+            match s.grads.get_mut(&input.id()) {
+                Some(acc) => add_into(acc, g),
                 None => {
-                    grads.insert(input.id(), g);
+                    s.grads.insert(input.id(), g);
                 }
             }
         }
+        pool::give_back(input_grads);
     }
     Ok(())
 }
 
+/// `acc += g`, then `g`'s buffer goes back to the pool.
+fn add_into<E: Element>(acc: &mut [E], g: Vec<E>) {
+    acc.iter_mut().zip(&g).for_each(|(a, b)| *a += *b);
+    pool::give_back(g);
+}
+
 fn accumulate_leaf<E: Element>(leaf: &DynTensor<E>, grad: Vec<E>) {
     if !leaf.requires_grad() {
+        pool::give_back(grad);
         return;
     }
     let mut slot = leaf.grad_lock();
     match slot.as_mut() {
-        Some(acc) => acc.iter_mut().zip(&grad).for_each(|(a, b)| *a += *b),
+        Some(acc) => add_into(acc, grad),
         None => *slot = Some(grad),
     }
 }
 
-/// Tensors reachable from `root` through tensors that require a gradient,
-/// each after all of its inputs (iterative DFS: deep graphs must not
-/// overflow the stack).
-fn topological_order<E: Element>(root: &DynTensor<E>) -> Vec<DynTensor<E>> {
-    let mut order = Vec::new();
-    let mut visited = std::collections::HashSet::new();
-    let mut stack: Vec<(DynTensor<E>, bool)> = vec![(root.clone(), false)];
-    while let Some((tensor, expanded)) = stack.pop() {
+/// Fills `s.order` with the tensors reachable from `root` through tensors
+/// that require a gradient, each after all of its inputs (iterative DFS:
+/// deep graphs must not overflow the stack).
+fn topological_order<E: Element>(root: &DynTensor<E>, s: &mut Scratch<E>) {
+    s.stack.push((root.clone(), false));
+    while let Some((tensor, expanded)) = s.stack.pop() {
         if expanded {
-            order.push(tensor);
+            s.order.push(tensor);
             continue;
         }
-        if !visited.insert(tensor.id()) {
+        if !s.visited.insert(tensor.id()) {
             continue;
         }
-        stack.push((tensor.clone(), true));
+        s.stack.push((tensor.clone(), true));
         if let Some(grad_fn) = &tensor.node.grad_fn {
             for input in &grad_fn.inputs {
-                if input.requires_grad() && !visited.contains(&input.id()) {
-                    stack.push((input.clone(), false));
+                if input.requires_grad() && !s.visited.contains(&input.id()) {
+                    s.stack.push((input.clone(), false));
                 }
             }
         }
     }
-    order
 }

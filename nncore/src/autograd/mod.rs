@@ -24,7 +24,7 @@ use crate::{DynTensor, Element, Result};
 ///
 /// Implementations hold whatever the forward pass saved (argmax indices,
 /// sizes, options); inputs and output are handed over by the engine.
-pub trait Backward<E: Element>: Send + Sync {
+pub trait Backward<E: Element>: Send + Sync + Reuse {
     /// The op's name as shown by `grad_fn_name` and in anomaly reports
     /// (`"AddBackward"`, `"ConvolutionBackward"`).
     fn name(&self) -> &'static str;
@@ -32,6 +32,41 @@ pub trait Backward<E: Element>: Send + Sync {
     /// Computes the input gradients. `needs[i]` says whether input `i`
     /// requires a gradient; return `None` in that slot when it does not.
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>>;
+
+    /// Called when the graph node holding this rule is freed: give back to
+    /// the [`pool`](crate::pool) whatever buffers the forward saved here and
+    /// return `true` when `self` then owns nothing worth freeing, so that
+    /// its box can be kept for the next op of the same type (a kept box
+    /// holds its stale value until reused). The default says yes for rules
+    /// of plain data (sizes, options) and no for any rule owning a `Vec`
+    /// or a tensor, whose box is then freed.
+    fn release(&mut self) -> bool {
+        !std::mem::needs_drop::<Self>()
+    }
+}
+
+/// Lets the engine keep the box of a freed [`Backward`] rule for the next op
+/// of its type. Implemented for every type; nothing to write.
+pub trait Reuse {
+    /// Keeps this box among the thread's spares.
+    fn into_spares(self: Box<Self>);
+}
+
+impl<T: Send + Sync + 'static> Reuse for T {
+    fn into_spares(self: Box<Self>) {
+        crate::pool::give_box(self);
+    }
+}
+
+/// The input gradients a [`Backward`] rule returns, in a pooled `Vec` (the
+/// engine gives it back once it has read it), like `vec![..]`.
+///
+/// ```
+/// let grads = nncore::autograd::input_grads([Some(vec![1.0f32]), None]);
+/// assert_eq!(grads, vec![Some(vec![1.0]), None]);
+/// ```
+pub fn input_grads<E: Element, const N: usize>(grads: [Option<Vec<E>>; N]) -> Vec<Option<Vec<E>>> {
+    crate::pool::take_collected(grads.into_iter())
 }
 
 /// What a backward rule may read.
@@ -73,21 +108,26 @@ impl<E: Element> DynTensor<E> {
     /// y.sum().backward().unwrap();
     /// assert_eq!(x.grad().unwrap(), vec![2.0, 2.0]);
     /// ```
+    ///
+    /// Take `data` from the [`pool`](crate::pool) (`pool::take_zeroed`) and
+    /// pass the shape as an array or slice, and the op allocates nothing
+    /// once warmed up: its node, its rule's box and its input list are
+    /// recycled too.
     pub fn from_op<B: Backward<E> + 'static>(
         data: Vec<E>,
-        shape: Vec<usize>,
+        shape: impl AsRef<[usize]>,
         inputs: &[&DynTensor<E>],
         backward: impl FnOnce() -> B,
     ) -> Self {
         debug_assert_eq!(
             data.len(),
-            shape.iter().product::<usize>(),
+            shape.as_ref().iter().product::<usize>(),
             "op output size"
         );
         let track = is_grad_enabled() && inputs.iter().any(|t| t.requires_grad());
         let grad_fn = track.then(|| GradFn {
-            op: Box::new(backward()) as Box<dyn Backward<E>>,
-            inputs: inputs.iter().map(|t| (*t).clone()).collect(),
+            op: crate::pool::boxed(backward()) as Box<dyn Backward<E>>,
+            inputs: crate::pool::take_collected(inputs.iter().map(|t| (*t).clone())),
         });
         let out = Self::with_grad_fn(data, shape, grad_fn);
         anomaly::check_forward(&out);
@@ -108,7 +148,7 @@ impl<E: Element> DynTensor<E> {
                 self.shape()
             )));
         }
-        backward_with(self, vec![E::one()])
+        backward_with(self, crate::pool::take_filled(1, E::one()))
     }
 }
 

@@ -56,10 +56,12 @@ fn blocks<E: Element>(
                 |s, (o, (a, b))| f(a, b, o, s),
             );
     } else {
-        let mut s = vec![E::zero(); 2 * inner];
+        // Scratch from the pool: softmax runs every training step.
+        let mut s = crate::pool::take_zeroed(2 * inner);
         for (o, (a, b)) in out.chunks_mut(len).zip(a.chunks(len).zip(b.chunks(len))) {
             f(a, b, o, &mut s);
         }
+        crate::pool::give_back(s);
     }
 }
 

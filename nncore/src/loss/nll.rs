@@ -2,8 +2,8 @@
 //! of cross entropy.
 
 use super::Reduction;
-use crate::autograd::{Backward, BackwardContext};
-use crate::{DynTensor, Element, Error, LongTensor, Result};
+use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::{DynTensor, Element, Error, LongTensor, Result, pool};
 
 /// The options of [`nll_loss`] and cross entropy with class indices.
 #[derive(Clone, Debug)]
@@ -43,13 +43,9 @@ pub(crate) fn pick_targets<E: Element>(
     weight: Option<&DynTensor<E>>,
     ignore_index: i64,
 ) -> Result<Picks<E>> {
-    let (n, c, inner, expected_target): (usize, usize, usize, Vec<usize>) = match input_shape {
-        [c] => (1, *c, 1, vec![]),
-        [n, c, rest @ ..] => {
-            let mut t = vec![*n];
-            t.extend_from_slice(rest);
-            (*n, *c, rest.iter().product(), t)
-        }
+    let (n, c, inner, rest): (usize, usize, usize, &[usize]) = match input_shape {
+        [c] => (1, *c, 1, &[]),
+        [n, c, rest @ ..] => (*n, *c, rest.iter().product(), rest),
         _ => {
             return Err(Error::shape(
                 op,
@@ -58,7 +54,18 @@ pub(crate) fn pick_targets<E: Element>(
             ));
         }
     };
-    if target.shape() != expected_target.as_slice() {
+    // The target's expected shape is [N, d1, ...] ([] for a [C] input),
+    // compared without building it: the check runs every training step.
+    let target_fits = match (input_shape.len(), target.shape()) {
+        (1, []) => true,
+        (_, [tn, trest @ ..]) => input_shape.len() > 1 && *tn == n && trest == rest,
+        _ => false,
+    };
+    if !target_fits {
+        let expected_target: Vec<usize> = match input_shape {
+            [_] => vec![],
+            _ => std::iter::once(n).chain(rest.iter().copied()).collect(),
+        };
         return Err(Error::shape(
             op,
             format!("target of shape {expected_target:?}"),
@@ -72,7 +79,7 @@ pub(crate) fn pick_targets<E: Element>(
         }
         None => None,
     };
-    let mut picks = Vec::with_capacity(target.numel());
+    let mut picks = pool::take_empty(target.numel());
     let mut total_weight = E::zero();
     for (flat, &t) in target.data().iter().enumerate() {
         if t == ignore_index {
@@ -111,7 +118,7 @@ impl<E: Element> Backward<E> for NllBackward<E> {
         "NllLossBackward"
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
-        let mut g = vec![E::zero(); ctx.inputs[0].numel()];
+        let mut g = pool::take_zeroed(ctx.inputs[0].numel());
         for (i, pick) in self.picks.iter().enumerate() {
             if let Some((index, w)) = pick {
                 let go = if self.reduced {
@@ -122,7 +129,12 @@ impl<E: Element> Backward<E> for NllBackward<E> {
                 g[*index] = -*w * go * self.scale;
             }
         }
-        Ok(vec![Some(g)])
+        Ok(input_grads([Some(g)]))
+    }
+
+    fn release(&mut self) -> bool {
+        pool::give_back(std::mem::take(&mut self.picks));
+        true
     }
 }
 
@@ -154,23 +166,24 @@ pub fn nll_loss<E: Element>(
         options.ignore_index,
     )?;
     let x = input.data();
-    let per_sample: Vec<E> = picks
-        .iter()
-        .map(|p| p.map_or(E::zero(), |(i, w)| -w * x[i]))
-        .collect();
+    let per_sample: Vec<E> = pool::take_collected(
+        picks
+            .iter()
+            .map(|p| p.map_or(E::zero(), |(i, w)| -w * x[i])),
+    );
     drop(x);
     let (data, shape, scale, reduced) = match options.reduction {
         Reduction::None => (per_sample, target.shape().to_vec(), E::one(), false),
-        Reduction::Sum => (
-            vec![per_sample.iter().copied().sum()],
-            vec![],
-            E::one(),
-            true,
-        ),
+        Reduction::Sum => {
+            let s: E = per_sample.iter().copied().sum();
+            pool::give_back(per_sample);
+            (pool::take_filled(1, s), vec![], E::one(), true)
+        }
         Reduction::Mean => {
             let s: E = per_sample.iter().copied().sum();
+            pool::give_back(per_sample);
             (
-                vec![s / total_weight],
+                pool::take_filled(1, s / total_weight),
                 vec![],
                 E::one() / total_weight,
                 true,

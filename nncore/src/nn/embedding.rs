@@ -130,7 +130,7 @@ impl Embedding {
         };
         Ok(DynTensor::from_op(
             dense.to_vec(),
-            dense.shape().to_vec(),
+            dense.shape(),
             &[&self.weight],
             backward,
         ))

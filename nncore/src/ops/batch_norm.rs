@@ -225,11 +225,8 @@ pub fn batch_norm<E: Element>(
     let mut inputs = vec![input];
     inputs.extend(weight);
     inputs.extend(bias);
-    Ok(DynTensor::from_op(
-        y,
-        input.shape().to_vec(),
-        &inputs,
-        || BatchNormBackward {
+    Ok(DynTensor::from_op(y, input.shape(), &inputs, || {
+        BatchNormBackward {
             channels: c,
             inner,
             xhat,
@@ -237,8 +234,8 @@ pub fn batch_norm<E: Element>(
             batch_stats,
             has_weight: weight.is_some(),
             has_bias: bias.is_some(),
-        },
-    ))
+        }
+    }))
 }
 
 #[cfg(test)]

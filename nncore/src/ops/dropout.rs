@@ -65,7 +65,7 @@ fn masked<E: Element>(x: &DynTensor<E>, p: f64, plane: usize, name: &'static str
         .enumerate()
         .map(|(i, &v)| v * mask[i / plane.max(1)])
         .collect();
-    DynTensor::from_op(y, x.shape().to_vec(), &[x], || DropoutBackward {
+    DynTensor::from_op(y, x.shape(), &[x], || DropoutBackward {
         mask,
         plane: plane.max(1),
         name,

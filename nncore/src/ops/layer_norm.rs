@@ -111,18 +111,15 @@ pub fn layer_norm<E: Element>(
     let mut inputs = vec![input];
     inputs.extend(weight);
     inputs.extend(bias);
-    Ok(DynTensor::from_op(
-        y,
-        input.shape().to_vec(),
-        &inputs,
-        || LayerNormBackward {
+    Ok(DynTensor::from_op(y, input.shape(), &inputs, || {
+        LayerNormBackward {
             k,
             xhat,
             invstd,
             has_weight: weight.is_some(),
             has_bias: bias.is_some(),
-        },
-    ))
+        }
+    }))
 }
 
 fn join(dims: &[usize]) -> String {

@@ -2,9 +2,10 @@
 //! (`x · Wᵀ + b` over the last dim of `x`, like `F.linear`). Both go
 //! through the one gemm wrapper in `kernels::gemm`.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, input_grads};
 use crate::kernels::gemm::{MatMut, MatRef, matmul as gemm};
-use crate::{DynTensor, Element, Error, Result};
+use crate::tensor::Dims;
+use crate::{DynTensor, Element, Error, Result, pool};
 
 struct MatmulBackward {
     m: usize,
@@ -21,7 +22,7 @@ impl<E: Element> Backward<E> for MatmulBackward {
         let g = MatRef::row_major(ctx.grad_output, m, n);
         let ga = ctx.needs[0].then(|| {
             let b = ctx.inputs[1].data();
-            let mut out = vec![E::zero(); m * k];
+            let mut out = pool::take_overwritable(m * k);
             gemm(
                 g,
                 MatRef::row_major(&b, k, n).t(),
@@ -32,7 +33,7 @@ impl<E: Element> Backward<E> for MatmulBackward {
         });
         let gb = ctx.needs[1].then(|| {
             let a = ctx.inputs[0].data();
-            let mut out = vec![E::zero(); k * n];
+            let mut out = pool::take_overwritable(k * n);
             gemm(
                 MatRef::row_major(&a, m, k).t(),
                 g,
@@ -41,7 +42,7 @@ impl<E: Element> Backward<E> for MatmulBackward {
             );
             out
         });
-        Ok(vec![ga, gb])
+        Ok(input_grads([ga, gb]))
     }
 }
 
@@ -68,14 +69,14 @@ pub fn matmul<E: Element>(a: &DynTensor<E>, b: &DynTensor<E>) -> Result<DynTenso
             format!("{k2} rows"),
         ));
     }
-    let mut out = vec![E::zero(); m * n];
+    let mut out = pool::take_overwritable(m * n);
     gemm(
         MatRef::row_major(&a.data(), m, k),
         MatRef::row_major(&b.data(), k, n),
         MatMut::row_major(&mut out, m, n),
         false,
     );
-    Ok(DynTensor::from_op(out, vec![m, n], &[a, b], || {
+    Ok(DynTensor::from_op(out, [m, n], &[a, b], || {
         MatmulBackward { m, k, n }
     }))
 }
@@ -96,7 +97,7 @@ impl<E: Element> Backward<E> for LinearBackward {
         // dx = g · W  ([r, o] · [o, i])
         let gx = ctx.needs[0].then(|| {
             let w = ctx.inputs[1].data();
-            let mut out = vec![E::zero(); r * i];
+            let mut out = pool::take_overwritable(r * i);
             gemm(
                 g,
                 MatRef::row_major(&w, o, i),
@@ -108,7 +109,7 @@ impl<E: Element> Backward<E> for LinearBackward {
         // dW = gᵀ · x  ([o, r] · [r, i])
         let gw = ctx.needs[1].then(|| {
             let x = ctx.inputs[0].data();
-            let mut out = vec![E::zero(); o * i];
+            let mut out = pool::take_overwritable(o * i);
             gemm(
                 g.t(),
                 MatRef::row_major(&x, r, i),
@@ -117,17 +118,17 @@ impl<E: Element> Backward<E> for LinearBackward {
             );
             out
         });
-        let mut grads = vec![gx, gw];
-        if ctx.inputs.len() == 3 {
-            grads.push(ctx.needs[2].then(|| {
-                let mut gb = vec![E::zero(); o];
-                for row in ctx.grad_output.chunks_exact(o) {
-                    gb.iter_mut().zip(row).for_each(|(b, &v)| *b += v);
-                }
-                gb
-            }));
+        if ctx.inputs.len() < 3 {
+            return Ok(input_grads([gx, gw]));
         }
-        Ok(grads)
+        let gb = ctx.needs[2].then(|| {
+            let mut gb = pool::take_zeroed(o);
+            for row in ctx.grad_output.chunks_exact(o) {
+                gb.iter_mut().zip(row).for_each(|(b, &v)| *b += v);
+            }
+            gb
+        });
+        Ok(input_grads([gx, gw, gb]))
     }
 }
 
@@ -166,7 +167,7 @@ pub fn linear<E: Element>(
         b.expect_shape("Linear (bias)", &[out_features])?;
     }
     let rows = x.numel() / in_features;
-    let mut out = vec![E::zero(); rows * out_features];
+    let mut out = pool::take_overwritable(rows * out_features);
     if let Some(b) = bias {
         let b = b.data();
         for row in out.chunks_exact_mut(out_features) {
@@ -179,8 +180,7 @@ pub fn linear<E: Element>(
         MatMut::row_major(&mut out, rows, out_features),
         bias.is_some(),
     );
-    let mut shape = x_shape.to_vec();
-    *shape.last_mut().expect("checked non-empty above") = out_features;
+    let shape = Dims::with_last(x_shape, out_features);
     let backward = || LinearBackward {
         rows,
         in_features,

@@ -74,5 +74,5 @@ pub(crate) fn unbatched<E: crate::Element>(
     let mut dims = vec![1];
     dims.extend_from_slice(input.shape());
     let out = op(&input.reshaped(dims))?;
-    Ok(out.reshaped(out.shape()[1..].to_vec()))
+    Ok(out.reshaped(&out.shape()[1..]))
 }

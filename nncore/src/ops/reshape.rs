@@ -1,7 +1,8 @@
 //! Changing the shape without changing the data: `reshape`, `flatten`.
 
-use crate::autograd::{Backward, BackwardContext};
-use crate::{DynTensor, Element, Error, Result};
+use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::tensor::Dims;
+use crate::{DynTensor, Element, Error, Result, pool};
 
 struct ReshapeBackward;
 
@@ -10,7 +11,7 @@ impl<E: Element> Backward<E> for ReshapeBackward {
         "ViewBackward"
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
-        Ok(vec![Some(ctx.grad_output.to_vec())])
+        Ok(input_grads([Some(pool::take_copied(ctx.grad_output))]))
     }
 }
 
@@ -41,7 +42,7 @@ impl<E: Element> DynTensor<E> {
         let Some(known) = known.filter(|_| inferred <= 1 && shape.iter().all(|&d| d >= -1)) else {
             return Err(bad());
         };
-        let dims: Vec<usize> = shape
+        let dims: Dims = shape
             .iter()
             .map(|&d| {
                 if d == -1 {
@@ -58,9 +59,10 @@ impl<E: Element> DynTensor<E> {
     }
 
     /// Reshape to sizes the caller has already validated.
-    pub(crate) fn reshaped(&self, dims: Vec<usize>) -> Self {
-        debug_assert_eq!(dims.iter().product::<usize>(), self.numel());
-        DynTensor::from_op(self.to_vec(), dims, &[self], || ReshapeBackward)
+    pub(crate) fn reshaped(&self, dims: impl AsRef<[usize]>) -> Self {
+        debug_assert_eq!(dims.as_ref().iter().product::<usize>(), self.numel());
+        let data = pool::take_copied(&self.data());
+        DynTensor::from_op(data, dims, &[self], || ReshapeBackward)
     }
 
     /// Flattens dims `start_dim..=end_dim` into one, like `torch.flatten`
@@ -79,13 +81,17 @@ impl<E: Element> DynTensor<E> {
             ));
         }
         if self.rank() == 0 {
-            return Ok(self.reshaped(vec![1]));
+            return Ok(self.reshaped([1]));
         }
         let shape = self.shape();
         let (s, e) = (s as usize, e as usize);
-        let mut dims: Vec<usize> = shape[..s].to_vec();
-        dims.push(shape[s..=e].iter().product());
-        dims.extend_from_slice(&shape[e + 1..]);
+        let flat = shape[s..=e].iter().product();
+        let dims: Dims = shape[..s]
+            .iter()
+            .copied()
+            .chain([flat])
+            .chain(shape[e + 1..].iter().copied())
+            .collect();
         Ok(self.reshaped(dims))
     }
 }

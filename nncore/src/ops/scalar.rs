@@ -45,9 +45,7 @@ impl<E: Element> DynTensor<E> {
     /// `neg` are).
     fn affine(&self, scale: E, shift: E) -> Self {
         let data = self.data().iter().map(|&x| x * scale + shift).collect();
-        DynTensor::from_op(data, self.shape().to_vec(), &[self], || AffineBackward {
-            scale,
-        })
+        DynTensor::from_op(data, self.shape(), &[self], || AffineBackward { scale })
     }
 
     /// `self * value`.
@@ -73,9 +71,7 @@ impl<E: Element> DynTensor<E> {
     /// `self ** exponent` elementwise, like `torch.pow` with a float exponent.
     pub fn pow_scalar(&self, exponent: E) -> Self {
         let data = self.data().iter().map(|&x| x.powf(exponent)).collect();
-        DynTensor::from_op(data, self.shape().to_vec(), &[self], || PowBackward {
-            exponent,
-        })
+        DynTensor::from_op(data, self.shape(), &[self], || PowBackward { exponent })
     }
 }
 

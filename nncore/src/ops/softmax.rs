@@ -2,11 +2,11 @@
 //! (the max is subtracted first), like `F.softmax` / `F.log_softmax`.
 
 use super::split_at_dim;
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, input_grads};
 use crate::kernels::softmax::{
     log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward,
 };
-use crate::{DynTensor, Element, Result};
+use crate::{DynTensor, Element, Result, pool};
 
 struct SoftmaxBackward {
     outer: usize,
@@ -24,33 +24,31 @@ impl<E: Element> Backward<E> for SoftmaxBackward {
         }
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
-        let mut gx = vec![E::zero(); ctx.output.len()];
+        let mut gx = pool::take_zeroed(ctx.output.len());
         let (o, n, i) = (self.outer, self.n, self.inner);
         if self.log {
             log_softmax_backward(o, n, i, ctx.output, ctx.grad_output, &mut gx);
         } else {
             softmax_backward(o, n, i, ctx.output, ctx.grad_output, &mut gx);
         }
-        Ok(vec![Some(gx)])
+        Ok(input_grads([Some(gx)]))
     }
 }
 
 fn softmax_op<E: Element>(x: &DynTensor<E>, dim: isize, log: bool) -> Result<DynTensor<E>> {
     let (outer, n, inner, _) =
         split_at_dim(if log { "log_softmax" } else { "softmax" }, x.shape(), dim)?;
-    let mut y = vec![E::zero(); x.numel()];
+    let mut y = pool::take_zeroed(x.numel());
     if log {
         log_softmax_forward(outer, n, inner, &x.data(), &mut y);
     } else {
         softmax_forward(outer, n, inner, &x.data(), &mut y);
     }
-    Ok(DynTensor::from_op(y, x.shape().to_vec(), &[x], || {
-        SoftmaxBackward {
-            outer,
-            n,
-            inner,
-            log,
-        }
+    Ok(DynTensor::from_op(y, x.shape(), &[x], || SoftmaxBackward {
+        outer,
+        n,
+        inner,
+        log,
     }))
 }
 

@@ -2,21 +2,21 @@
 //! through one generic op over `kernels::elementwise::UnaryKernel`: a new
 //! activation is a kernel struct plus a one-line method here.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, input_grads};
 use crate::kernels::elementwise::{self as ew, UnaryKernel, unary_backward, unary_forward};
-use crate::{DynTensor, Element, Result};
+use crate::{DynTensor, Element, Result, pool};
 
 struct UnaryBackward<K> {
     kernel: K,
     name: &'static str,
 }
 
-impl<E: Element, K: UnaryKernel + Send + Sync> Backward<E> for UnaryBackward<K> {
+impl<E: Element, K: UnaryKernel + Send + Sync + 'static> Backward<E> for UnaryBackward<K> {
     fn name(&self) -> &'static str {
         self.name
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
-        let mut gx = vec![E::zero(); ctx.output.len()];
+        let mut gx = pool::take_zeroed(ctx.output.len());
         unary_backward(
             &self.kernel,
             &ctx.inputs[0].data(),
@@ -24,7 +24,7 @@ impl<E: Element, K: UnaryKernel + Send + Sync> Backward<E> for UnaryBackward<K> 
             ctx.grad_output,
             &mut gx,
         );
-        Ok(vec![Some(gx)])
+        Ok(input_grads([Some(gx)]))
     }
 }
 
@@ -34,12 +34,9 @@ pub(crate) fn unary<E: Element, K: UnaryKernel + Send + Sync + 'static>(
     kernel: K,
     name: &'static str,
 ) -> DynTensor<E> {
-    let mut y = vec![E::zero(); x.numel()];
+    let mut y = pool::take_zeroed(x.numel());
     unary_forward(&kernel, &x.data(), &mut y);
-    DynTensor::from_op(y, x.shape().to_vec(), &[x], || UnaryBackward {
-        kernel,
-        name,
-    })
+    DynTensor::from_op(y, x.shape(), &[x], || UnaryBackward { kernel, name })
 }
 
 /// `exp(x)`; its derivative reads the output.

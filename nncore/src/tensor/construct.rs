@@ -23,12 +23,15 @@ impl<E: Element> DynTensor<E> {
 
     /// A tensor filled with one value.
     pub fn full(shape: &[usize], value: E) -> Self {
-        Self::leaf(vec![value; shape.iter().product()], shape.to_vec())
+        Self::leaf(
+            super::pool::take_filled(shape.iter().product(), value),
+            shape,
+        )
     }
 
     /// A rank-0 tensor holding one value.
     pub fn scalar(value: E) -> Self {
-        Self::leaf(vec![value], vec![])
+        Self::leaf(super::pool::take_filled(1, value), [])
     }
 
     /// Standard normal draws from Kiln's global generator (see
@@ -44,7 +47,7 @@ impl<E: Element> DynTensor<E> {
     pub fn randn(shape: &[usize]) -> Self {
         let n = shape.iter().product();
         let data = rng::with_rng(|r| (0..n).map(|_| E::of(StandardNormal.sample(r))).collect());
-        Self::leaf(data, shape.to_vec())
+        Self::leaf(data, shape)
     }
 
     /// Uniform draws in `[low, high)` from Kiln's global generator, like
@@ -57,6 +60,6 @@ impl<E: Element> DynTensor<E> {
         } else {
             vec![E::of(low); n]
         };
-        Self::leaf(data, shape.to_vec())
+        Self::leaf(data, shape)
     }
 }

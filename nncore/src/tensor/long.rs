@@ -14,7 +14,8 @@ use std::sync::Arc;
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct LongTensor {
-    shape: Vec<usize>,
+    /// Shared like the data, so that cloning a label batch allocates nothing.
+    shape: Arc<[usize]>,
     data: Arc<Vec<i64>>,
 }
 
@@ -32,7 +33,7 @@ impl LongTensor {
             ));
         }
         Ok(LongTensor {
-            shape: shape.to_vec(),
+            shape: Arc::from(shape),
             data: Arc::new(data),
         })
     }
@@ -40,7 +41,7 @@ impl LongTensor {
     /// A 1-D tensor of the given values.
     pub fn from_slice(values: &[i64]) -> Self {
         LongTensor {
-            shape: vec![values.len()],
+            shape: Arc::from([values.len()]),
             data: Arc::new(values.to_vec()),
         }
     }

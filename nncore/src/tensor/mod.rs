@@ -7,14 +7,18 @@
 //! optimizer see the same weights.
 
 mod construct;
+mod dims;
 mod long;
+pub mod pool;
+mod recycle;
 
+pub(crate) use dims::Dims;
 pub use long::LongTensor;
 
 use crate::autograd::GradFn;
 use crate::{Element, Error, Result};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// A tensor whose sizes are known at run time.
@@ -36,7 +40,7 @@ pub struct DynTensor<E: Element = f32> {
 /// The shared state behind a tensor handle.
 pub(crate) struct Node<E: Element> {
     pub(crate) id: u64,
-    pub(crate) shape: Vec<usize>,
+    pub(crate) shape: Dims,
     /// Written only through parameters (optimizer steps, `init`, loading).
     pub(crate) data: RwLock<Vec<E>>,
     pub(crate) requires_grad: AtomicBool,
@@ -48,8 +52,6 @@ pub(crate) struct Node<E: Element> {
     pub(crate) grad_fn: Option<GradFn<E>>,
 }
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
 impl<E: Element> Clone for DynTensor<E> {
     fn clone(&self) -> Self {
         DynTensor {
@@ -58,28 +60,33 @@ impl<E: Element> Clone for DynTensor<E> {
     }
 }
 
+impl<E: Element> Drop for DynTensor<E> {
+    /// The last handle of a tensor gives its buffers and its graph node back
+    /// to the thread's [`pool`].
+    fn drop(&mut self) {
+        if Arc::strong_count(&self.node) == 1 {
+            recycle::release_node(&mut self.node);
+        }
+    }
+}
+
 impl<E: Element> DynTensor<E> {
     /// Wraps data and a shape into a new leaf tensor (no gradient).
-    pub(crate) fn leaf(data: Vec<E>, shape: Vec<usize>) -> Self {
-        debug_assert_eq!(data.len(), shape.iter().product::<usize>());
+    pub(crate) fn leaf(data: Vec<E>, shape: impl AsRef<[usize]>) -> Self {
+        debug_assert_eq!(data.len(), shape.as_ref().iter().product::<usize>());
         Self::with_grad_fn(data, shape, None)
     }
 
+    /// A new tensor; its graph node comes from the thread's spare nodes when
+    /// one is free (see [`pool`]), so making a tensor allocates nothing
+    /// once a step has warmed the pool up.
     pub(crate) fn with_grad_fn(
         data: Vec<E>,
-        shape: Vec<usize>,
+        shape: impl AsRef<[usize]>,
         grad_fn: Option<GradFn<E>>,
     ) -> Self {
-        let requires_grad = grad_fn.is_some();
         DynTensor {
-            node: Arc::new(Node {
-                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-                shape,
-                data: RwLock::new(data),
-                requires_grad: AtomicBool::new(requires_grad),
-                grad: Mutex::new(None),
-                grad_fn,
-            }),
+            node: recycle::new_node(data, Dims::new(shape.as_ref()), grad_fn),
         }
     }
 
@@ -101,7 +108,7 @@ impl<E: Element> DynTensor<E> {
                 format!("{} elements", data.len()),
             ));
         }
-        Ok(Self::leaf(data, shape.to_vec()))
+        Ok(Self::leaf(data, shape))
     }
 
     /// The sizes of each dimension.
@@ -206,7 +213,7 @@ impl<E: Element> DynTensor<E> {
 
     /// The gradient as a tensor of the same shape.
     pub fn grad_tensor(&self) -> Option<DynTensor<E>> {
-        self.grad().map(|g| Self::leaf(g, self.node.shape.clone()))
+        self.grad().map(|g| Self::leaf(g, self.shape()))
     }
 
     /// Locks the gradient slot, for optimizers that read it in place.
@@ -214,22 +221,26 @@ impl<E: Element> DynTensor<E> {
         self.node.grad.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Clears the gradient (sets it to `None`).
+    /// Clears the gradient (sets it to `None`); its buffer goes back to the
+    /// [`pool`] for the next backward pass.
     pub fn zero_grad(&self) {
-        *self.grad_lock() = None;
+        let old = self.grad_lock().take();
+        if let Some(g) = old {
+            pool::give_back(g);
+        }
     }
 
     /// A new leaf with the same data and no history, like `.detach()`
     /// (the data is copied; Kiln never aliases a parameter's buffer).
     pub fn detach(&self) -> Self {
-        Self::leaf(self.to_vec(), self.node.shape.clone())
+        Self::leaf(pool::take_copied(&self.data()), self.shape())
     }
 
     /// Converts the element type (`f32` to `f64` and back), as a new leaf.
     pub fn cast<F: Element>(&self) -> DynTensor<F> {
         DynTensor::leaf(
             self.data().iter().map(|x| F::of(x.as_f64())).collect(),
-            self.node.shape.clone(),
+            self.shape(),
         )
     }
 
