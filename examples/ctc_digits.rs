@@ -47,7 +47,6 @@ mod decode;
 mod strips;
 
 use clap::Parser;
-use kiln::ops::Conv1dOptions;
 use kiln::optim::AdamAlgorithm;
 use kiln::prelude::*;
 use strips::{Layout, MAX_DIGITS, MIN_DIGITS, StripBatch};
@@ -96,7 +95,7 @@ type Features = Sequential![
 struct StripReader {
     features: Features,
     dropout: Dropout,
-    classifier: Conv1d<U448, U11, U3>,
+    classifier: Conv1d<U448, U11, U3, U1, U1>,
 }
 
 impl StripReader {
@@ -104,7 +103,7 @@ impl StripReader {
         Ok(StripReader {
             features: Features::default(),
             dropout: Dropout::new(0.2)?,
-            classifier: Conv1d::new(Conv1dOptions::default().padding(1))?,
+            classifier: Conv1d::new(),
         })
     }
 
