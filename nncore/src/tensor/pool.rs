@@ -41,10 +41,9 @@ use std::mem::size_of;
 pub const MAX_IDLE_BYTES: usize = 32 << 20;
 
 /// Idle buffers of one element type and capacity one thread keeps at most.
-/// A step can free more than a few tensors of one small size at a time
-/// (LeNet's `[64, 10]` logits, their softmax and gradients): at 8 its
-/// cross entropy missed the pool once a step; the byte bound below keeps
-/// the big sizes in check.
+/// A step can free more than a few tensors of one small size at a time:
+/// at 8, a LeNet step's cross entropy missed the pool once a step. The
+/// byte bound below keeps the big sizes in check.
 pub const MAX_PER_SIZE: usize = 16;
 
 /// Spare objects (graph nodes, backward rules, scratch) of one type one
