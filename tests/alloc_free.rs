@@ -180,7 +180,7 @@ fn conv_gemm_allocations(g: &Conv2dGeometry, input_grad: bool) -> usize {
 
 fn lenet_training() {
     manual_seed(0);
-    let mut model = sequential![
+    let model = sequential![
         Conv2d(1, 6, 5, padding = 2),
         ReLU,
         MaxPool2d(2),
