@@ -7,10 +7,18 @@
 //! the same products and asserts the step makes no other. This is a count
 //! from a counting global allocator, not a timing.
 //!
+//! The same holds for a LeNet step (convolutions, max pools, Adam): its
+//! only allocations are gemm's, counted on the convolution kernels' own
+//! calls with the step's geometries.
+//!
 //! One test function only: the allocator counts every thread of the test
 //! binary, so nothing else may run beside it.
 
-use kiln::kernels::{MatMut, MatRef, matmul};
+use kiln::kernels::{
+    Conv2dGeometry, MatMut, MatRef, conv2d_backward_input, conv2d_backward_weight, conv2d_forward,
+    matmul,
+};
+use kiln::optim::{Adam, AdamOptions};
 use kiln::optim::{SGD, SgdOptions};
 use kiln::prelude::*;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
@@ -30,9 +38,15 @@ fn allocations_in(f: impl FnOnce()) -> usize {
 /// Allocations the `gemm` crate makes inside one `x · Wᵀ (+ b)` forward
 /// product per layer (sizes `[rows, in] -> [rows, out]`) and, when
 /// `backward`, the weight gradient `gᵀ · x` of every layer and the input
-/// gradient `g · W` of every layer but the first: the products of
+/// gradient `g · W` of every layer but the first (of the first too when
+/// `input_grad`, its input being an op's output): the products of
 /// `ops::linear` on the same strides.
-fn gemm_allocations(rows: usize, layers: &[(usize, usize)], backward: bool) -> usize {
+fn gemm_allocations(
+    rows: usize,
+    layers: &[(usize, usize)],
+    backward: bool,
+    input_grad: bool,
+) -> usize {
     let mut total = 0;
     for (l, &(i, o)) in layers.iter().enumerate() {
         let (x, w, go) = (
@@ -62,7 +76,7 @@ fn gemm_allocations(rows: usize, layers: &[(usize, usize)], backward: bool) -> u
             let out = MatMut::row_major(&mut gw, o, i);
             matmul(g.t(), MatRef::row_major(&x, rows, i), out, false)
         });
-        if l > 0 {
+        if l > 0 || input_grad {
             total += allocations_in(|| {
                 let out = MatMut::row_major(&mut gx, rows, i);
                 matmul(g, MatRef::row_major(&w, o, i), out, false)
@@ -102,7 +116,7 @@ fn mlp_training_and_inference() {
     }
     let warm = allocations_in(&mut step);
     let layers = [(784, 256), (256, 10)];
-    let in_gemm = gemm_allocations(64, &layers, true);
+    let in_gemm = gemm_allocations(64, &layers, true, false);
     assert_eq!(
         warm, in_gemm,
         "allocations in a warmed-up mlp training step besides gemm's own"
@@ -118,12 +132,100 @@ fn mlp_training_and_inference() {
     let cold = infer();
     let mut warm_out = 0.0;
     let warm = allocations_in(|| warm_out = infer());
-    let in_gemm = gemm_allocations(1, &layers, false);
+    let in_gemm = gemm_allocations(1, &layers, false, false);
     assert_eq!(
         warm, in_gemm,
         "allocations in a warmed-up inference forward besides gemm's own"
     );
     assert_eq!(warm_out, cold, "a reused buffer gives the same output");
+}
+
+/// A LeNet convolution's geometry on a batch of 64.
+fn lenet_conv(in_channels: usize, out_channels: usize, side: usize, pad: usize) -> Conv2dGeometry {
+    Conv2dGeometry {
+        batch: 64,
+        in_channels,
+        out_channels,
+        in_h: side,
+        in_w: side,
+        kernel_h: 5,
+        kernel_w: 5,
+        stride_h: 1,
+        stride_w: 1,
+        pad_h: pad,
+        pad_w: pad,
+        dilation_h: 1,
+        dilation_w: 1,
+        groups: 1,
+    }
+}
+
+/// Allocations the `gemm` crate makes inside a warm convolution's forward
+/// (with a bias), weight gradient and (when `input_grad`) input gradient.
+fn conv_gemm_allocations(g: &Conv2dGeometry, input_grad: bool) -> usize {
+    let (x, w) = (vec![0.5f32; g.input_len()], vec![0.5f32; g.weight_len()]);
+    let (mut y, mut gw) = (vec![0f32; g.output_len()], vec![0f32; g.weight_len()]);
+    let (mut gx, b) = (vec![0f32; g.input_len()], vec![0.5f32; g.out_channels]);
+    let mut products = || {
+        let mut n = allocations_in(|| conv2d_forward(g, &x, &w, Some(&b), &mut y));
+        n += allocations_in(|| conv2d_backward_weight(g, &x, &y, &mut gw));
+        if input_grad {
+            n += allocations_in(|| conv2d_backward_input(g, &y, &w, &mut gx));
+        }
+        n
+    };
+    products(); // warms the kernels' scratch buffers
+    products()
+}
+
+fn lenet_training() {
+    manual_seed(0);
+    let model = sequential![
+        Conv2d(1, 6, 5, padding = 2),
+        ReLU,
+        MaxPool2d(2),
+        Conv2d(6, 16, 5),
+        ReLU,
+        MaxPool2d(2),
+        Flatten,
+        Linear(400, 120),
+        ReLU,
+        Linear(120, 84),
+        ReLU,
+        Linear(84, 10),
+    ];
+    let x = Tensor::<(Dyn, U1, U28, U28)>::randn((
+        Dyn(64),
+        U1::default(),
+        U28::default(),
+        U28::default(),
+    ));
+    let labels: Vec<i64> = (0..64).map(|i| i % 10).collect();
+    let y = Tensor::<(Dyn,), i64>::from_vec(labels, (Dyn(64),)).unwrap();
+    let mut optimizer = Adam::new(model.parameters(), AdamOptions::default()).unwrap();
+    let criterion = CrossEntropyLoss::new();
+    let mut losses = Vec::with_capacity(10);
+    let mut step = || {
+        let loss = criterion
+            .forward(model.forward(x.clone()), y.clone())
+            .unwrap();
+        loss.backward().unwrap();
+        optimizer.step().unwrap();
+        optimizer.zero_grad();
+        losses.push(loss.item());
+    };
+    for _ in 0..4 {
+        step();
+    }
+    let warm = allocations_in(&mut step);
+    let in_gemm = conv_gemm_allocations(&lenet_conv(1, 6, 28, 2), false)
+        + conv_gemm_allocations(&lenet_conv(6, 16, 14, 0), true)
+        + gemm_allocations(64, &[(400, 120), (120, 84), (84, 10)], true, true);
+    assert_eq!(
+        warm, in_gemm,
+        "allocations in a warmed-up lenet training step besides gemm's own"
+    );
+    assert!(losses[4] < losses[0], "the model trains: {losses:?}");
 }
 
 #[test]
@@ -134,4 +236,5 @@ fn warmed_up_mlp_step_and_inference_allocate_nothing() {
         .build()
         .unwrap();
     pool.install(mlp_training_and_inference);
+    pool.install(lenet_training);
 }

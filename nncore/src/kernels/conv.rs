@@ -23,7 +23,7 @@ pub use super::conv_geometry::{CONV_PARALLEL_THRESHOLD, Conv2dGeometry};
 use super::gemm::{MatMut, MatRef, matmul, matmul_serial};
 use super::im2col::{col_rows, col2im, im2col, im2col_t};
 use super::scratch::Scratch;
-use crate::Element;
+use crate::{Element, pool};
 use rayon::prelude::*;
 
 /// One product per group: `c_g (=/+=) a_g · b_g` where the three operands are
@@ -283,10 +283,13 @@ pub fn conv2d_backward_weight<E: Element>(
     if g.parallel_batch() {
         let parts = rayon::current_num_threads().min(g.batch);
         let per = g.batch.div_ceil(parts);
-        let partials: Vec<Vec<E>> = (0..parts)
+        // Partial sums (and their list) come from the pool: a worker's
+        // buffer is given back to this thread's pool after the sum.
+        let mut partials: Vec<Vec<E>> = pool::take_empty(parts);
+        (0..parts)
             .into_par_iter()
             .map(|p| {
-                let mut gw = vec![E::zero(); grad_weight.len()];
+                let mut gw = pool::take_zeroed(grad_weight.len());
                 let mut colt = Scratch::new(colt_len);
                 for n in p * per..((p + 1) * per).min(g.batch) {
                     one(
@@ -299,12 +302,14 @@ pub fn conv2d_backward_weight<E: Element>(
                 }
                 gw
             })
-            .collect();
-        for part in &partials {
-            for (d, &s) in grad_weight.iter_mut().zip(part) {
+            .collect_into_vec(&mut partials);
+        for part in partials.drain(..) {
+            for (d, &s) in grad_weight.iter_mut().zip(&part) {
                 *d += s;
             }
+            pool::give_back(part);
         }
+        pool::give_back(partials);
     } else {
         let mut colt = Scratch::new(colt_len);
         for (x, gy) in input

@@ -1,12 +1,12 @@
 //! 2-D convolution over NCHW tensors, like `F.conv2d`; the work is done
 //! by `kernels::conv` (im2col + gemm, batch-parallel).
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, input_grads};
 use crate::kernels::conv::{
     Conv2dGeometry, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight,
     conv2d_forward,
 };
-use crate::{DynTensor, Element, Error, Result};
+use crate::{DynTensor, Element, Error, Result, pool};
 
 /// The options of [`conv2d`], PyTorch's keyword arguments with their
 /// defaults (`stride = 1`, `padding = 0`, `dilation = 1`, `groups = 1`),
@@ -65,25 +65,27 @@ impl<E: Element> Backward<E> for Conv2dBackward {
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let g = &self.geometry;
         let (x, w) = (&ctx.inputs[0], &ctx.inputs[1]);
+        // The input gradient overwrites its buffer; the weight and bias
+        // gradients accumulate into theirs.
         let gx = ctx.needs[0].then(|| {
-            let mut out = vec![E::zero(); x.numel()];
+            let mut out = pool::take_overwritable(x.numel());
             conv2d_backward_input(g, ctx.grad_output, &w.data(), &mut out);
             out
         });
         let gw = ctx.needs[1].then(|| {
-            let mut out = vec![E::zero(); w.numel()];
+            let mut out = pool::take_zeroed(w.numel());
             conv2d_backward_weight(g, &x.data(), ctx.grad_output, &mut out);
             out
         });
-        let mut grads = vec![gx, gw];
-        if ctx.inputs.len() == 3 {
-            grads.push(ctx.needs[2].then(|| {
-                let mut out = vec![E::zero(); g.out_channels];
-                conv2d_backward_bias(g, ctx.grad_output, &mut out);
-                out
-            }));
+        if ctx.inputs.len() < 3 {
+            return Ok(input_grads([gx, gw]));
         }
-        Ok(grads)
+        let gb = ctx.needs[2].then(|| {
+            let mut out = pool::take_zeroed(g.out_channels);
+            conv2d_backward_bias(g, ctx.grad_output, &mut out);
+            out
+        });
+        Ok(input_grads([gx, gw, gb]))
     }
 }
 
@@ -165,7 +167,8 @@ fn conv2d_batched<E: Element>(
     geometry
         .validate()
         .map_err(|reason| Error::option("Conv2d", "geometry", reason))?;
-    let mut out = vec![E::zero(); batch * out_channels * geometry.out_h() * geometry.out_w()];
+    // `conv2d_forward` overwrites every element.
+    let mut out = pool::take_overwritable(geometry.output_len());
     let bias_data = bias.map(|b| b.data());
     conv2d_forward(
         &geometry,
@@ -175,7 +178,7 @@ fn conv2d_batched<E: Element>(
         &mut out,
     );
     drop(bias_data);
-    let shape = vec![batch, out_channels, geometry.out_h(), geometry.out_w()];
+    let shape = [batch, out_channels, geometry.out_h(), geometry.out_w()];
     let backward = || Conv2dBackward { geometry };
     Ok(match bias {
         Some(b) => DynTensor::from_op(out, shape, &[input, weight, b], backward),

@@ -1,9 +1,9 @@
 //! 2-D max pooling over NCHW tensors, like `F.max_pool2d`. The forward
 //! stores the position of each maximum so the backward is a scatter.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, input_grads};
 use crate::kernels::pool::{Pool2dGeometry, max_pool2d_backward, max_pool2d_forward};
-use crate::{DynTensor, Element, Error, Result};
+use crate::{DynTensor, Element, Error, Result, pool};
 
 /// The options of [`max_pool2d`], PyTorch's arguments as (height, width):
 /// `stride` defaults to the kernel size, `padding` to 0, `dilation` to 1.
@@ -61,9 +61,15 @@ impl<E: Element> Backward<E> for MaxPool2dBackward {
         "MaxPool2DWithIndicesBackward"
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
-        let mut gx = vec![E::zero(); ctx.inputs[0].numel()];
+        // `max_pool2d_backward` zeroes each plane before scattering into it.
+        let mut gx = pool::take_overwritable(ctx.inputs[0].numel());
         max_pool2d_backward(&self.geometry, ctx.grad_output, &self.argmax, &mut gx);
-        Ok(vec![Some(gx)])
+        Ok(input_grads([Some(gx)]))
+    }
+
+    fn release(&mut self) -> bool {
+        pool::give_back(std::mem::take(&mut self.argmax));
+        true
     }
 }
 
@@ -112,10 +118,11 @@ fn max_pool2d_batched<E: Element>(
         .validate()
         .map_err(|reason| Error::option("MaxPool2d", "geometry", reason))?;
     let numel = batch * channels * geometry.out_h() * geometry.out_w();
-    let mut out = vec![E::zero(); numel];
-    let mut argmax = vec![0usize; numel];
+    // `max_pool2d_forward` writes every output and argmax element.
+    let mut out = pool::take_overwritable(numel);
+    let mut argmax = pool::take_filled(numel, 0usize);
     max_pool2d_forward(&geometry, &input.data(), &mut out, &mut argmax);
-    let shape = vec![batch, channels, geometry.out_h(), geometry.out_w()];
+    let shape = [batch, channels, geometry.out_h(), geometry.out_w()];
     Ok(DynTensor::from_op(out, shape, &[input], || {
         MaxPool2dBackward { geometry, argmax }
     }))

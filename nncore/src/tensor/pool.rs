@@ -40,10 +40,11 @@ use std::mem::size_of;
 /// takes, which this bound caps.
 pub const MAX_IDLE_BYTES: usize = 32 << 20;
 
-/// Idle buffers of one element type and capacity one thread keeps at most
-/// (a training step rarely has more than a few tensors of one size free at
-/// a time).
-pub const MAX_PER_SIZE: usize = 8;
+/// Idle buffers of one element type and capacity one thread keeps at most.
+/// A step can free more than a few tensors of one small size at a time:
+/// at 8, a LeNet step's cross entropy missed the pool once a step. The
+/// byte bound below keeps the big sizes in check.
+pub const MAX_PER_SIZE: usize = 16;
 
 /// Spare objects (graph nodes, backward rules, scratch) of one type one
 /// thread keeps at most.
