@@ -146,6 +146,25 @@ fn pass_through_expressions_and_forward() {
     );
 }
 
+/// `AvgPool2d(..., ceil_mode = true)` builds `AvgPool2dCeil`: the
+/// compiler computes the ceil-mode size (PyTorch: 6x5 pooled by
+/// `AvgPool2d(3, 2, 1, ceil_mode=True)` is 4x3, floor mode gives 3x3), and
+/// the printout is PyTorch's, which omits `ceil_mode`.
+#[test]
+fn sequential_avg_pool_ceil_mode() {
+    use kiln::Tensor;
+    use kiln::shape::{Dyn, U1, U3, U4, U5, U6};
+    let net = sequential![AvgPool2d(3, stride = 2, padding = 1, ceil_mode = true)];
+    let x =
+        Tensor::<(Dyn, U1, U6, U5)>::zeros((Dyn(1), U1::default(), U6::default(), U5::default()));
+    let y: Tensor<(Dyn, U1, U4, U3)> = net.forward(x);
+    assert_eq!(y.as_dyn().shape(), &[1, 1, 4, 3]);
+    assert_eq!(
+        net.to_string(),
+        "Sequential(\n  (0): AvgPool2d(kernel_size=3, stride=2, padding=1)\n)"
+    );
+}
+
 #[test]
 fn named_sequential() {
     let net = sequential![fc1: Linear(784, 256), relu1: ReLU, fc2: Linear(256, 10)];

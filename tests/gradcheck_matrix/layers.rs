@@ -7,10 +7,10 @@
 
 use super::{Case, Matrix, Rng};
 use kiln::nn::{
-    AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d,
-    Dropout, Dropout2d, DynModule, DynUnflatten, ELU, Embedding, Flatten, GELU, Hardtanh, Identity,
-    LayerNorm, LeakyReLU, Linear, LogSoftmax, MaxPool2d, MaxPool2dCeil, ModuleExt, ReLU, SiLU,
-    Sigmoid, Softmax, Softplus, Tanh, Unflatten,
+    AdaptiveAvgPool2d, AvgPool2d, AvgPool2dCeil, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d,
+    ConvTranspose2d, Dropout, Dropout2d, DynModule, DynUnflatten, ELU, Embedding, Flatten, GELU,
+    Hardtanh, Identity, LayerNorm, LeakyReLU, Linear, LogSoftmax, MaxPool2d, MaxPool2dCeil,
+    ModuleExt, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh, Unflatten,
 };
 use kiln::ops::{
     BatchNormOptions, EmbeddingOptions, GeluApproximate, adaptive_avg_pool2d, avg_pool2d,
@@ -356,13 +356,26 @@ fn pools_and_shapes(m: &mut Matrix, rng: &mut Rng) {
     }
     let avg2 = AvgPool2d::<U2>::new();
     let avg3 = AvgPool2d::<U3, U2, U1>::new().count_include_pad(false);
-    let sets: [(&dyn DynModule, _); 2] = [(&avg2, avg2.options()), (&avg3, avg3.options())];
-    for (module, options) in sets {
+    let avg_ceil2 = AvgPool2dCeil::<U2>::new();
+    let avg_ceil3 = AvgPool2dCeil::<U3, U2, U1>::new();
+    let avg_ceil3_no_pad = AvgPool2dCeil::<U3, U2, U1>::new().count_include_pad(false);
+    let sets: [(&str, &dyn DynModule, _); 5] = [
+        ("AvgPool2d", &avg2, avg2.options()),
+        ("AvgPool2d", &avg3, avg3.options()),
+        ("AvgPool2dCeil", &avg_ceil2, avg_ceil2.options()),
+        ("AvgPool2dCeil", &avg_ceil3, avg_ceil3.options()),
+        (
+            "AvgPool2dCeil",
+            &avg_ceil3_no_pad,
+            avg_ceil3_no_pad.options(),
+        ),
+    ];
+    for (name, module, options) in sets {
         let s = rng.image(4, 5);
         let n = s.iter().product();
         layer(
             m,
-            "AvgPool2d",
+            name,
             format!("{options:?}: {s:?}"),
             module,
             rng.values(n, -1.0, 1.0),

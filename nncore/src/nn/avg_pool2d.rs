@@ -1,17 +1,108 @@
 //! `nn.AvgPool2d` with square window, stride and padding given as types,
-//! so the compiler computes the output size.
+//! so the compiler computes the output size; the layer types are written by
+//! [`avg_pool2d_layer!`], which `AvgPool2dCeil` shares.
 
-use super::module::training_flag;
-use super::{DynForward, Forward, Module, fmt_module};
-use crate::ops::{AvgPool2dOptions, avg_pool2d};
-use crate::shape::{AvgPool2dOut, AvgPool2dRule, StaticDim, U0};
-use crate::{DynTensor, Result, Tensor};
-use std::fmt;
-use std::marker::PhantomData;
+use super::{DynForward, Forward};
+use crate::Tensor;
+use crate::shape::{AvgPool2dOut, AvgPool2dRule, StaticDim};
 
-/// The sizes an `AvgPool2d` carries only in its type.
-type PoolSizes<K, S, P> = fn() -> (K, S, P);
+/// Writes an average-pooling layer type over `K`×`K` windows, its sizes as
+/// types: the struct, `new`, the `count_include_pad` and
+/// `divisor_override` builders, `options`, `Default`, `Module` (PyTorch's
+/// printout, which shows no `ceil_mode`), `DynForward` and `Display`.
+/// `AvgPool2d` and `AvgPool2dCeil` differ only in `ceil_mode` and in their
+/// `Forward` (whose bound is the shape rule), written out beside each so
+/// that a shape error points at plain code.
+macro_rules! avg_pool2d_layer {
+    (
+        $(#[$doc:meta])*
+        $name:ident, ceil_mode = $ceil:literal
+    ) => {
+        $(#[$doc])*
+        pub struct $name<K, S = K, P = $crate::shape::U0> {
+            count_include_pad: bool,
+            divisor_override: Option<usize>,
+            training: bool,
+            /// The sizes, only in the type (`fn() -> T` keeps the layer `Send + Sync`).
+            sizes: ::std::marker::PhantomData<fn() -> (K, S, P)>,
+        }
 
+        impl<K: StaticDim, S: StaticDim, P: StaticDim> $name<K, S, P> {
+            /// The layer with the sizes of the type (padding zeros counted
+            /// in the divisor, no divisor override).
+            pub fn new() -> Self {
+                $name {
+                    count_include_pad: true,
+                    divisor_override: None,
+                    training: true,
+                    sizes: ::std::marker::PhantomData,
+                }
+            }
+
+            /// `count_include_pad`: whether the padding zeros count in the divisor.
+            pub fn count_include_pad(mut self, count: bool) -> Self {
+                self.count_include_pad = count;
+                self
+            }
+
+            /// `divisor_override`: divide every window's sum by this instead.
+            pub fn divisor_override(mut self, divisor: Option<usize>) -> Self {
+                self.divisor_override = divisor;
+                self
+            }
+
+            /// The runtime options of the functional
+            /// [`avg_pool2d`]($crate::ops::avg_pool2d).
+            pub fn options(&self) -> $crate::ops::AvgPool2dOptions {
+                $crate::ops::AvgPool2dOptions::new(K::USIZE)
+                    .stride(S::USIZE)
+                    .padding(P::USIZE)
+                    .ceil_mode($ceil)
+                    .count_include_pad(self.count_include_pad)
+                    .divisor_override(self.divisor_override)
+            }
+        }
+
+        impl<K: StaticDim, S: StaticDim, P: StaticDim> Default for $name<K, S, P> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl<K: StaticDim, S: StaticDim, P: StaticDim> $crate::nn::Module for $name<K, S, P> {
+            $crate::nn::module::training_flag!();
+            fn type_name(&self) -> &str {
+                "AvgPool2d"
+            }
+            /// PyTorch's `AvgPool2d.extra_repr` shows only these three
+            /// (not `ceil_mode`).
+            fn extra_repr(&self) -> String {
+                format!(
+                    "kernel_size={}, stride={}, padding={}",
+                    K::USIZE,
+                    S::USIZE,
+                    P::USIZE
+                )
+            }
+        }
+
+        impl<K: StaticDim, S: StaticDim, P: StaticDim> $crate::nn::DynForward for $name<K, S, P> {
+            fn forward_dyn(&self, x: &$crate::DynTensor) -> $crate::Result<$crate::DynTensor> {
+                $crate::ops::avg_pool2d(x, self.options())
+            }
+        }
+
+        impl<K: StaticDim, S: StaticDim, P: StaticDim> ::std::fmt::Display for $name<K, S, P> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::nn::fmt_module(self, f)
+            }
+        }
+    };
+}
+
+pub(super) use avg_pool2d_layer;
+
+avg_pool2d_layer! {
 /// Average pooling over `K`×`K` windows with stride `S` (PyTorch's
 /// default: the window size) and zero padding `P`, like
 /// `nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -20,8 +111,8 @@ type PoolSizes<K, S, P> = fn() -> (K, S, P);
 /// compile time.
 ///
 /// `count_include_pad` and `divisor_override` change only the values, so
-/// they are runtime builder options. `ceil_mode=True` is the functional
-/// [`avg_pool2d`] with [`AvgPool2dOptions::ceil_mode`] (runtime sizes).
+/// they are runtime builder options. `ceil_mode=True` is
+/// [`AvgPool2dCeil`](super::AvgPool2dCeil).
 ///
 /// ```
 /// use nncore::nn::{AvgPool2d, Forward};
@@ -34,73 +125,7 @@ type PoolSizes<K, S, P> = fn() -> (K, S, P);
 /// assert_eq!(y.dims().as_slice(), &[2, 3, 4, 4]);
 /// assert_eq!(pool.to_string(), "AvgPool2d(kernel_size=3, stride=2, padding=1)");
 /// ```
-pub struct AvgPool2d<K, S = K, P = U0> {
-    count_include_pad: bool,
-    divisor_override: Option<usize>,
-    training: bool,
-    sizes: PhantomData<PoolSizes<K, S, P>>,
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim> AvgPool2d<K, S, P> {
-    /// `nn.AvgPool2d` with the sizes of the type (padding zeros counted in
-    /// the divisor, no divisor override).
-    pub fn new() -> Self {
-        AvgPool2d {
-            count_include_pad: true,
-            divisor_override: None,
-            training: true,
-            sizes: PhantomData,
-        }
-    }
-
-    /// `count_include_pad`: whether the padding zeros count in the divisor.
-    pub fn count_include_pad(mut self, count: bool) -> Self {
-        self.count_include_pad = count;
-        self
-    }
-
-    /// `divisor_override`: divide every window's sum by this instead.
-    pub fn divisor_override(mut self, divisor: Option<usize>) -> Self {
-        self.divisor_override = divisor;
-        self
-    }
-
-    /// The runtime options of the functional [`avg_pool2d`].
-    pub fn options(&self) -> AvgPool2dOptions {
-        AvgPool2dOptions::new(K::USIZE)
-            .stride(S::USIZE)
-            .padding(P::USIZE)
-            .count_include_pad(self.count_include_pad)
-            .divisor_override(self.divisor_override)
-    }
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim> Default for AvgPool2d<K, S, P> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim> Module for AvgPool2d<K, S, P> {
-    training_flag!();
-    fn type_name(&self) -> &str {
-        "AvgPool2d"
-    }
-    /// PyTorch's `AvgPool2d.extra_repr` shows only these three.
-    fn extra_repr(&self) -> String {
-        format!(
-            "kernel_size={}, stride={}, padding={}",
-            K::USIZE,
-            S::USIZE,
-            P::USIZE
-        )
-    }
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim> DynForward for AvgPool2d<K, S, P> {
-    fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-        avg_pool2d(x, self.options())
-    }
+    AvgPool2d, ceil_mode = false
 }
 
 impl<K, S, P, X> Forward<Tensor<X>> for AvgPool2d<K, S, P>
@@ -121,12 +146,6 @@ where
             .forward_dyn(x.as_dyn())
             .unwrap_or_else(|e| panic!("{e}"));
         Tensor::from_raw_unchecked(y, out_shape)
-    }
-}
-
-impl<K: StaticDim, S: StaticDim, P: StaticDim> fmt::Display for AvgPool2d<K, S, P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_module(self, f)
     }
 }
 

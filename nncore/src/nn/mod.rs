@@ -10,6 +10,7 @@ mod activation_layers;
 mod adaptive_avg_pool2d;
 mod assert_module;
 mod avg_pool2d;
+mod avg_pool2d_ceil;
 mod batch_norm;
 mod clip_grad;
 mod conv1d;
@@ -45,6 +46,7 @@ pub use adaptive_avg_pool2d::AdaptiveAvgPool2d;
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
 pub use avg_pool2d::AvgPool2d;
+pub use avg_pool2d_ceil::AvgPool2dCeil;
 pub use batch_norm::{BatchNorm1d, BatchNorm2d};
 pub use clip_grad::{clip_grad_norm_, clip_grad_value_};
 pub use conv_transpose2d::ConvTranspose2d;

@@ -27,8 +27,10 @@ pub enum Value {
     Flag(Expr),
     /// A probability literal (checked to lie in [0, 1]).
     Probability(Expr),
-    /// A fixed option at its default.
+    /// A fixed option at its default (or a type-selecting flag left false).
     Fixed,
+    /// A type-selecting flag set to `true`: the layer type to build.
+    Selects(&'static str),
 }
 
 /// A known layer with every argument bound (defaults filled in), in the
@@ -165,7 +167,7 @@ fn default_value(kind: ArgKind, text: &str, span: Span) -> Option<Value> {
             .map(|value| Value::Size(Size { value, span })),
         ArgKind::Flag => syn::parse_str::<Expr>(text).ok().map(Value::Flag),
         ArgKind::Probability => syn::parse_str::<Expr>(text).ok().map(Value::Probability),
-        ArgKind::Fixed { .. } => Some(Value::Fixed),
+        ArgKind::Fixed { .. } | ArgKind::Selects { .. } => Some(Value::Fixed),
     }
 }
 
@@ -218,6 +220,20 @@ fn bind_value(spec: &LayerSpec, arg: &ArgSpec, expr: &Expr, errors: &mut Errors)
                 None
             }
         }
+        ArgKind::Selects { layer } => match normalised(expr).as_str() {
+            "false" => Some(Value::Fixed),
+            "true" => Some(Value::Selects(layer)),
+            _ => {
+                errors.error_at(
+                    expr,
+                    format!(
+                        "{} of {} must be the literal true or false in sequential!: it picks the layer type",
+                        arg.name, spec.name
+                    ),
+                );
+                None
+            }
+        },
         ArgKind::Size { min } => {
             let size = literal_size(spec, expr, errors)?;
             if size.value < min {
@@ -391,6 +407,25 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let (_, errors) = call("Flatten", "0");
         assert_eq!(errors, vec!["Flatten supports only start_dim = 1 for now"]);
+    }
+
+    /// `ceil_mode = true` picks `AvgPool2dCeil` and keeps the sizes.
+    #[test]
+    fn avg_pool_ceil_mode_selects_the_ceil_layer() {
+        let (layer, errors) = call("AvgPool2d", "3, 2, 1, ceil_mode = true");
+        assert!(errors.is_empty(), "{errors:?}");
+        let layer = layer.expect("bound");
+        assert_eq!(sizes(&layer), vec![3, 2, 1]);
+        assert!(matches!(layer.values[3], Value::Selects("AvgPool2dCeil")));
+        let (layer, _) = call("AvgPool2d", "2, ceil_mode = false");
+        assert!(matches!(layer.expect("bound").values[3], Value::Fixed));
+        let (_, errors) = call("AvgPool2d", "2, ceil_mode = c");
+        assert_eq!(
+            errors,
+            [
+                "ceil_mode of AvgPool2d must be the literal true or false in sequential!: it picks the layer type"
+            ]
+        );
     }
 
     #[test]

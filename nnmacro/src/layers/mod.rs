@@ -23,6 +23,15 @@ pub enum ArgKind {
     /// A probability: a float literal in [0, 1], checked by the macro and
     /// handed to the constructor `with_p` (Dropout's `p`).
     Probability,
+    /// A `true`/`false` literal that picks the layer type: `false` (the
+    /// default) keeps the spec's layer, `true` builds `layer` instead, a
+    /// sibling type with the same sizes (AvgPool2d's `ceil_mode = true`
+    /// builds `AvgPool2dCeil`, whose output size the compiler computes in
+    /// ceil mode).
+    Selects {
+        /// The layer type `true` builds.
+        layer: &'static str,
+    },
     /// An option only whose default is supported for now; `why` is the error
     /// for any other value.
     Fixed {
@@ -159,8 +168,8 @@ pub const LAYERS: &[LayerSpec] = &[
             arg("padding", SIZE, Default::Value("0")),
             arg(
                 "ceil_mode",
-                ArgKind::Fixed {
-                    why: "sequential! builds AvgPool2d with ceil_mode = false; use the functional avg_pool2d for ceil mode",
+                ArgKind::Selects {
+                    layer: "AvgPool2dCeil",
                 },
                 Default::Value("false"),
             ),
@@ -172,7 +181,7 @@ pub const LAYERS: &[LayerSpec] = &[
                 Default::Value("true"),
             ),
         ],
-        signature: "AvgPool2d(kernel_size, stride = kernel_size, padding = 0)",
+        signature: "AvgPool2d(kernel_size, stride = kernel_size, padding = 0, ceil_mode = false)",
     },
     LayerSpec {
         name: "ReLU",

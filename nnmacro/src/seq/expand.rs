@@ -94,16 +94,30 @@ fn parts(layer: &BoundLayer) -> (Vec<TokenStream>, Option<(&syn::Expr, &'static 
             Value::Size(size) => sizes.push(unsigned(size.value, size.span)),
             Value::Flag(expr) => flag = Some((expr, "with_bias")),
             Value::Probability(expr) => flag = Some((expr, "with_p")),
-            Value::Fixed => {}
+            Value::Fixed | Value::Selects(_) => {}
         }
     }
     (sizes, flag)
 }
 
+/// The layer type to build: the one a type-selecting flag picked
+/// (`AvgPool2d(..., ceil_mode = true)` is `AvgPool2dCeil`), else the name
+/// as written.
+fn layer_ident(layer: &BoundLayer) -> syn::Ident {
+    layer
+        .values
+        .iter()
+        .find_map(|value| match value {
+            Value::Selects(name) => Some(syn::Ident::new(name, layer.ident.span())),
+            _ => None,
+        })
+        .unwrap_or_else(|| layer.ident.clone())
+}
+
 fn layer_expr(entry: &Resolved) -> TokenStream {
     match entry {
         Resolved::Layer(layer) => {
-            let ident = &layer.ident;
+            let ident = &layer_ident(layer);
             let (sizes, flag) = parts(layer);
             let turbofish = if sizes.is_empty() {
                 quote!()
@@ -127,7 +141,7 @@ fn layer_expr(entry: &Resolved) -> TokenStream {
 fn layer_type(entry: &Resolved) -> TokenStream {
     match entry {
         Resolved::Layer(layer) => {
-            let ident = &layer.ident;
+            let ident = &layer_ident(layer);
             let (sizes, _) = parts(layer);
             if sizes.is_empty() {
                 quote_spanned!(ident.span()=> ::kiln::nn::#ident)
@@ -204,6 +218,19 @@ mod tests {
             ty("Conv1d(3, 8, 5, padding = 2), AvgPool2d(3, stride = 2, padding = 1), AvgPool2d(2)"),
             "::kiln::nn::Sequential<(::kiln::nn::Conv1d<U3,U8,U5,U1,U2,U1,U1>,(::kiln::nn::AvgPool2d<U3,U2,U1>,\
              (::kiln::nn::AvgPool2d<U2,U2,U0>,())))>"
+        );
+    }
+
+    /// `ceil_mode = true` builds `AvgPool2dCeil` with the same sizes.
+    #[test]
+    fn avg_pool_ceil_mode_builds_avg_pool2d_ceil() {
+        assert_eq!(
+            ty("AvgPool2d(3, 2, 1, ceil_mode = true), AvgPool2d(2, ceil_mode = false)"),
+            "::kiln::nn::Sequential<(::kiln::nn::AvgPool2dCeil<U3,U2,U1>,(::kiln::nn::AvgPool2d<U2,U2,U0>,()))>"
+        );
+        assert_eq!(
+            expr("AvgPool2d(2, ceil_mode = true)"),
+            "::kiln::nn::Sequential::new((::kiln::nn::AvgPool2dCeil::<U2,U2,U0>::new(),()))"
         );
     }
 }

@@ -3,6 +3,7 @@
 //! alias, and gates that print what does not fit.
 
 pub mod avg_pool2d;
+pub mod avg_pool2d_ceil;
 pub mod batch_norm;
 pub mod conv1d;
 pub mod conv2d;
@@ -19,6 +20,7 @@ pub mod same_shape;
 pub mod unflatten;
 
 pub use avg_pool2d::{AvgPool2dOut, AvgPool2dRule};
+pub use avg_pool2d_ceil::{AvgPool2dCeilOut, AvgPool2dCeilRule};
 pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
 pub use conv_groups::ConvGroupsRule;
 pub use conv_transpose2d::{ConvTranspose2dOut, ConvTranspose2dOutput, ConvTranspose2dRule};
