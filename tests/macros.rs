@@ -166,6 +166,22 @@ fn sequential_avg_pool_ceil_mode() {
 }
 
 #[test]
+fn sequential_max_pool_ceil_mode() {
+    use kiln::Tensor;
+    use kiln::shape::{Dyn, U1, U3, U5};
+    // nn.MaxPool2d(2, ceil_mode=True): 5x5 becomes 3x3 (floor mode: 2x2).
+    let net = sequential![MaxPool2d(2, ceil_mode = true)];
+    let x =
+        Tensor::<(Dyn, U1, U5, U5)>::zeros((Dyn(1), U1::default(), U5::default(), U5::default()));
+    let y: Tensor<(Dyn, U1, U3, U3)> = net.forward(x);
+    assert_eq!(y.as_dyn().shape(), &[1, 1, 3, 3]);
+    assert_eq!(
+        net.to_string(),
+        "Sequential(\n  (0): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=True)\n)"
+    );
+}
+
+#[test]
 fn named_sequential() {
     let net = sequential![fc1: Linear(784, 256), relu1: ReLU, fc2: Linear(256, 10)];
     assert_eq!(

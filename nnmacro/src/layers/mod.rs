@@ -25,9 +25,9 @@ pub enum ArgKind {
     Probability,
     /// A `true`/`false` literal that picks the layer type: `false` (the
     /// default) keeps the spec's layer, `true` builds `layer` instead, a
-    /// sibling type with the same sizes (AvgPool2d's `ceil_mode = true`
-    /// builds `AvgPool2dCeil`, whose output size the compiler computes in
-    /// ceil mode).
+    /// sibling type with the same sizes (`ceil_mode = true` builds
+    /// `MaxPool2dCeil` or `AvgPool2dCeil`, whose output size the compiler
+    /// computes in ceil mode).
     Selects {
         /// The layer type `true` builds.
         layer: &'static str,
@@ -138,13 +138,13 @@ pub const LAYERS: &[LayerSpec] = &[
             ),
             arg(
                 "ceil_mode",
-                ArgKind::Fixed {
-                    why: "ceil_mode is not supported yet: only ceil_mode = false",
+                ArgKind::Selects {
+                    layer: "MaxPool2dCeil",
                 },
                 Default::Value("false"),
             ),
         ],
-        signature: "MaxPool2d(kernel_size, stride = kernel_size, padding = 0, dilation = 1)",
+        signature: "MaxPool2d(kernel_size, stride = kernel_size, padding = 0, dilation = 1, ceil_mode = false)",
     },
     LayerSpec {
         name: "Conv1d",
