@@ -29,10 +29,9 @@
 //! Target: ≥ 90 % of the test strips read exactly right on the shipped
 //! subset (6,000 training digits, 1,000 test digits). Measured (seed 0,
 //! defaults: 8 epochs of 4,000 strips, batch 32, Adam lr 0.005 decayed to
-//! 0, release build): 39.9 / 69.4 / 74.1 / 87.7 / 88.7 / 90.3 / 90.1 /
-//! **91.3 %** after epochs 1-8; 284 s wall on the shared 2-core machine
-//! under other builds' load (136 s of CPU time, so 1 to 2 minutes when the
-//! machine is idle). One run: expect a point or two either way with
+//! 0, release build): 42.9 / 70.6 / 74.2 / 87.4 / 87.9 / 89.8 / 90.3 /
+//! **91.3 %** after epochs 1-8; 131 s wall (134 s of CPU time) on an idle
+//! 2-core machine. One run: expect a point or two either way with
 //! another seed. Most misreadings are one digit dropped or misread (greedy
 //! decoding drops a digit whose class the model splits between two
 //! guesses).
