@@ -216,7 +216,16 @@ pub fn col2im<E: Element>(g: &Conv2dGeometry, col: &[E], image: &mut [E]) {
 mod tests {
     use super::*;
     use crate::kernels::testutil::{random_vec, rng};
-    use crate::kernels::transpose::transpose_blocks_naive;
+
+    /// `dst` (`cols x rows`) becomes the transpose of `src` (`rows x cols`),
+    /// one element at a time: the reference for `im2col_t`.
+    fn transpose_naive(src: &[f64], rows: usize, cols: usize, dst: &mut [f64]) {
+        for r in 0..rows {
+            for c in 0..cols {
+                dst[c * rows + r] = src[r * cols + c];
+            }
+        }
+    }
 
     /// im2col by definition, one element at a time.
     fn im2col_naive(g: &Conv2dGeometry, image: &[f64]) -> Vec<f64> {
@@ -284,7 +293,7 @@ mod tests {
             let mut colt = vec![f64::NAN; col.len()];
             im2col_t(&g, &x, &mut colt);
             let mut want = vec![f64::NAN; col.len()];
-            transpose_blocks_naive(&col, 1, col_rows(&g), col_cols(&g), &mut want);
+            transpose_naive(&col, col_rows(&g), col_cols(&g), &mut want);
             assert_eq!(colt, want, "transposed {g:?}");
             // <im2col(x), y> == <x, col2im(y)>
             let y = random_vec::<f64>(&mut r, col.len());

@@ -27,7 +27,6 @@
 //! | [`avg_pool`] | average and adaptive average pooling 2-D |
 //! | [`softmax`] | softmax / log-softmax over one strided dimension |
 //! | [`elementwise`] | unary activations through [`UnaryKernel`], and `sum`/`axpy`-style helpers |
-//! | [`transpose`] | blocked out-of-place transpose |
 //! | [`scratch`] | per-thread reusable scratch buffers (convolution column matrices) |
 //! | [`erf`] | a full-precision error function for GELU |
 //! | [`naive`] | reference twins of the convolution and pooling kernels |
@@ -43,7 +42,6 @@ pub mod naive;
 pub mod pool;
 pub mod scratch;
 pub mod softmax;
-pub mod transpose;
 
 pub use avg_pool::{
     AdaptivePool2dGeometry, adaptive_avg_pool2d_backward, adaptive_avg_pool2d_forward,
