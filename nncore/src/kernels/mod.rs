@@ -28,6 +28,7 @@
 //! | [`softmax`] | softmax / log-softmax over one strided dimension |
 //! | [`elementwise`] | unary activations through [`UnaryKernel`], and `sum`/`axpy`-style helpers |
 //! | [`scratch`] | per-thread reusable scratch buffers (convolution column matrices) |
+//! | [`simd`] | run-time choice of AVX-512 / AVX2 / baseline code for plain-Rust loops |
 //! | [`erf`] | a full-precision error function for GELU |
 //! | [`naive`] | reference twins of the convolution and pooling kernels |
 
@@ -41,6 +42,7 @@ pub mod im2col;
 pub mod naive;
 pub mod pool;
 pub mod scratch;
+pub mod simd;
 pub mod softmax;
 
 pub use avg_pool::{
