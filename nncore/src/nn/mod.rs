@@ -15,7 +15,7 @@ mod batch_norm;
 mod clip_grad;
 mod conv1d;
 mod conv2d;
-mod conv_common;
+pub(crate) mod conv_common;
 mod conv_transpose2d;
 mod default_init;
 mod dropout;

@@ -9,6 +9,7 @@ pub(crate) const KNOWN_TYPES: &[&str] = &[
     "Linear",
     "Conv1d",
     "Conv2d",
+    "ConvTranspose2d",
     "MaxPool2d",
     "AvgPool2d",
     "AdaptiveAvgPool2d",
@@ -77,7 +78,9 @@ pub(crate) fn extra_repr(type_name: &'static str, o: &LayerOptions) -> Result<St
             o.size(type_name, "out_features")?,
             s("bias", Bool(true))
         ),
-        "Conv1d" | "Conv2d" => conv(type_name, o, if type_name == "Conv1d" { 1 } else { 2 })?,
+        "Conv1d" | "Conv2d" | "ConvTranspose2d" => {
+            conv(type_name, o, if type_name == "Conv1d" { 1 } else { 2 })?
+        }
         "MaxPool2d" => {
             let kernel = o
                 .get("kernel_size")
@@ -208,6 +211,10 @@ fn conv(type_name: &'static str, o: &LayerOptions, n: usize) -> Result<String> {
     }
     if dilation != Tuple(vec![Int(1); n]) {
         out.push_str(&format!(", dilation={}", dilation.py_str()));
+    }
+    let output_padding = tuple_of(o.or("output_padding", Int(0)), n);
+    if output_padding != Tuple(vec![Int(0); n]) {
+        out.push_str(&format!(", output_padding={}", output_padding.py_str()));
     }
     let groups = o.int(type_name, "groups", 1)?;
     if groups != 1 {

@@ -2,28 +2,12 @@
 //! PyTorch's constructor options.
 
 use super::describe::{extra_repr, known_type};
-use super::value::{LayerOptions, OptValue};
-use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
+use super::kind::{Kind, runnable};
+use super::value::LayerOptions;
 use crate::nn::module::training_flag;
 use crate::nn::{DynForward, DynModule, Module, Parameter, fmt_module};
-use crate::ops::{Conv2dOptions, MaxPool2dOptions, conv2d, dropout, linear, max_pool2d};
 use crate::{DynTensor, Error, Result};
 use std::fmt;
-
-/// What a [`DynLayer`] computes.
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    Linear,
-    Conv2d(Conv2dOptions),
-    MaxPool2d(MaxPool2dOptions),
-    ReLU,
-    Sigmoid,
-    Tanh,
-    Flatten(isize, isize),
-    Softmax(isize),
-    LogSoftmax(isize),
-    Dropout(f64),
-}
 
 /// A layer whose sizes are runtime values, built from PyTorch's class name
 /// and constructor options: `DynLayer::new("Linear", in_features=784,
@@ -35,9 +19,11 @@ enum Kind {
 /// runner); a model written in Rust uses the statically sized layers
 /// (`Linear<U784, U256>`), whose mistakes are compile errors.
 ///
-/// Runnable types: `Linear`, `Conv2d` (numeric padding, zeros padding
-/// mode), `MaxPool2d`, `ReLU`, `Sigmoid`, `Tanh`, `Flatten`, `Softmax` and
-/// `LogSoftmax` (with a `dim`), `Dropout`. [`build_layer`] describes the
+/// Runnable types: `Linear`, `Conv1d` and `ConvTranspose2d` (zeros
+/// padding mode), `Conv2d` (numeric padding, zeros padding mode),
+/// `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d`, `ReLU`, `LeakyReLU`,
+/// `ELU`, `GELU`, `SiLU`, `Sigmoid`, `Tanh`, `Softplus`, `Hardtanh`,
+/// `Flatten`, `Softmax` and `LogSoftmax` (with a `dim`), `Dropout`. [`build_layer`] describes the
 /// other PyTorch types with a [`DescribedLayer`].
 ///
 /// ```
@@ -72,76 +58,7 @@ impl DynLayer {
             ));
         }
         let extra = extra_repr(t, o)?;
-        let (mut weight, mut bias) = (None, None);
-        let kind = match t {
-            "Linear" => {
-                let (i, out) = (o.size(t, "in_features")?, o.size(t, "out_features")?);
-                (weight, bias) = init(&[out, i], i, o.flag(t, "bias", true)?);
-                Kind::Linear
-            }
-            "Conv2d" => {
-                let (cin, cout) = (o.size(t, "in_channels")?, o.size(t, "out_channels")?);
-                let (kh, kw) = o.pair(t, "kernel_size", 1)?;
-                let groups = o.int(t, "groups", 1)?;
-                if groups < 1 || cin % groups as usize != 0 || cout % groups as usize != 0 {
-                    return Err(Error::option(
-                        t,
-                        "groups",
-                        format!(
-                            "{groups} must be positive and divide in_channels ({cin}) and out_channels ({cout})"
-                        ),
-                    ));
-                }
-                let groups = groups as usize;
-                let fan_in = cin / groups * kh * kw;
-                (weight, bias) = init(
-                    &[cout, cin / groups, kh, kw],
-                    fan_in,
-                    o.flag(t, "bias", true)?,
-                );
-                Kind::Conv2d(Conv2dOptions {
-                    stride: o.pair(t, "stride", 1)?,
-                    padding: o.pair(t, "padding", 0)?,
-                    dilation: o.pair(t, "dilation", 1)?,
-                    groups,
-                })
-            }
-            "MaxPool2d" => {
-                let kernel_size = o.pair(t, "kernel_size", 1)?;
-                let stride = match o.get("stride") {
-                    None | Some(OptValue::None) => kernel_size,
-                    Some(_) => o.pair(t, "stride", 1)?,
-                };
-                Kind::MaxPool2d(MaxPool2dOptions {
-                    kernel_size,
-                    stride,
-                    padding: o.pair(t, "padding", 0)?,
-                    dilation: o.pair(t, "dilation", 1)?,
-                    ceil_mode: o.flag(t, "ceil_mode", false)?,
-                })
-            }
-            "ReLU" => Kind::ReLU,
-            "Sigmoid" => Kind::Sigmoid,
-            "Tanh" => Kind::Tanh,
-            "Flatten" => Kind::Flatten(
-                o.int(t, "start_dim", 1)? as isize,
-                o.int(t, "end_dim", -1)? as isize,
-            ),
-            "Softmax" => Kind::Softmax(o.int(t, "dim", 0)? as isize),
-            "LogSoftmax" => Kind::LogSoftmax(o.int(t, "dim", 0)? as isize),
-            "Dropout" => {
-                let p = o.or("p", OptValue::Float(0.5)).as_f64().unwrap_or(f64::NAN);
-                if !(0.0..=1.0).contains(&p) {
-                    return Err(Error::option(
-                        t,
-                        "p",
-                        format!("dropout probability has to be between 0 and 1, but got {p}"),
-                    ));
-                }
-                Kind::Dropout(p)
-            }
-            other => unreachable!("`{other}` passed `runnable`"),
-        };
+        let (kind, (weight, bias)) = Kind::build(t, o)?;
         Ok(DynLayer {
             type_name: t,
             extra,
@@ -163,47 +80,6 @@ impl DynLayer {
     }
 }
 
-/// Whether [`DynLayer`] can run this type with these options.
-fn runnable(t: &str, o: &LayerOptions) -> bool {
-    match t {
-        "Linear" | "MaxPool2d" | "ReLU" | "Sigmoid" | "Tanh" | "Flatten" | "Dropout" => {
-            o.get("return_indices") != Some(&OptValue::Bool(true))
-        }
-        "Conv2d" => {
-            !matches!(o.get("padding"), Some(OptValue::Str(_)))
-                && o.get("padding_mode")
-                    .is_none_or(|m| *m == OptValue::from("zeros"))
-        }
-        "Softmax" | "LogSoftmax" => matches!(o.get("dim"), Some(OptValue::Int(_))),
-        _ => false,
-    }
-}
-
-/// PyTorch's Linear/Conv initialisation: weight kaiming_uniform(a = √5),
-/// bias U(±1/√fan_in).
-fn init(shape: &[usize], fan_in: usize, bias: bool) -> (Option<Parameter>, Option<Parameter>) {
-    let weight = Parameter::new(vec![0.0; shape.iter().product()], shape);
-    if fan_in > 0 {
-        kaiming_uniform_(
-            &weight,
-            FanMode::FanIn,
-            Nonlinearity::LeakyRelu(5f64.sqrt()),
-        )
-        .expect("a weight of rank >= 2 has fans");
-    }
-    let bias = bias.then(|| {
-        let b = Parameter::new(vec![0.0; shape[0]], &[shape[0]]);
-        let bound = if fan_in > 0 {
-            1.0 / (fan_in as f64).sqrt()
-        } else {
-            0.0
-        };
-        uniform_(&b, -bound, bound);
-        b
-    });
-    (Some(weight), bias)
-}
-
 impl Module for DynLayer {
     training_flag!();
     fn type_name(&self) -> &str {
@@ -220,23 +96,8 @@ impl Module for DynLayer {
 
 impl DynForward for DynLayer {
     fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-        let weight = || {
-            self.weight
-                .as_deref()
-                .expect("layers with a weight have one")
-        };
-        match self.kind {
-            Kind::Linear => linear(x, weight(), self.bias.as_deref()),
-            Kind::Conv2d(options) => conv2d(x, weight(), self.bias.as_deref(), options),
-            Kind::MaxPool2d(options) => max_pool2d(x, options),
-            Kind::ReLU => Ok(x.relu()),
-            Kind::Sigmoid => Ok(x.sigmoid()),
-            Kind::Tanh => Ok(x.tanh()),
-            Kind::Flatten(start, end) => x.flatten(start, end),
-            Kind::Softmax(dim) => x.softmax(dim),
-            Kind::LogSoftmax(dim) => x.log_softmax(dim),
-            Kind::Dropout(p) => dropout(x, p, self.training),
-        }
+        let (weight, bias) = (self.weight.as_deref(), self.bias.as_deref());
+        self.kind.forward(x, weight, bias, self.training)
     }
 }
 

@@ -23,6 +23,9 @@
 //! ```
 
 mod describe;
+mod kind;
+#[cfg(test)]
+mod kind_tests;
 mod layer;
 mod sequential;
 mod value;
