@@ -177,6 +177,9 @@ impl<E: Element> AdamStep<E> {
         exp_avg_sq: &mut [E],
         max: Option<&mut [E]>,
     ) {
+        // A copy in registers: the compiler cannot prove that the stores
+        // below leave `*self` alone, and reloading it blocks vectorising.
+        let k = *self;
         let moments = param
             .iter_mut()
             .zip(grad)
@@ -184,28 +187,27 @@ impl<E: Element> AdamStep<E> {
         match max {
             Some(max) => {
                 for (((p, &g), (m, v)), max) in moments.zip(max) {
-                    *p = self.element(*p, g, m, v, Some(max));
+                    *p = k.element(*p, g, m, v, Some(max));
                 }
             }
             None => {
                 for ((p, &g), (m, v)) in moments {
-                    *p = self.element(*p, g, m, v, None);
+                    *p = k.element(*p, g, m, v, None);
                 }
             }
         }
     }
 
     /// PyTorch's single-tensor Adam on one element: returns the new
-    /// parameter.
+    /// parameter. The options pick between values computed either way
+    /// (selects, no branches), which vectorises.
     #[inline(always)]
-    fn element(&self, mut p: E, g: E, m: &mut E, v: &mut E, max: Option<&mut E>) -> E {
+    fn element(self, p: E, g: E, m: &mut E, v: &mut E, max: Option<&mut E>) -> E {
         let one = E::one();
-        let mut g = if self.maximize { -g } else { g };
-        if self.decoupled {
-            p *= self.decay;
-        } else if self.l2 {
-            g += self.weight_decay * p;
-        }
+        let g = if self.maximize { -g } else { g };
+        let (decayed, penalised) = (p * self.decay, g + self.weight_decay * p);
+        let p = if self.decoupled { decayed } else { p };
+        let g = if self.l2 { penalised } else { g };
         *m += (one - self.b1) * (g - *m);
         *v = *v * self.b2 + (one - self.b2) * g * g;
         let v_hat = match max {

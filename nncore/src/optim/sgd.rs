@@ -145,27 +145,25 @@ impl<E: Element> SgdStep<E> {
     /// without momentum).
     #[inline(always)]
     fn run(&self, param: &mut [E], grad: &[E], buf: Option<&mut [E]>) {
+        // A copy in registers (see `AdamStep::run`).
+        let k = *self;
         match buf {
             None => {
                 for (p, &g) in param.iter_mut().zip(grad) {
-                    let d = self.direction(*p, g);
-                    *p -= self.lr * d;
+                    let d = k.direction(*p, g);
+                    *p -= k.lr * d;
                 }
             }
             Some(buf) => {
                 for ((p, &g), b) in param.iter_mut().zip(grad).zip(buf) {
-                    let d = self.direction(*p, g);
-                    *b = if self.first {
+                    let d = k.direction(*p, g);
+                    *b = if k.first {
                         d
                     } else {
-                        self.momentum * *b + (E::one() - self.dampening) * d
+                        k.momentum * *b + (E::one() - k.dampening) * d
                     };
-                    let step = if self.nesterov {
-                        d + self.momentum * *b
-                    } else {
-                        *b
-                    };
-                    *p -= self.lr * step;
+                    let step = if k.nesterov { d + k.momentum * *b } else { *b };
+                    *p -= k.lr * step;
                 }
             }
         }
