@@ -216,8 +216,7 @@ fn windows_inside(g: &Pool2dGeometry) -> bool {
 }
 
 /// Whether `g` is the most common pool, 2x2 with stride 2, with every
-/// window inside the input: then [`max_plane_2x2`] and
-/// [`max_plane_2x2_backward`] apply.
+/// window inside the input: then [`max_plane_2x2`] applies.
 fn is_2x2(g: &Pool2dGeometry) -> bool {
     windows_inside(g) && (g.kernel_h, g.kernel_w, g.stride_h, g.stride_w) == (2, 2, 2, 2)
 }
@@ -420,14 +419,11 @@ pub fn max_pool2d_backward<E: Element>(
     check(g, grad_input.len(), grad_out.len());
     assert_eq!(argmax.len(), grad_out.len(), "max_pool2d: argmax length");
     let (plane_in, plane_out) = (g.in_h * g.in_w, g.out_h() * g.out_w());
+    // A scatter into zeros. (A dense select loop writing every input of a
+    // 2x2 window once was slower: LeNet's rows of 14 and 5 outputs are
+    // shorter than a vector, and the scalar selects cost more than the
+    // scatter.)
     let plane = |(gx, (gy, a)): (&mut [E], (&[E], &[PoolIndex]))| {
-        if is_2x2(g) {
-            simd::dispatch(
-                #[inline(always)]
-                || max_plane_2x2_backward(g, gy, a, gx),
-            );
-            return;
-        }
         gx.fill(E::zero());
         for (&d, &i) in gy.iter().zip(a) {
             if i != NO_ARGMAX {
@@ -449,55 +445,5 @@ pub fn max_pool2d_backward<E: Element>(
             .chunks_mut(plane_in)
             .zip(grad_out.chunks(plane_out).zip(argmax.chunks(plane_out)))
             .for_each(plane);
-    }
-}
-
-/// The backward of one plane of [`max_plane_2x2`]. The windows tile the
-/// input without overlap, so instead of zeroing the plane and scattering,
-/// every input position of a window is written once, with the gradient
-/// where the argmax points and 0 elsewhere: a dense loop that vectorises.
-/// The rows and columns no window covers are zeroed.
-///
-/// # Panics
-/// If an argmax is not in its window (not one [`max_plane_2x2`] wrote).
-#[inline(always)]
-pub(super) fn max_plane_2x2_backward<E: Element>(
-    g: &Pool2dGeometry,
-    grad_out: &[E],
-    arg: &[PoolIndex],
-    grad_in: &mut [E],
-) {
-    let (ow, w) = (g.out_w(), g.in_w);
-    let (covered, uncovered) = grad_in.split_at_mut(2 * g.out_h() * w);
-    uncovered.fill(E::zero());
-    for (oy, ((rows, gy_row), arg_row)) in covered
-        .chunks_exact_mut(2 * w)
-        .zip(grad_out.chunks_exact(ow))
-        .zip(arg.chunks_exact(ow))
-        .enumerate()
-    {
-        let (r0, r1) = rows.split_at_mut(w);
-        r0[2 * ow..].fill(E::zero());
-        r1[2 * ow..].fill(E::zero());
-        let (r0, _) = r0[..2 * ow].as_chunks_mut::<2>();
-        let (r1, _) = r1[..2 * ow].as_chunks_mut::<2>();
-        let (base, w) = ((2 * oy * w) as PoolIndex, w as PoolIndex);
-        let mut misplaced = false;
-        for (ox, ((p0, p1), (&d, &i))) in r0
-            .iter_mut()
-            .zip(r1.iter_mut())
-            .zip(gy_row.iter().zip(arg_row))
-            .enumerate()
-        {
-            let a = base + 2 * ox as PoolIndex;
-            // `0 + d`, as the scatter into zeros computes it (-0 becomes +0).
-            let (zero, d) = (E::zero(), E::zero() + d);
-            let hits = [i == a, i == a + 1, i == a + w, i == a + w + 1];
-            let at = |hit: bool| if hit { d } else { zero };
-            *p0 = [at(hits[0]), at(hits[1])];
-            *p1 = [at(hits[2]), at(hits[3])];
-            misplaced |= !(hits[0] | hits[1] | hits[2] | hits[3]);
-        }
-        assert!(!misplaced, "max_pool2d: an argmax outside its 2x2 window");
     }
 }
