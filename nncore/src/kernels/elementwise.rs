@@ -5,9 +5,12 @@
 //! (given both the input and the output, so `Sigmoid` and `Tanh` reuse the
 //! output and `ReLU` never recomputes). One generic driver,
 //! [`unary_forward`] / [`unary_backward`], runs it over slices in chunks of
-//! [`CHUNK`] elements, plain zipped loops the compiler vectorises, and
-//! across rayon threads above [`PARALLEL_THRESHOLD`] elements. A new
-//! activation is a struct and ~15 lines.
+//! [`CHUNK`] elements, plain zipped loops the compiler vectorises for the
+//! CPU's widest vectors through [`simd::dispatch`], and across rayon
+//! threads above [`PARALLEL_THRESHOLD`] elements. A new activation is a
+//! struct and ~15 lines. Each chunk body (`*_chunk`, `sum_blocks`) is a
+//! separate `#[inline(always)]` function so the tests can run it at every
+//! [`simd::Level`] against the naive twins.
 //!
 //! Formulas are PyTorch's, including its choices at the edges (ReLU's
 //! gradient is 0 at 0; Softplus is linear above its threshold; Hardtanh's

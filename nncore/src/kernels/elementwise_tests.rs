@@ -183,6 +183,9 @@ fn assert_same_bits<E: Element>(a: &[E], b: &[E], what: &str) {
     }
 }
 
+/// `dst[i] = op(dst[i], src[i], alpha)`: one of the binary helpers.
+type BinaryOp<E> = fn(&mut E, E, E);
+
 /// Runs every chunk body the public kernels dispatch, compiled for
 /// `level`, against the naive twins: the same bits, NaN and inf included.
 fn bodies_match_naive_at<E: Element>(level: Level) -> bool {
@@ -211,7 +214,7 @@ fn bodies_match_naive_at<E: Element>(level: Level) -> bool {
         );
 
         let alpha = E::of(0.75);
-        let ops: [(&str, fn(&mut E, E, E)); 3] = [
+        let ops: [(&str, BinaryOp<E>); 3] = [
             ("add_assign", |d, s, _| *d += s),
             ("mul_assign", |d, s, _| *d *= s),
             ("axpy", |d, s, a| *d += a * s),
