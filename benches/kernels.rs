@@ -109,7 +109,7 @@ fn max_pool(c: &mut Criterion) {
     let x = randn(g.input_len());
     let gy = randn(g.output_len());
     let mut y = vec![0.0f32; g.output_len()];
-    let mut arg = vec![0usize; g.output_len()];
+    let mut arg = vec![0; g.output_len()];
     let mut gx = vec![0.0f32; g.input_len()];
     let mut group = c.benchmark_group("max_pool2d_k2_32x32x32_b32");
     group.bench_function("forward", |bench| {

@@ -5,15 +5,19 @@
 //! (given both the input and the output, so `Sigmoid` and `Tanh` reuse the
 //! output and `ReLU` never recomputes). One generic driver,
 //! [`unary_forward`] / [`unary_backward`], runs it over slices in chunks of
-//! [`CHUNK`] elements, plain zipped loops the compiler vectorises, and
-//! across rayon threads above [`PARALLEL_THRESHOLD`] elements. A new
-//! activation is a struct and ~15 lines.
+//! [`CHUNK`] elements, plain zipped loops the compiler vectorises for the
+//! CPU's widest vectors through [`simd::dispatch`], and across rayon
+//! threads above [`PARALLEL_THRESHOLD`] elements. A new activation is a
+//! struct and ~15 lines. Each chunk body (`*_chunk`, `sum_blocks`) is a
+//! separate `#[inline(always)]` function so the tests can run it at every
+//! [`simd::Level`] against the naive twins.
 //!
 //! Formulas are PyTorch's, including its choices at the edges (ReLU's
 //! gradient is 0 at 0; Softplus is linear above its threshold; Hardtanh's
 //! gradient is 0 at the limits; NaN propagates through ReLU and Hardtanh).
 
 use super::erf::erf;
+use super::simd;
 use crate::Element;
 use rayon::prelude::*;
 
@@ -50,13 +54,27 @@ fn check_lens(lens: &[usize]) {
 /// If `x` and `y` differ in length.
 pub fn unary_forward<K: UnaryKernel, E: Element>(k: &K, x: &[E], y: &mut [E]) {
     check_lens(&[x.len(), y.len()]);
-    let run = |(y, x): (&mut [E], &[E])| y.iter_mut().zip(x).for_each(|(y, &x)| *y = k.f(x));
+    let run = |(y, x): (&mut [E], &[E])| {
+        simd::dispatch(
+            #[inline(always)]
+            || forward_chunk(k, x, y),
+        )
+    };
     if parallel(x.len()) {
         y.par_chunks_mut(CHUNK)
             .zip(x.par_chunks(CHUNK))
             .for_each(run);
     } else {
         y.chunks_mut(CHUNK).zip(x.chunks(CHUNK)).for_each(run);
+    }
+}
+
+/// The loop of [`unary_forward`] on one chunk. `#[inline(always)]` so that
+/// [`simd::dispatch`] compiles it (and `k.f`) for each instruction set.
+#[inline(always)]
+pub(super) fn forward_chunk<K: UnaryKernel, E: Element>(k: &K, x: &[E], y: &mut [E]) {
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = k.f(x);
     }
 }
 
@@ -74,9 +92,10 @@ pub fn unary_backward<K: UnaryKernel, E: Element>(
 ) {
     check_lens(&[x.len(), y.len(), grad_y.len(), grad_x.len()]);
     let run = |gx: &mut [E], x: &[E], y: &[E], gy: &[E]| {
-        for (((gx, &x), &y), &gy) in gx.iter_mut().zip(x).zip(y).zip(gy) {
-            *gx = gy * k.df(x, y);
-        }
+        simd::dispatch(
+            #[inline(always)]
+            || backward_chunk(k, x, y, gy, gx),
+        )
     };
     if parallel(x.len()) {
         let inputs = x
@@ -96,6 +115,21 @@ pub fn unary_backward<K: UnaryKernel, E: Element>(
             .chunks_mut(CHUNK)
             .zip(inputs)
             .for_each(|(gx, ((x, y), gy))| run(gx, x, y, gy));
+    }
+}
+
+/// The loop of [`unary_backward`] on one chunk (inlined like
+/// [`forward_chunk`]).
+#[inline(always)]
+pub(super) fn backward_chunk<K: UnaryKernel, E: Element>(
+    k: &K,
+    x: &[E],
+    y: &[E],
+    grad_y: &[E],
+    grad_x: &mut [E],
+) {
+    for (((gx, &x), &y), &gy) in grad_x.iter_mut().zip(x).zip(y).zip(grad_y) {
+        *gx = gy * k.df(x, y);
     }
 }
 
@@ -125,9 +159,11 @@ pub fn unary_backward_naive<K: UnaryKernel, E: Element>(
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Relu;
 impl UnaryKernel for Relu {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         if x < E::zero() { E::zero() } else { x }
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         if x > E::zero() { E::one() } else { E::zero() }
     }
@@ -137,9 +173,11 @@ impl UnaryKernel for Relu {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sigmoid;
 impl UnaryKernel for Sigmoid {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         E::one() / (E::one() + (-x).exp())
     }
+    #[inline(always)]
     fn df<E: Element>(&self, _x: E, y: E) -> E {
         y * (E::one() - y)
     }
@@ -149,9 +187,11 @@ impl UnaryKernel for Sigmoid {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Tanh;
 impl UnaryKernel for Tanh {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         x.tanh()
     }
+    #[inline(always)]
     fn df<E: Element>(&self, _x: E, y: E) -> E {
         E::one() - y * y
     }
@@ -164,6 +204,7 @@ pub struct LeakyRelu {
     pub slope: f64,
 }
 impl UnaryKernel for LeakyRelu {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         if x > E::zero() {
             x
@@ -171,6 +212,7 @@ impl UnaryKernel for LeakyRelu {
             x * E::of(self.slope)
         }
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         if x > E::zero() {
             E::one()
@@ -187,6 +229,7 @@ pub struct Elu {
     pub alpha: f64,
 }
 impl UnaryKernel for Elu {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         if x > E::zero() {
             x
@@ -194,6 +237,7 @@ impl UnaryKernel for Elu {
             E::of(self.alpha) * x.exp_m1()
         }
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         if x > E::zero() {
             E::one()
@@ -208,10 +252,12 @@ impl UnaryKernel for Elu {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Gelu;
 impl UnaryKernel for Gelu {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         let x = x.as_f64();
         E::of(0.5 * x * (1.0 + erf(x * std::f64::consts::FRAC_1_SQRT_2)))
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         let x = x.as_f64();
         let cdf = 0.5 * (1.0 + erf(x * std::f64::consts::FRAC_1_SQRT_2));
@@ -228,10 +274,12 @@ pub struct GeluTanh;
 const GELU_BETA: f64 = std::f64::consts::SQRT_2 * std::f64::consts::FRAC_2_SQRT_PI * 0.5;
 const GELU_KAPPA: f64 = 0.044715;
 impl UnaryKernel for GeluTanh {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         let (b, k, half) = (E::of(GELU_BETA), E::of(GELU_KAPPA), E::of(0.5));
         half * x * (E::one() + (b * (x + k * x * x * x)).tanh())
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         let (b, k, half) = (E::of(GELU_BETA), E::of(GELU_KAPPA), E::of(0.5));
         let t = (b * (x + k * x * x * x)).tanh();
@@ -244,9 +292,11 @@ impl UnaryKernel for GeluTanh {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Silu;
 impl UnaryKernel for Silu {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         x / (E::one() + (-x).exp())
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         let s = E::one() / (E::one() + (-x).exp());
         s * (E::one() + x * (E::one() - s))
@@ -263,6 +313,7 @@ pub struct Softplus {
     pub threshold: f64,
 }
 impl UnaryKernel for Softplus {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         let (b, t) = (E::of(self.beta), E::of(self.threshold));
         if x * b > t {
@@ -271,6 +322,7 @@ impl UnaryKernel for Softplus {
             (x * b).exp().ln_1p() / b
         }
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         let (b, t) = (E::of(self.beta), E::of(self.threshold));
         if x * b > t {
@@ -292,6 +344,7 @@ pub struct Hardtanh {
     pub max: f64,
 }
 impl UnaryKernel for Hardtanh {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         let (lo, hi) = (E::of(self.min), E::of(self.max));
         if x < lo {
@@ -302,6 +355,7 @@ impl UnaryKernel for Hardtanh {
             x
         }
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         if x <= E::of(self.min) || x >= E::of(self.max) {
             E::zero()
@@ -311,11 +365,16 @@ impl UnaryKernel for Hardtanh {
     }
 }
 
-/// Applies `op(dst_chunk, src_chunk)` over matching chunks, in parallel above
-/// the threshold.
+/// Applies `op(dst[i], src[i])` over matching chunks, in parallel above
+/// the threshold; each chunk's loop is compiled per instruction set.
 fn binary<E: Element>(dst: &mut [E], src: &[E], op: impl Fn(&mut E, E) + Sync) {
     check_lens(&[dst.len(), src.len()]);
-    let run = |(d, s): (&mut [E], &[E])| d.iter_mut().zip(s).for_each(|(d, &s)| op(d, s));
+    let run = |(d, s): (&mut [E], &[E])| {
+        simd::dispatch(
+            #[inline(always)]
+            || binary_chunk(d, s, &op),
+        )
+    };
     if parallel(dst.len()) {
         dst.par_chunks_mut(CHUNK)
             .zip(src.par_chunks(CHUNK))
@@ -325,63 +384,168 @@ fn binary<E: Element>(dst: &mut [E], src: &[E], op: impl Fn(&mut E, E) + Sync) {
     }
 }
 
+/// The loop of the binary helpers on one chunk.
+#[inline(always)]
+pub(super) fn binary_chunk<E: Element>(dst: &mut [E], src: &[E], op: impl Fn(&mut E, E)) {
+    for (d, &s) in dst.iter_mut().zip(src) {
+        op(d, s);
+    }
+}
+
 /// `dst += src`. Accumulates into `dst`. Panics if the lengths differ.
 pub fn add_assign<E: Element>(dst: &mut [E], src: &[E]) {
-    binary(dst, src, |d, s| *d += s);
+    binary(
+        dst,
+        src,
+        #[inline(always)]
+        |d, s| *d += s,
+    );
 }
 
 /// `dst *= src` elementwise. Panics if the lengths differ.
 pub fn mul_assign<E: Element>(dst: &mut [E], src: &[E]) {
-    binary(dst, src, |d, s| *d *= s);
+    binary(
+        dst,
+        src,
+        #[inline(always)]
+        |d, s| *d *= s,
+    );
 }
 
 /// `dst += alpha * src` (BLAS `axpy`). Accumulates into `dst`. Panics if the
 /// lengths differ.
 pub fn axpy<E: Element>(dst: &mut [E], alpha: E, src: &[E]) {
-    binary(dst, src, |d, s| *d += alpha * s);
+    binary(
+        dst,
+        src,
+        #[inline(always)]
+        |d, s| *d += alpha * s,
+    );
 }
 
 /// `dst *= alpha`.
 pub fn scale<E: Element>(dst: &mut [E], alpha: E) {
+    let run = |d: &mut [E]| {
+        simd::dispatch(
+            #[inline(always)]
+            || scale_chunk(d, alpha),
+        )
+    };
     if parallel(dst.len()) {
-        dst.par_chunks_mut(CHUNK)
-            .for_each(|d| d.iter_mut().for_each(|d| *d *= alpha));
+        dst.par_chunks_mut(CHUNK).for_each(run);
     } else {
-        dst.iter_mut().for_each(|d| *d *= alpha);
+        dst.chunks_mut(CHUNK).for_each(run);
     }
 }
 
-/// Leaf size of the pairwise summation.
-const SUM_LEAF: usize = 256;
+/// The loop of [`scale`] on one chunk.
+#[inline(always)]
+pub(super) fn scale_chunk<E: Element>(dst: &mut [E], alpha: E) {
+    for d in dst {
+        *d *= alpha;
+    }
+}
 
-fn sum_rec<E: Element>(x: &[E], par: bool) -> E {
-    if x.len() <= SUM_LEAF {
-        // Eight independent accumulators: vectorises, and already pairs terms.
-        let mut acc = [E::zero(); 8];
-        let chunks = x.chunks_exact(8);
-        let rest = chunks.remainder();
-        for c in chunks {
-            acc.iter_mut().zip(c).for_each(|(a, &v)| *a += v);
+/// Independent accumulators of [`sum`]: 32 lanes are two AVX-512 (four
+/// AVX2) `f32` vectors, enough to hide the latency of the adds, and the
+/// lanes are a fixed array so the order of additions is the same at every
+/// instruction-set level.
+const SUM_LANES: usize = 32;
+
+/// Elements per block of [`sum`]: each lane adds `SUM_BLOCK / SUM_LANES`
+/// (8) terms, then blocks combine pairwise. Eight terms keep the error of
+/// the in-lane sequential sums below that of the old pairwise sum (leaves
+/// of 256 in 8 accumulators); the out-of-order core overlaps each block's
+/// lane reduction with the next block's loads.
+pub const SUM_BLOCK: usize = 8 * SUM_LANES;
+
+/// Sum of at most [`SUM_BLOCK`] elements: element `i` goes to lane
+/// `i % SUM_LANES`, then the lanes are added as a balanced tree.
+#[inline(always)]
+fn sum_block<E: Element>(x: &[E]) -> E {
+    debug_assert!(x.len() <= SUM_BLOCK);
+    let mut lanes = [E::zero(); SUM_LANES];
+    let chunks = x.chunks_exact(SUM_LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(c) {
+            *lane += v;
         }
-        let mut s =
-            ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-        rest.iter().for_each(|&v| s += v);
-        return s;
     }
-    let (a, b) = x.split_at(x.len() / 2);
-    if par && x.len() >= PARALLEL_THRESHOLD {
-        let (sa, sb) = rayon::join(|| sum_rec(a, par), || sum_rec(b, par));
-        sa + sb
-    } else {
-        sum_rec(a, par) + sum_rec(b, par)
+    for (lane, &v) in lanes.iter_mut().zip(rest) {
+        *lane += v;
     }
+    let mut width = SUM_LANES / 2;
+    while width > 0 {
+        let (low, high) = lanes.split_at_mut(width);
+        for (a, &b) in low.iter_mut().zip(&high[..width]) {
+            *a += b;
+        }
+        width /= 2;
+    }
+    lanes[0]
 }
 
-/// Sum of `x` by pairwise summation (error grows like `log n`, not `n`).
-/// The result does not depend on the number of threads: the split points
-/// are fixed by the length alone.
+/// Sum of `x` as a pairwise tree over blocks, without recursion (so it all
+/// compiles inside one [`simd::dispatch`]): block sums are merged like a
+/// binary counter, every power-of-two run of blocks into one balanced
+/// subtree, and the leftover subtrees from right to left. That is the tree
+/// of [`sum_tree`]'s split, so both give the same bits.
+#[inline(always)]
+pub(super) fn sum_blocks<E: Element>(x: &[E]) -> E {
+    // One partial sum per set bit of the block count so far.
+    let mut stack = [E::zero(); usize::BITS as usize];
+    let mut depth = 0;
+    for (count, block) in (1usize..).zip(x.chunks(SUM_BLOCK)) {
+        let mut s = sum_block(block);
+        // Each trailing zero of `count` closes a subtree of equal size.
+        for _ in 0..count.trailing_zeros() {
+            depth -= 1;
+            s = stack[depth] + s;
+        }
+        stack[depth] = s;
+        depth += 1;
+    }
+    let mut s = E::zero();
+    if let Some(top) = depth.checked_sub(1) {
+        s = stack[top];
+        for &left in stack[..top].iter().rev() {
+            s = left + s;
+        }
+    }
+    s
+}
+
+/// The tree of [`sum_blocks`] as a recursion, in parallel on large halves:
+/// the left part is the largest power-of-two number of blocks below the
+/// whole, so the split points depend on the length alone.
+fn sum_tree<E: Element>(x: &[E]) -> E {
+    let blocks = x.len().div_ceil(SUM_BLOCK);
+    if x.len() < PARALLEL_THRESHOLD || blocks < 2 {
+        return simd::dispatch(
+            #[inline(always)]
+            || sum_blocks(x),
+        );
+    }
+    let left_blocks = 1 << (blocks - 1).ilog2();
+    let (a, b) = x.split_at(left_blocks * SUM_BLOCK);
+    let (sa, sb) = rayon::join(|| sum_tree(a), || sum_tree(b));
+    sa + sb
+}
+
+/// Sum of `x`: blocks of [`SUM_BLOCK`] elements summed in 32 lanes, and
+/// the blocks pairwise, so the error grows like `log n`, not `n`. The
+/// result depends on the length alone: not on the number of threads nor
+/// on the instruction set the CPU has.
 pub fn sum<E: Element>(x: &[E]) -> E {
-    sum_rec(x, parallel(x.len()))
+    if parallel(x.len()) {
+        sum_tree(x)
+    } else {
+        simd::dispatch(
+            #[inline(always)]
+            || sum_blocks(x),
+        )
+    }
 }
 
 /// Reference twin of [`sum`]: sequential accumulation in `f64`.

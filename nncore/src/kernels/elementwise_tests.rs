@@ -2,6 +2,7 @@
 //! finite differences, optimised against naive, f32 and f64.
 
 use super::elementwise::*;
+use super::simd::{Level, dispatch_at};
 use super::testutil::{assert_close, random_vec, rng, tol};
 use crate::Element;
 
@@ -147,4 +148,150 @@ fn pairwise_sum_is_accurate_in_f32() {
         (naive_f32 as f64 - exact).abs() > 1e-2,
         "the test should show sequential error"
     );
+}
+
+/// Random values in ±5 with NaN, ±inf and ±0 sprinkled in (every 7th
+/// element), where the kernels' edge semantics show.
+fn with_specials<E: Element>(seed: u64, len: usize) -> Vec<E> {
+    let specials = [
+        E::nan(),
+        E::infinity(),
+        E::neg_infinity(),
+        E::zero(),
+        -E::zero(),
+    ];
+    random_vec::<E>(&mut rng(seed), len)
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if i % 7 == 3 {
+                specials[i / 7 % specials.len()]
+            } else {
+                v * E::of(5.0)
+            }
+        })
+        .collect()
+}
+
+/// Bit-for-bit equality, any NaN matching any NaN.
+#[track_caller]
+fn assert_same_bits<E: Element>(a: &[E], b: &[E], what: &str) {
+    assert_eq!(a.len(), b.len(), "{what}");
+    for (i, (&x, &y)) in a.iter().zip(b).enumerate() {
+        let same = (x.is_nan() && y.is_nan()) || x.as_f64().to_bits() == y.as_f64().to_bits();
+        assert!(same, "{what}: index {i}: {x} vs {y} ({})", E::DTYPE);
+    }
+}
+
+/// `dst[i] = op(dst[i], src[i], alpha)`: one of the binary helpers.
+type BinaryOp<E> = fn(&mut E, E, E);
+
+/// Runs every chunk body the public kernels dispatch, compiled for
+/// `level`, against the naive twins: the same bits, NaN and inf included.
+fn bodies_match_naive_at<E: Element>(level: Level) -> bool {
+    let Some(()) = dispatch_at(level, || ()) else {
+        return false;
+    };
+    for len in [0, 1, 15, 17, 33, 1000, SUM_BLOCK + 1, 4097] {
+        let x = with_specials::<E>(len as u64, len);
+        let y_out = with_specials::<E>(len as u64 + 1, len);
+        let gy = with_specials::<E>(len as u64 + 2, len);
+        let at = |what: &str| format!("{what}, len {len}, {level:?}");
+        macro_rules! check {
+            ($($k:expr),*) => {$({
+                let k = $k;
+                let (mut got, mut want) = (vec![E::zero(); len], vec![E::zero(); len]);
+                dispatch_at(level, #[inline(always)] || forward_chunk(&k, &x, &mut got));
+                unary_forward_naive(&k, &x, &mut want);
+                assert_same_bits(&got, &want, &at(stringify!($k)));
+                dispatch_at(level, #[inline(always)] || backward_chunk(&k, &x, &y_out, &gy, &mut got));
+                unary_backward_naive(&k, &x, &y_out, &gy, &mut want);
+                assert_same_bits(&got, &want, &at(concat!(stringify!($k), " backward")));
+            })*};
+        }
+        check!(
+            Relu, Sigmoid, Tanh, LEAKY, ELU, Gelu, GeluTanh, Silu, SOFTPLUS, HARDTANH
+        );
+
+        let alpha = E::of(0.75);
+        let ops: [(&str, BinaryOp<E>); 3] = [
+            ("add_assign", |d, s, _| *d += s),
+            ("mul_assign", |d, s, _| *d *= s),
+            ("axpy", |d, s, a| *d += a * s),
+        ];
+        for (name, op) in ops {
+            let mut got = gy.clone();
+            dispatch_at(
+                level,
+                #[inline(always)]
+                || binary_chunk(&mut got, &x, |d, s| op(d, s, alpha)),
+            );
+            let mut want = gy.clone();
+            for (d, &s) in want.iter_mut().zip(&x) {
+                op(d, s, alpha);
+            }
+            assert_same_bits(&got, &want, &at(name));
+        }
+        let mut got = x.clone();
+        dispatch_at(
+            level,
+            #[inline(always)]
+            || scale_chunk(&mut got, alpha),
+        );
+        let want: Vec<E> = x.iter().map(|&v| v * alpha).collect();
+        assert_same_bits(&got, &want, &at("scale"));
+
+        // The sum's order is fixed by the length: every level gives the
+        // baseline's bits, and finite inputs stay close to the f64 sum.
+        let finite = random_vec::<E>(&mut rng(len as u64), len);
+        let got = dispatch_at(
+            level,
+            #[inline(always)]
+            || sum_blocks(&finite),
+        );
+        let baseline = sum_blocks(&finite);
+        assert_same_bits(&[got.unwrap()], &[baseline], &at("sum"));
+        assert_close(&[baseline], &[sum_naive(&finite)], tol::<E>(), &at("sum"));
+        let got = dispatch_at(
+            level,
+            #[inline(always)]
+            || sum_blocks(&x),
+        );
+        assert!(got.unwrap().is_nan() == (len > 3), "{}", at("sum with NaN"));
+    }
+    true
+}
+
+#[test]
+fn every_simd_level_matches_the_naive_twins() {
+    let mut ran = 0;
+    for level in Level::ALL {
+        ran += usize::from(bodies_match_naive_at::<f32>(level));
+        bodies_match_naive_at::<f64>(level);
+    }
+    assert!(ran >= 1);
+}
+
+#[test]
+fn sum_does_not_depend_on_the_thread_count() {
+    for len in [
+        PARALLEL_THRESHOLD,
+        3 * PARALLEL_THRESHOLD + 1000,
+        40 * SUM_BLOCK + 7,
+    ] {
+        let x = random_vec::<f32>(&mut rng(len as u64), len);
+        let serial = sum_blocks(&x);
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let got = pool.install(|| sum(&x));
+            assert_eq!(
+                got.to_bits(),
+                serial.to_bits(),
+                "len {len}, {threads} threads"
+            );
+        }
+    }
 }

@@ -6,7 +6,7 @@
 
 use super::avg_pool::AdaptivePool2dGeometry;
 use super::conv_geometry::{self as conv, Conv2dGeometry};
-use super::pool::{self, NO_ARGMAX, Pool2dGeometry};
+use super::pool::{self, NO_ARGMAX, Pool2dGeometry, PoolIndex};
 use crate::Element;
 
 /// The input position a kernel tap reads, or `None` in the padding.
@@ -165,7 +165,7 @@ pub fn max_pool2d_forward_naive<E: Element>(
     g: &Pool2dGeometry,
     input: &[E],
     output: &mut [E],
-    argmax: &mut [usize],
+    argmax: &mut [PoolIndex],
 ) {
     pool::check(g, input.len(), output.len());
     let plane = g.in_h * g.in_w;
@@ -187,7 +187,7 @@ pub fn max_pool2d_forward_naive<E: Element>(
                     // The first real element is the starting point (even -inf).
                     if best_i == NO_ARGMAX || v > best || v.is_nan() {
                         best = v;
-                        best_i = iy * g.in_w + ix;
+                        best_i = (iy * g.in_w + ix) as PoolIndex;
                     }
                 }
             }
@@ -202,7 +202,7 @@ pub fn max_pool2d_forward_naive<E: Element>(
 pub fn max_pool2d_backward_naive<E: Element>(
     g: &Pool2dGeometry,
     grad_out: &[E],
-    argmax: &[usize],
+    argmax: &[PoolIndex],
     grad_input: &mut [E],
 ) {
     pool::check(g, grad_input.len(), grad_out.len());
@@ -210,7 +210,7 @@ pub fn max_pool2d_backward_naive<E: Element>(
     grad_input.fill(E::zero());
     for (o, (&d, &a)) in grad_out.iter().zip(argmax).enumerate() {
         if a != NO_ARGMAX {
-            grad_input[o / plane_out * plane_in + a] += d;
+            grad_input[o / plane_out * plane_in + a as usize] += d;
         }
     }
 }

@@ -7,6 +7,7 @@
 //! (image, channel) plane is independent, so rayon splits the planes when
 //! the work is above [`POOL_PARALLEL_THRESHOLD`].
 
+use super::simd;
 use crate::Element;
 use rayon::prelude::*;
 
@@ -14,9 +15,15 @@ use rayon::prelude::*;
 /// rayon threads.
 pub const POOL_PARALLEL_THRESHOLD: usize = 1 << 15;
 
+/// A max-pooling argmax: a flat index within one input plane. `u32`, not
+/// `usize`: half the memory and bandwidth, and as wide as an `f32`, so the
+/// vectorised loops compare values and select indices lane for lane.
+/// Planes must have fewer than `u32::MAX` elements.
+pub type PoolIndex = u32;
+
 /// Argmax stored for a window that contains no input element (possible only
 /// with dilation larger than the input); the backward pass skips it.
-pub const NO_ARGMAX: usize = usize::MAX;
+pub const NO_ARGMAX: PoolIndex = PoolIndex::MAX;
 
 /// The sizes and options of a 2-D pooling, as PyTorch's `MaxPool2d` /
 /// `AvgPool2d` take them (plus the batch and input size).
@@ -208,40 +215,62 @@ fn windows_inside(g: &Pool2dGeometry) -> bool {
         && (g.out_w() - 1) * g.stride_w + g.kernel_w <= g.in_w
 }
 
-/// [`max_plane`] for geometries where [`windows_inside`] holds (the usual
-/// `MaxPool2d(2)`): no per-window range arithmetic. Starting from the
-/// window's first element instead of `-inf` picks the same value and index
-/// (ties to the first maximum, the last NaN wins).
-fn max_plane_interior<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [usize]) {
-    let (ow, w) = (g.out_w(), g.in_w);
+/// Whether `g` is the most common pool, 2x2 with stride 2, with every
+/// window inside the input: then [`max_plane_2x2`] applies.
+fn is_2x2(g: &Pool2dGeometry) -> bool {
+    windows_inside(g) && (g.kernel_h, g.kernel_w, g.stride_h, g.stride_w) == (2, 2, 2, 2)
+}
+
+/// PyTorch's update of a running maximum: `(v > best) || isnan(v)`, so the
+/// first maximum wins ties and a NaN always wins (the last NaN). Selects
+/// (and a non-short-circuit `|`) rather than branches: on real data the
+/// comparison is unpredictable, and selects vectorise.
+#[inline(always)]
+fn take_max<E: Element>(best: &mut E, best_i: &mut PoolIndex, v: E, i: PoolIndex) {
+    let take = (v > *best) | v.is_nan();
+    *best = if take { v } else { *best };
+    *best_i = if take { i } else { *best_i };
+}
+
+/// [`max_plane`] for geometries where [`windows_inside`] holds: no
+/// per-window range arithmetic, and the loops run tap by tap over a whole
+/// output row (each output keeps its running maximum in `y` and `arg`), so
+/// the innermost loop is over outputs and vectorises. Each window still
+/// sees its taps in row-major order, starting from its first element
+/// instead of `-inf`: the same value and index as PyTorch.
+#[inline(always)]
+fn max_plane_interior<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [PoolIndex]) {
+    let (ow, w, sw) = (g.out_w(), g.in_w, g.stride_w);
     for (oy, (y_row, arg_row)) in y
         .chunks_exact_mut(ow)
         .zip(arg.chunks_exact_mut(ow))
         .enumerate()
     {
-        let iy0 = oy * g.stride_h;
-        for (ox, (yv, av)) in y_row.iter_mut().zip(arg_row.iter_mut()).enumerate() {
-            let first = iy0 * w + ox * g.stride_w;
-            let (mut best, mut best_i) = (x[first], first);
-            for ky in 0..g.kernel_h {
-                let start = first + ky * w;
-                for (i, &v) in (start..).zip(&x[start..start + g.kernel_w]) {
-                    // Selects (and a non-short-circuit `|`) rather than branches: on real data the
-                    // comparison is unpredictable.
-                    let take = (v > best) | v.is_nan();
-                    best = if take { v } else { best };
-                    best_i = if take { i } else { best_i };
+        let top = oy * g.stride_h * w;
+        for ky in 0..g.kernel_h {
+            for kx in 0..g.kernel_w {
+                let start = top + ky * w + kx;
+                let taps = x[start..=start + (ow - 1) * sw].iter().step_by(sw);
+                let outputs = y_row.iter_mut().zip(arg_row.iter_mut());
+                let index = |ox: usize| (start + ox * sw) as PoolIndex;
+                if (ky, kx) == (0, 0) {
+                    for (ox, ((best, best_i), &v)) in outputs.zip(taps).enumerate() {
+                        (*best, *best_i) = (v, index(ox));
+                    }
+                } else {
+                    for (ox, ((best, best_i), &v)) in outputs.zip(taps).enumerate() {
+                        take_max(best, best_i, v, index(ox));
+                    }
                 }
             }
-            *yv = best;
-            *av = best_i;
         }
     }
 }
 
-/// [`max_plane_interior`] for the most common pool, 2x2 with stride 2:
-/// straight-line selects over two input rows, which the compiler unrolls.
-fn max_plane_2x2<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [usize]) {
+/// [`max_plane_interior`] for 2x2 windows with stride 2: straight-line
+/// selects over the pairs of two input rows, which vectorise.
+#[inline(always)]
+fn max_plane_2x2<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [PoolIndex]) {
     let (ow, w) = (g.out_w(), g.in_w);
     for (oy, (y_row, arg_row)) in y
         .chunks_exact_mut(ow)
@@ -249,28 +278,38 @@ fn max_plane_2x2<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut
         .enumerate()
     {
         let base = 2 * oy * w;
-        let (r0, r1) = (&x[base..base + 2 * ow], &x[base + w..base + w + 2 * ow]);
+        let (r0, _) = x[base..base + 2 * ow].as_chunks::<2>();
+        let (r1, _) = x[base + w..base + w + 2 * ow].as_chunks::<2>();
+        let (base, w) = (base as PoolIndex, w as PoolIndex);
         for (ox, ((yv, av), (p0, p1))) in y_row
             .iter_mut()
             .zip(arg_row.iter_mut())
-            .zip(r0.chunks_exact(2).zip(r1.chunks_exact(2)))
+            .zip(r0.iter().zip(r1))
             .enumerate()
         {
-            // Window order a b / c d, PyTorch's `v > best || isnan(v)`.
-            let (mut best, mut k) = (p0[0], 0);
-            for (j, v) in [(1, p0[1]), (2, p1[0]), (3, p1[1])] {
-                let take = (v > best) | v.is_nan();
-                best = if take { v } else { best };
-                k = if take { j } else { k };
-            }
+            // Window order a b / c d.
+            let a = base + 2 * ox as PoolIndex;
+            let (mut best, mut best_i) = (p0[0], a);
+            take_max(&mut best, &mut best_i, p0[1], a + 1);
+            take_max(&mut best, &mut best_i, p1[0], a + w);
+            take_max(&mut best, &mut best_i, p1[1], a + w + 1);
             *yv = best;
-            *av = base + (k >> 1) * w + 2 * ox + (k & 1);
+            *av = best_i;
         }
     }
 }
 
-fn max_plane<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [usize]) {
-    if windows_inside(g) && (g.kernel_h, g.kernel_w, g.stride_h, g.stride_w) == (2, 2, 2, 2) {
+/// Max pooling of one plane: `x` is `[in_h, in_w]`, `y` and `arg` are
+/// `[out_h, out_w]`. `#[inline(always)]` so that [`simd::dispatch`]
+/// compiles it for each instruction set.
+#[inline(always)]
+pub(super) fn max_plane<E: Element>(
+    g: &Pool2dGeometry,
+    x: &[E],
+    y: &mut [E],
+    arg: &mut [PoolIndex],
+) {
+    if is_2x2(g) {
         return max_plane_2x2(g, x, y, arg);
     }
     if windows_inside(g) {
@@ -296,21 +335,21 @@ fn max_plane<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [us
                 g.in_w,
             );
             // PyTorch starts from -inf at the window's first valid position,
-            // then takes `(val > maxval) || isnan(val)`: the first maximum wins
-            // ties and a NaN always wins (the last NaN).
+            // then takes `(val > maxval) || isnan(val)`.
             let mut best = E::neg_infinity();
             let mut best_i = match (rows.clone().next(), cols.clone().next()) {
-                (Some(iy), Some(ix)) => iy * g.in_w + ix,
+                (Some(iy), Some(ix)) => (iy * g.in_w + ix) as PoolIndex,
                 _ => NO_ARGMAX,
             };
             for iy in rows.clone() {
                 let row = &x[iy * g.in_w..][..g.in_w];
                 for ix in cols.clone() {
-                    let v = row[ix];
-                    if v > best || v.is_nan() {
-                        best = v;
-                        best_i = iy * g.in_w + ix;
-                    }
+                    take_max(
+                        &mut best,
+                        &mut best_i,
+                        row[ix],
+                        (iy * g.in_w + ix) as PoolIndex,
+                    );
                 }
             }
             *yv = best;
@@ -327,30 +366,40 @@ fn max_plane<E: Element>(g: &Pool2dGeometry, x: &[E], y: &mut [E], arg: &mut [us
 /// dilation skips over the whole input) gives `-inf` and [`NO_ARGMAX`].
 ///
 /// # Panics
-/// If `g` is invalid or a slice length does not match it.
+/// If `g` is invalid, a slice length does not match it, or an input plane
+/// has `u32::MAX` elements or more (its indices would not fit a
+/// [`PoolIndex`]).
 pub fn max_pool2d_forward<E: Element>(
     g: &Pool2dGeometry,
     input: &[E],
     output: &mut [E],
-    argmax: &mut [usize],
+    argmax: &mut [PoolIndex],
 ) {
     check(g, input.len(), output.len());
     assert_eq!(argmax.len(), output.len(), "max_pool2d: argmax length");
     let (plane_in, plane_out) = (g.in_h * g.in_w, g.out_h() * g.out_w());
+    assert!(
+        plane_in < NO_ARGMAX as usize,
+        "max_pool2d: an input plane of {plane_in} elements is too large for u32 indices"
+    );
+    let plane = |((y, a), x): ((&mut [E], &mut [PoolIndex]), &[E])| {
+        simd::dispatch(
+            #[inline(always)]
+            || max_plane(g, x, y, a),
+        )
+    };
     if g.parallel() {
         output
             .par_chunks_mut(plane_out)
             .zip(argmax.par_chunks_mut(plane_out))
             .zip(input.par_chunks(plane_in))
-            .for_each(|((y, a), x)| max_plane(g, x, y, a));
+            .for_each(plane);
     } else {
-        for ((y, a), x) in output
+        output
             .chunks_mut(plane_out)
             .zip(argmax.chunks_mut(plane_out))
             .zip(input.chunks(plane_in))
-        {
-            max_plane(g, x, y, a);
-        }
+            .for_each(plane);
     }
 }
 
@@ -364,17 +413,21 @@ pub fn max_pool2d_forward<E: Element>(
 pub fn max_pool2d_backward<E: Element>(
     g: &Pool2dGeometry,
     grad_out: &[E],
-    argmax: &[usize],
+    argmax: &[PoolIndex],
     grad_input: &mut [E],
 ) {
     check(g, grad_input.len(), grad_out.len());
     assert_eq!(argmax.len(), grad_out.len(), "max_pool2d: argmax length");
     let (plane_in, plane_out) = (g.in_h * g.in_w, g.out_h() * g.out_w());
-    let plane = |(gx, (gy, a)): (&mut [E], (&[E], &[usize]))| {
+    // A scatter into zeros. (A dense select loop writing every input of a
+    // 2x2 window once was slower: LeNet's rows of 14 and 5 outputs are
+    // shorter than a vector, and the scalar selects cost more than the
+    // scatter.)
+    let plane = |(gx, (gy, a)): (&mut [E], (&[E], &[PoolIndex]))| {
         gx.fill(E::zero());
         for (&d, &i) in gy.iter().zip(a) {
             if i != NO_ARGMAX {
-                gx[i] += d;
+                gx[i as usize] += d;
             }
         }
     };

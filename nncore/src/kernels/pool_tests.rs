@@ -4,6 +4,7 @@
 use super::avg_pool::*;
 use super::naive::*;
 use super::pool::*;
+use super::simd::{Level, dispatch_at};
 use super::testutil::{assert_close, random_vec, rng, tol};
 use crate::Element;
 
@@ -202,4 +203,66 @@ fn agree<E: Element>(seed: u64) {
 fn pooling_agrees_with_naive() {
     agree::<f32>(41);
     agree::<f64>(42);
+}
+
+/// Values from a small set, so windows hold ties, with NaN, ±inf and -0
+/// sprinkled in: the cases where max pooling's semantics show.
+fn tied_with_specials<E: Element>(seed: u64, len: usize) -> Vec<E> {
+    let specials = [E::nan(), E::infinity(), E::neg_infinity(), -E::zero()];
+    random_vec::<E>(&mut rng(seed), len)
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| match i % 11 {
+            5 => specials[i / 11 % specials.len()],
+            _ => (v * E::of(3.0)).round(),
+        })
+        .collect()
+}
+
+fn bits<E: Element>(v: &[E]) -> Vec<u64> {
+    v.iter().map(|x| x.as_f64().to_bits()).collect()
+}
+
+/// The plane kernels the public functions dispatch, compiled for `level`,
+/// against the naive twins: the same bits and indices, planes whose output
+/// rows are not a multiple of the vector width, ties, NaN and inf.
+fn planes_match_naive_at<E: Element>(level: Level) -> bool {
+    if dispatch_at(level, || ()).is_none() {
+        return false;
+    }
+    let one = |(h, w), k, s, (p, d)| geom(1, 1, (h, w), k, s, (p, p), (d, d), false);
+    let geometries = [
+        one((28, 28), (2, 2), (2, 2), (0, 1)),
+        one((38, 35), (2, 2), (2, 2), (0, 1)), // 17 outputs a row, odd input
+        one((5, 70), (2, 2), (2, 2), (0, 1)),
+        one((20, 21), (3, 3), (1, 1), (0, 1)), // interior, stride 1
+        one((19, 40), (3, 2), (2, 2), (0, 1)), // interior, stride 2
+        one((9, 50), (2, 2), (1, 3), (0, 1)),  // interior, stride 3
+        one((13, 13), (3, 3), (2, 2), (1, 1)), // padding: the general path
+        one((12, 12), (2, 2), (1, 1), (0, 2)), // dilation: the general path
+    ];
+    for (n, g) in geometries.iter().enumerate() {
+        let x = tied_with_specials::<E>(n as u64, g.input_len());
+        let (mut y, mut a) = (vec![E::zero(); g.output_len()], vec![0; g.output_len()]);
+        let (mut want_y, mut want_a) = (y.clone(), a.clone());
+        dispatch_at(
+            level,
+            #[inline(always)]
+            || max_plane(g, &x, &mut y, &mut a),
+        );
+        max_pool2d_forward_naive(g, &x, &mut want_y, &mut want_a);
+        assert_eq!(bits(&y), bits(&want_y), "forward {g:?} {level:?}");
+        assert_eq!(a, want_a, "argmax {g:?} {level:?}");
+    }
+    true
+}
+
+#[test]
+fn every_simd_level_matches_the_naive_max_pool() {
+    let mut ran = 0;
+    for level in Level::ALL {
+        ran += usize::from(planes_match_naive_at::<f32>(level));
+        planes_match_naive_at::<f64>(level);
+    }
+    assert!(ran >= 1);
 }

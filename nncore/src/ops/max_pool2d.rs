@@ -2,7 +2,7 @@
 //! stores the position of each maximum so the backward is a scatter.
 
 use crate::autograd::{Backward, BackwardContext, input_grads};
-use crate::kernels::pool::{Pool2dGeometry, max_pool2d_backward, max_pool2d_forward};
+use crate::kernels::pool::{Pool2dGeometry, PoolIndex, max_pool2d_backward, max_pool2d_forward};
 use crate::{DynTensor, Element, Error, Result, pool};
 
 /// The options of [`max_pool2d`], PyTorch's arguments as (height, width):
@@ -53,7 +53,7 @@ impl MaxPool2dOptions {
 
 struct MaxPool2dBackward {
     geometry: Pool2dGeometry,
-    argmax: Vec<usize>,
+    argmax: Vec<PoolIndex>,
 }
 
 impl<E: Element> Backward<E> for MaxPool2dBackward {
@@ -120,7 +120,7 @@ fn max_pool2d_batched<E: Element>(
     let numel = batch * channels * geometry.out_h() * geometry.out_w();
     // `max_pool2d_forward` writes every output and argmax element.
     let mut out = pool::take_overwritable(numel);
-    let mut argmax = pool::take_filled(numel, 0usize);
+    let mut argmax = pool::take_filled(numel, 0 as PoolIndex);
     max_pool2d_forward(&geometry, &input.data(), &mut out, &mut argmax);
     let shape = [batch, channels, geometry.out_h(), geometry.out_w()];
     Ok(DynTensor::from_op(out, shape, &[input], || {

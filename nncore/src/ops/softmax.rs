@@ -24,7 +24,8 @@ impl<E: Element> Backward<E> for SoftmaxBackward {
         }
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
-        let mut gx = pool::take_zeroed(ctx.output.len());
+        // The four softmax kernels overwrite their output.
+        let mut gx = pool::take_overwritable(ctx.output.len());
         let (o, n, i) = (self.outer, self.n, self.inner);
         if self.log {
             log_softmax_backward(o, n, i, ctx.output, ctx.grad_output, &mut gx);
@@ -38,7 +39,7 @@ impl<E: Element> Backward<E> for SoftmaxBackward {
 fn softmax_op<E: Element>(x: &DynTensor<E>, dim: isize, log: bool) -> Result<DynTensor<E>> {
     let (outer, n, inner, _) =
         split_at_dim(if log { "log_softmax" } else { "softmax" }, x.shape(), dim)?;
-    let mut y = pool::take_zeroed(x.numel());
+    let mut y = pool::take_overwritable(x.numel());
     if log {
         log_softmax_forward(outer, n, inner, &x.data(), &mut y);
     } else {

@@ -16,7 +16,8 @@ impl<E: Element, K: UnaryKernel + Send + Sync + 'static> Backward<E> for UnaryBa
         self.name
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
-        let mut gx = pool::take_zeroed(ctx.output.len());
+        // `unary_backward` writes every element: no need to zero it first.
+        let mut gx = pool::take_overwritable(ctx.output.len());
         unary_backward(
             &self.kernel,
             &ctx.inputs[0].data(),
@@ -34,7 +35,8 @@ pub(crate) fn unary<E: Element, K: UnaryKernel + Send + Sync + 'static>(
     kernel: K,
     name: &'static str,
 ) -> DynTensor<E> {
-    let mut y = pool::take_zeroed(x.numel());
+    // `unary_forward` writes every element.
+    let mut y = pool::take_overwritable(x.numel());
     unary_forward(&kernel, &x.data(), &mut y);
     DynTensor::from_op(y, x.shape(), &[x], || UnaryBackward { kernel, name })
 }
@@ -43,9 +45,11 @@ pub(crate) fn unary<E: Element, K: UnaryKernel + Send + Sync + 'static>(
 #[derive(Clone, Copy, Debug)]
 struct Exp;
 impl UnaryKernel for Exp {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         x.exp()
     }
+    #[inline(always)]
     fn df<E: Element>(&self, _x: E, y: E) -> E {
         y
     }
@@ -55,9 +59,11 @@ impl UnaryKernel for Exp {
 #[derive(Clone, Copy, Debug)]
 struct Log;
 impl UnaryKernel for Log {
+    #[inline(always)]
     fn f<E: Element>(&self, x: E) -> E {
         x.ln()
     }
+    #[inline(always)]
     fn df<E: Element>(&self, x: E, _y: E) -> E {
         E::one() / x
     }
