@@ -328,7 +328,7 @@ fn matmul_with<E: Element>(
     if m == 0 || n == 0 {
         return;
     }
-    if gemv::handles(&a, &b) {
+    if gemv::pays_off(m, k, n) && gemv::fits_layout(&a, &b) {
         gemv::matmul_small(a, b, c, accumulate);
         return;
     }

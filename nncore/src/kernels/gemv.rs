@@ -1,22 +1,22 @@
-//! Products with very few rows on the left (`m` ≤ [`MAX_ROWS`]): batch-1
-//! and tiny-batch `Linear` layers, where [`matmul`](super::matmul) would
-//! spend most of its time in gemm's general machinery.
+//! Products of a few rows by a weight seen transposed (`x · Wᵀ` with
+//! `x` of 2 to 4 rows): small-batch `Linear` layers, where the gemm crate
+//! is slow.
 //!
-//! Why a kernel of its own: for `x · Wᵀ` with one row of `x` the work is
-//! one dot product per row of the weight, and the time is the time to
-//! stream the weight from cache. gemm's small-`m` micro-kernel keeps too few
-//! independent sums in flight to stream at the core's rate; here
-//! [`COLS`] dot products (columns of `b`) run at once, each in a
-//! [`LANES`]-wide array of partial sums, so the loads never wait on one
-//! chain of additions.
+//! Why a kernel of its own: for `m = 2..4` rows and a right-hand side whose
+//! columns are contiguous (a row-major `[out, in]` weight used as `Wᵀ`),
+//! gemm 0.19 leaves its matrix-vector path and packs the whole weight: on
+//! the dev machine `[2, 784] · [784, 256]` took 38 µs against 7 µs for one
+//! row, and `[2, 1024] · [1024, 1024]` 2 ms. Here each output is a dot
+//! product of two contiguous vectors, [`COLS`] of them at a time, each in
+//! [`LANES`] partial sums, so the weight streams once per row of `a` at
+//! close to the cache's rate (15 µs and 154 µs for those two).
 //!
-//! Two layouts of `b` are handled, both reading `b` exactly once:
-//! - **columns contiguous** (`b = Wᵀ` of a row-major `W`, the `Linear`
-//!   forward): dot products, [`dot_columns`];
-//! - **rows contiguous** (`b = W`, the `Linear` input gradient
-//!   `g · W`): rows of `b` scaled and summed, [`axpy_rows`].
+//! For one row gemm is already at that rate (its small-`m` micro-kernel
+//! streamed the 803 KB weight of infer1's first layer within 5 % of a
+//! hand-written AVX-512 loop), so [`pays_off`] leaves `m = 1` to gemm,
+//! and small or thin products too (see its doc for the measurements).
 //!
-//! The kernels are plain Rust under [`simd::dispatch`](super::simd), with
+//! The kernel is plain Rust under [`simd::dispatch`](super::simd), with
 //! separate multiplies and adds (never fused) and an explicit summation
 //! order, so every instruction-set level computes the same bits.
 
@@ -24,29 +24,34 @@ use super::gemm::{MatMut, MatRef};
 use super::simd;
 use crate::Element;
 
-/// The largest `m` (rows of `a` and `c`) these kernels take; above it gemm
-/// reuses each loaded piece of `b` across enough rows to be faster.
-pub const MAX_ROWS: usize = 4;
-
 /// Partial sums per dot product (one AVX-512 register of `f32`).
 pub const LANES: usize = 16;
 
-/// Dot products computed together by [`dot_columns`] for one row of `a`.
+/// Dot products computed together: independent chains of additions to
+/// hide their latency, and as many streams through `b`.
 pub const COLS: usize = 8;
 
-/// Vectors of [`LANES`] outputs kept in registers by [`axpy_rows`].
-const AXPY_VECTORS: usize = 8;
-
-/// Whether [`matmul_small`] takes this product: few rows in `a`, rows of
-/// `a` contiguous, and `b` contiguous along one of its dimensions.
-pub fn handles<E>(a: &MatRef<E>, b: &MatRef<E>) -> bool {
-    a.rows() <= MAX_ROWS
-        && (a.col_stride() == 1 || a.cols() <= 1)
-        && (b.row_stride() == 1 || b.col_stride() == 1 || b.rows() <= 1 || b.cols() <= 1)
+/// Whether [`matmul_small`] can take this product: rows of `a` and
+/// columns of `b` contiguous.
+pub fn fits_layout<E>(a: &MatRef<E>, b: &MatRef<E>) -> bool {
+    (a.col_stride() == 1 || a.cols() <= 1) && (b.row_stride() == 1 || b.rows() <= 1)
 }
 
-/// `c = a · b` (or `c += a · b` when `accumulate`) for a product
-/// [`handles`] accepts; `c` may have any strides and, when not
+/// Whether [`matmul_small`] beats gemm on an `(m x k) · (k x n)` product
+/// whose layout [`fits_layout`].
+///
+/// Measured on the dev machine (Zen 5, f32, min of 7 runs, gemm → this):
+/// `m = 1`, 784 x 256: 7.0 → 7.6 µs (gemm's own kernel is as good);
+/// `m = 2..4`, 784 x 256: 38-39 → 15-29 µs; 1024 x 1024: ≈ 2 ms → 150-270 µs;
+/// 256 x 784: 90-125 → 19-59 µs; but 3136 x 128 at `m = 2`: 15 → 32 µs,
+/// and every product with `k` or `n` under 256 (64 x 64, 256 x 10,
+/// 4096 x 10, 10 x 256) was 2-13x slower here.
+pub fn pays_off(m: usize, k: usize, n: usize) -> bool {
+    (2..=4).contains(&m) && k >= 256 && n >= 256
+}
+
+/// `c = a · b` (or `c += a · b` when `accumulate`) for any `m`, when
+/// [`fits_layout`]; `c` may have any strides and, when not
 /// accumulating, is never read.
 ///
 /// ```
@@ -61,7 +66,7 @@ pub fn handles<E>(a: &MatRef<E>, b: &MatRef<E>) -> bool {
 /// ```
 ///
 /// # Panics
-/// If the shapes do not fit or [`handles`] is false.
+/// If the shapes do not fit or the layout does not ([`fits_layout`]).
 pub fn matmul_small<E: Element>(a: MatRef<E>, b: MatRef<E>, mut c: MatMut<E>, accumulate: bool) {
     check(&a, &b, &c);
     simd::dispatch(
@@ -99,79 +104,105 @@ fn check<E>(a: &MatRef<E>, b: &MatRef<E>, c: &MatMut<E>) {
         c.rows(),
         c.cols()
     );
-    assert!(handles(a, b), "matmul_small: layout not handled");
+    assert!(fits_layout(a, b), "matmul_small: layout not handled");
 }
 
-/// Every row of `c`, by the kernel that suits `b`'s layout.
+/// Every row of `c`, [`COLS`] columns at a time.
 #[inline(always)]
 fn rows<E: Element>(a: &MatRef<E>, b: &MatRef<E>, c: &mut MatMut<E>, accumulate: bool) {
-    let columns_contiguous = b.row_stride() == 1 || b.rows() <= 1;
+    let n = b.cols();
     for i in 0..a.rows() {
         let x = a.row(i);
-        if columns_contiguous {
-            dot_columns(x, b, c, i, accumulate);
-        } else {
-            axpy_rows(x, b, c, i, accumulate);
+        let mut store = |j: usize, s: E| {
+            let dst = c.get_mut(i, j);
+            *dst = if accumulate { *dst + s } else { s };
+        };
+        let mut j = 0;
+        while j + COLS <= n {
+            let sums: [E; COLS] = dot_cols(x, std::array::from_fn(|q| b.col(j + q)));
+            for (q, s) in sums.into_iter().enumerate() {
+                store(j + q, s);
+            }
+            j += COLS;
+        }
+        for j in j..n {
+            store(j, dot_cols(x, [b.col(j)])[0]);
         }
     }
 }
 
-/// Writes `s` to `c(i, j)`, or adds it when `accumulate`.
+/// Dot products of `x` with [`COLS`] columns of `b` at once (or one, for
+/// the last columns), each summed in [`LANES`] partial sums (element `p`
+/// into lane `p % LANES`, in order of `p`) that are then added pairwise,
+/// halves first: the same order whichever the count.
+///
+/// Why zipped chunk iterators and by-value lane arrays: written with
+/// indexing, LLVM kept bounds checks and some partial sums in memory
+/// inside the loop and the kernel ran slower than gemm.
 #[inline(always)]
-fn store<E: Element>(c: &mut MatMut<E>, i: usize, j: usize, s: E, accumulate: bool) {
-    let dst = c.get_mut(i, j);
-    *dst = if accumulate { *dst + s } else { s };
-}
-
-/// Row `i` of `c` from the dot products of `x` (length `k`) with every
-/// column of `b`, whose columns are contiguous.
-#[inline(always)]
-fn dot_columns<E: Element>(x: &[E], b: &MatRef<E>, c: &mut MatMut<E>, i: usize, accumulate: bool) {
-    let n = b.cols();
-    let mut j = 0;
-    while j + COLS <= n {
-        let cols: [&[E]; COLS] = std::array::from_fn(|q| b.col(j + q));
-        let sums = dot_many(x, cols);
-        for (q, s) in sums.into_iter().enumerate() {
-            store(c, i, j + q, s, accumulate);
-        }
-        j += COLS;
-    }
-    for j in j..n {
-        let [s] = dot_many(x, [b.col(j)]);
-        store(c, i, j, s, accumulate);
-    }
-}
-
-/// `C` dot products of `x` with `ys[q]` (all of `x`'s length), each summed
-/// in [`LANES`] partial sums (element `p` into lane `p % LANES`, in order
-/// of `p`) that are then added pairwise, halves first.
-#[inline(always)]
-fn dot_many<E: Element, const C: usize>(x: &[E], ys: [&[E]; C]) -> [E; C] {
+fn dot_cols<E: Element, const C: usize>(x: &[E], ys: [&[E]; C]) -> [E; C] {
     let k = x.len();
-    let full = k / LANES;
     let (xv, xt) = x.as_chunks::<LANES>();
-    let xv = &xv[..full];
-    let ys = ys.map(|y| {
-        let (v, t) = y[..k].as_chunks::<LANES>();
-        (&v[..full], t)
-    });
+    let yv = ys.map(|y| y[..k].as_chunks::<LANES>());
     let mut acc = [[E::zero(); LANES]; C];
-    for p in 0..full {
-        let xp = &xv[p];
-        for (acc, (yv, _)) in acc.iter_mut().zip(&ys) {
-            let yp = &yv[p];
-            for l in 0..LANES {
-                acc[l] = acc[l] + xp[l] * yp[l];
+    if let Ok(&[y0, y1, y2, y3, y4, y5, y6, y7]) =
+        <&[(&[[E; LANES]], &[E]); COLS]>::try_from(&yv[..])
+    {
+        let sums = dot8_chunks(xv, [y0.0, y1.0, y2.0, y3.0, y4.0, y5.0, y6.0, y7.0]);
+        acc.as_mut_slice().copy_from_slice(&sums);
+    } else {
+        for (acc, (yc, _)) in acc.iter_mut().zip(yv) {
+            for (xp, yp) in xv.iter().zip(yc) {
+                *acc = mul_add_lanes(*acc, xp, yp);
             }
         }
     }
-    for (acc, (_, yt)) in acc.iter_mut().zip(&ys) {
-        for ((a, &xe), &ye) in acc.iter_mut().zip(xt).zip(*yt) {
-            *a = *a + xe * ye;
+    for (acc, (_, yt)) in acc.iter_mut().zip(yv) {
+        for ((a, &x), &y) in acc.iter_mut().zip(xt).zip(yt) {
+            *a += x * y;
         }
     }
     acc.map(sum_lanes)
+}
+
+/// The lane sums of eight dot products over whole chunks.
+///
+/// Why eight named sums: kept in an array, LLVM stored them back to the
+/// stack every iteration.
+#[inline(always)]
+fn dot8_chunks<E: Element>(x: &[[E; LANES]], ys: [&[[E; LANES]]; COLS]) -> [[E; LANES]; COLS] {
+    let z = [E::zero(); LANES];
+    let (mut a0, mut a1, mut a2, mut a3) = (z, z, z, z);
+    let (mut a4, mut a5, mut a6, mut a7) = (z, z, z, z);
+    let [y0, y1, y2, y3, y4, y5, y6, y7] = ys;
+    let chunks = x.iter().zip(y0).zip(y1).zip(y2).zip(y3);
+    let chunks = chunks.zip(y4).zip(y5).zip(y6).zip(y7);
+    for ((((((((xp, c0), c1), c2), c3), c4), c5), c6), c7) in chunks {
+        let xp = *xp;
+        a0 = mul_add_lanes(a0, &xp, c0);
+        a1 = mul_add_lanes(a1, &xp, c1);
+        a2 = mul_add_lanes(a2, &xp, c2);
+        a3 = mul_add_lanes(a3, &xp, c3);
+        a4 = mul_add_lanes(a4, &xp, c4);
+        a5 = mul_add_lanes(a5, &xp, c5);
+        a6 = mul_add_lanes(a6, &xp, c6);
+        a7 = mul_add_lanes(a7, &xp, c7);
+    }
+    [a0, a1, a2, a3, a4, a5, a6, a7]
+}
+
+/// `acc + x · y` lane by lane (a multiply, then an add).
+///
+/// Why by value: the partial sums then stay in vector registers across
+/// the loop; updated in place through an index, LLVM kept some of them in
+/// memory and reloaded them every iteration.
+#[inline(always)]
+fn mul_add_lanes<E: Element>(acc: [E; LANES], x: &[E; LANES], y: &[E; LANES]) -> [E; LANES] {
+    let mut out = acc;
+    for l in 0..LANES {
+        out[l] = acc[l] + x[l] * y[l];
+    }
+    out
 }
 
 /// The sum of the lanes, added pairwise: halves, then quarters, ...
@@ -180,57 +211,9 @@ fn sum_lanes<E: Element>(mut v: [E; LANES]) -> E {
     let mut half = LANES / 2;
     while half > 0 {
         for l in 0..half {
-            v[l] = v[l] + v[l + half];
+            v[l] += v[l + half];
         }
         half /= 2;
     }
     v[0]
-}
-
-/// Row `i` of `c` as `Σ_p x[p] · (row p of b)`, `b`'s rows contiguous:
-/// outputs in blocks of [`AXPY_VECTORS`] × [`LANES`] kept in registers
-/// while the rows of `b` stream past; each output sums its terms in order
-/// of `p`.
-#[inline(always)]
-fn axpy_rows<E: Element>(
-    x: &[E],
-    b: &MatRef<E>,
-    c: &mut MatMut<E>,
-    i: usize,
-    accumulate: bool,
-) {
-    let n = b.cols();
-    const BLOCK: usize = AXPY_VECTORS * LANES;
-    let mut j = 0;
-    while j + BLOCK <= n {
-        let sums = axpy_block::<E, BLOCK>(x, b, j);
-        for (q, s) in sums.into_iter().enumerate() {
-            store(c, i, j + q, s, accumulate);
-        }
-        j += BLOCK;
-    }
-    while j + LANES <= n {
-        let sums = axpy_block::<E, LANES>(x, b, j);
-        for (q, s) in sums.into_iter().enumerate() {
-            store(c, i, j + q, s, accumulate);
-        }
-        j += LANES;
-    }
-    for j in j..n {
-        let [s] = axpy_block::<E, 1>(x, b, j);
-        store(c, i, j, s, accumulate);
-    }
-}
-
-/// Outputs `j..j + W` of `x · b`, `b`'s rows contiguous.
-#[inline(always)]
-fn axpy_block<E: Element, const W: usize>(x: &[E], b: &MatRef<E>, j: usize) -> [E; W] {
-    let mut acc = [E::zero(); W];
-    for (p, &xp) in x.iter().enumerate() {
-        let row: &[E; W] = b.row(p)[j..j + W].try_into().expect("W columns");
-        for (a, &v) in acc.iter_mut().zip(row) {
-            *a = *a + xp * v;
-        }
-    }
-    acc
 }

@@ -21,7 +21,7 @@
 //! | file | concern |
 //! |---|---|
 //! | [`gemm`] | the one call site of `gemm::gemm`, behind [`MatRef`]/[`MatMut`] |
-//! | [`gemv`] | products with at most 4 rows on the left (batch-1 `Linear`) |
+//! | [`gemv`] | `x · Wᵀ` for 2 to 4 rows of `x`, where gemm packs the whole weight |
 //! | [`im2col`] | image ↔ column-matrix unfolding for convolution |
 //! | [`conv`] | 2-D convolution forward and backward (NCHW, groups) |
 //! | [`pool`] | max pooling 2-D |
