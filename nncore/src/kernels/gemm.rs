@@ -287,7 +287,9 @@ fn check_shapes<E>(a: &MatRef<E>, b: &MatRef<E>, c: &MatMut<E>) {
 /// With `accumulate == false`, `c` is overwritten and its old contents never
 /// read (NaNs in it do not leak). With `k == 0` the product is the zero
 /// matrix. Uses all rayon threads when `m * n * k` exceeds
-/// [`PARALLEL_THRESHOLD`], else runs on the calling thread.
+/// [`PARALLEL_THRESHOLD`], else runs on the calling thread. Products of 2 to
+/// 4 rows by a large `b` with contiguous columns (`x · Wᵀ` of a small batch)
+/// go to [`gemv`](super::gemv), which is faster there.
 ///
 /// # Panics
 /// If the shapes do not fit, or `E` is neither `f32` nor `f64`.

@@ -52,7 +52,8 @@ pub fn pays_off(m: usize, k: usize, n: usize) -> bool {
 
 /// `c = a · b` (or `c += a · b` when `accumulate`) for any `m`, when
 /// [`fits_layout`]; `c` may have any strides and, when not
-/// accumulating, is never read.
+/// accumulating, is never read. Its naive twin is
+/// [`matmul_naive`](super::gemm::matmul_naive).
 ///
 /// ```
 /// use nncore::kernels::gemm::{MatMut, MatRef};
