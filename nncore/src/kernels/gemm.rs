@@ -7,6 +7,7 @@
 //! shapes. Keeping the raw call in one place keeps the proof of soundness in
 //! one place too.
 
+use super::gemv;
 use crate::Element;
 use gemm::Parallelism;
 
@@ -106,6 +107,48 @@ impl<'a, E> MatRef<'a, E> {
     /// Number of columns.
     pub fn cols(&self) -> usize {
         self.cols
+    }
+
+    /// Distance in elements between rows.
+    pub fn row_stride(&self) -> usize {
+        self.row_stride
+    }
+
+    /// Distance in elements between columns.
+    pub fn col_stride(&self) -> usize {
+        self.col_stride
+    }
+
+    /// Row `i` as a slice, for a view whose rows are contiguous.
+    ///
+    /// # Panics
+    /// If `i` is out of range or the columns are not adjacent
+    /// (`col_stride != 1` with more than one column).
+    pub fn row(&self, i: usize) -> &'a [E] {
+        assert!(
+            i < self.rows && (self.col_stride == 1 || self.cols <= 1),
+            "MatRef::row({i}): out of range or not contiguous"
+        );
+        if self.cols == 0 {
+            return &[];
+        }
+        &self.data[i * self.row_stride..][..self.cols]
+    }
+
+    /// Column `j` as a slice, for a view whose columns are contiguous.
+    ///
+    /// # Panics
+    /// If `j` is out of range or the rows are not adjacent
+    /// (`row_stride != 1` with more than one row).
+    pub fn col(&self, j: usize) -> &'a [E] {
+        assert!(
+            j < self.cols && (self.row_stride == 1 || self.rows <= 1),
+            "MatRef::col({j}): out of range or not contiguous"
+        );
+        if self.rows == 0 {
+            return &[];
+        }
+        &self.data[j * self.col_stride..][..self.rows]
     }
 
     /// Element `(i, j)`. Panics if out of range.
@@ -244,7 +287,9 @@ fn check_shapes<E>(a: &MatRef<E>, b: &MatRef<E>, c: &MatMut<E>) {
 /// With `accumulate == false`, `c` is overwritten and its old contents never
 /// read (NaNs in it do not leak). With `k == 0` the product is the zero
 /// matrix. Uses all rayon threads when `m * n * k` exceeds
-/// [`PARALLEL_THRESHOLD`], else runs on the calling thread.
+/// [`PARALLEL_THRESHOLD`], else runs on the calling thread. Products of 2 to
+/// 4 rows by a large `b` with contiguous columns (`x · Wᵀ` of a small batch)
+/// go to [`gemv`](super::gemv), which is faster there.
 ///
 /// # Panics
 /// If the shapes do not fit, or `E` is neither `f32` nor `f64`.
@@ -283,6 +328,10 @@ fn matmul_with<E: Element>(
     );
     let (m, n, k) = (a.rows, b.cols, a.cols);
     if m == 0 || n == 0 {
+        return;
+    }
+    if gemv::pays_off(m, k, n) && gemv::fits_layout(&a, &b) {
+        gemv::matmul_small(a, b, c, accumulate);
         return;
     }
     // Strides fit in isize: checked by the view constructors.

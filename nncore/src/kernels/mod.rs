@@ -21,6 +21,7 @@
 //! | file | concern |
 //! |---|---|
 //! | [`gemm`] | the one call site of `gemm::gemm`, behind [`MatRef`]/[`MatMut`] |
+//! | [`gemv`] | `x · Wᵀ` for 2 to 4 rows of `x`, where gemm packs the whole weight |
 //! | [`im2col`] | image ↔ column-matrix unfolding for convolution |
 //! | [`conv`] | 2-D convolution forward and backward (NCHW, groups) |
 //! | [`pool`] | max pooling 2-D |
@@ -38,6 +39,7 @@ mod conv_geometry;
 pub mod elementwise;
 pub mod erf;
 pub mod gemm;
+pub mod gemv;
 pub mod im2col;
 pub mod naive;
 pub mod pool;
@@ -67,6 +69,8 @@ mod conv_tests;
 mod elementwise_tests;
 #[cfg(test)]
 mod gemm_tests;
+#[cfg(test)]
+mod gemv_tests;
 #[cfg(test)]
 mod pool_tests;
 #[cfg(test)]
