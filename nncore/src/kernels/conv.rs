@@ -19,6 +19,7 @@
 //! images run in turn and gemm itself may use the threads for big products.
 
 use super::conv_geometry::check;
+use super::conv_shifted;
 pub use super::conv_geometry::{CONV_PARALLEL_THRESHOLD, Conv2dGeometry};
 use super::gemm::{MatMut, MatRef, matmul, matmul_serial};
 use super::im2col::{col_rows, col2im, im2col, im2col_t};
@@ -110,6 +111,9 @@ pub fn conv2d_forward<E: Element>(
     if let Some(b) = bias {
         assert_eq!(b.len(), g.out_channels, "conv2d: bias length");
     }
+    if conv_shifted::fits(g) {
+        return conv_shifted::forward(g, input, weight, bias, output);
+    }
     let l = g.out_h() * g.out_w();
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());
     let in_img = g.in_channels * g.in_h * g.in_w;
@@ -186,10 +190,11 @@ pub fn conv2d_backward_input<E: Element>(
     // Unfolding grad_out for the transposed convolution (a copy, and the
     // result overwrites) beats folding a column matrix back (zeroing, then
     // scattered adds) unless it unfolds more data (a padding much larger
-    // than the forward's, or more output than input channels).
-    if let Some(t) = g
-        .input_gradient_as_conv()
-        .filter(|t| !g.is_pointwise() && t.col_len() <= g.col_len())
+    // than the forward's, or more output than input channels); running it
+    // as shifted products unfolds nothing.
+    if let Some(t) = g.input_gradient_as_conv().filter(|t| {
+        !g.is_pointwise() && (conv_shifted::fits(t) || t.col_len() <= g.col_len())
+    })
     {
         let mut flipped = Scratch::new(g.weight_len());
         flip_weight(g, weight, &mut flipped);
@@ -257,6 +262,9 @@ pub fn conv2d_backward_weight<E: Element>(
             ("grad_weight", grad_weight.len(), g.weight_len()),
         ],
     );
+    if conv_shifted::fits(g) {
+        return conv_shifted::backward_weight(g, input, grad_out, grad_weight);
+    }
     let l = g.out_h() * g.out_w();
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());
     let in_img = g.in_channels * g.in_h * g.in_w;

@@ -59,6 +59,16 @@ fn cases() -> Vec<Conv2dGeometry> {
         // Few input channels, the lenet shapes (1 -> 6 with padding 2, 6 -> 16).
         geom(2, 1, 6, 12, 12, 5, 5, (1, 1), (2, 2), (1, 1), 1),
         geom(2, 6, 16, 9, 9, 5, 5, (1, 1), (0, 0), (1, 1), 1),
+        // At least 16 input channels per group with stride 1: shifted
+        // products (and their input gradient, when the output has 16 too).
+        geom(3, 16, 5, 7, 9, 3, 3, (1, 1), (1, 1), (1, 1), 1), // odd sizes
+        geom(2, 16, 16, 6, 5, 3, 3, (1, 1), (0, 1), (1, 1), 1), // uneven padding
+        geom(3, 32, 32, 5, 6, 3, 2, (1, 1), (2, 1), (2, 1), 2), // dilation, groups
+        geom(2, 16, 6, 10, 10, 5, 5, (1, 1), (4, 4), (1, 1), 1), // padding = reach
+        geom(1, 16, 16, 1, 1, 1, 1, (1, 1), (0, 0), (1, 1), 1), // pointwise: not shifted
+        geom(9, 16, 20, 12, 11, 3, 3, (1, 1), (1, 1), (1, 1), 1), // parallel chunks
+        geom(25, 16, 4, 12, 12, 3, 3, (1, 1), (1, 1), (1, 1), 1), // several chunks
+        geom(2, 16, 4, 8, 8, 3, 3, (1, 1), (2, 2), (1, 1), 1), // padding > reach: im2col
     ]
 }
 
