@@ -19,7 +19,7 @@
 //! images run in turn and gemm itself may use the threads for big products.
 
 use super::conv_geometry::check;
-use super::conv_shifted;
+use super::{conv_direct, conv_shifted};
 pub use super::conv_geometry::{CONV_PARALLEL_THRESHOLD, Conv2dGeometry};
 use super::gemm::{MatMut, MatRef, matmul, matmul_serial};
 use super::im2col::{col_rows, col2im, im2col, im2col_t};
@@ -113,6 +113,9 @@ pub fn conv2d_forward<E: Element>(
     }
     if conv_shifted::fits(g) {
         return conv_shifted::forward(g, input, weight, bias, output);
+    }
+    if conv_direct::fits(g) {
+        return conv_direct::forward(g, input, weight, bias, output);
     }
     let l = g.out_h() * g.out_w();
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());

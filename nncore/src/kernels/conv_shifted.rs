@@ -37,12 +37,24 @@ pub(crate) const MIN_CHANNELS: usize = 16;
 
 /// Whether `g` runs as shifted products (see the module doc).
 pub(crate) fn fits(g: &Conv2dGeometry) -> bool {
-    g.stride_h == 1
+    grid_fits(g) && g.in_channels / g.groups >= MIN_CHANNELS
+}
+
+/// Whether `g`'s images can sit on a [`Grid`]: stride 1, padding within the
+/// kernel's reach (so one gap holds it) and at most half again as many
+/// grid positions as outputs (without padding the gaps are all waste: 3.2x
+/// for lenet's 5x5 on 14x14). A 1x1 kernel needs no grid at all.
+pub(crate) fn grid_fits(g: &Conv2dGeometry) -> bool {
+    let (reach_h, reach_w) = reach(g);
+    let fits = g.stride_h == 1
         && g.stride_w == 1
-        && g.pad_h <= (g.kernel_h - 1) * g.dilation_h
-        && g.pad_w <= (g.kernel_w - 1) * g.dilation_w
-        && g.in_channels / g.groups >= MIN_CHANNELS
-        && !g.is_pointwise()
+        && g.pad_h <= reach_h
+        && g.pad_w <= reach_w
+        && !g.is_pointwise();
+    fits && {
+        let grid = Grid::new(g, 2);
+        2 * grid.rows * grid.width <= 3 * g.out_h() * g.out_w()
+    }
 }
 
 /// How a chunk of `images` images sits on the grid, per channel:
@@ -52,14 +64,14 @@ pub(crate) fn fits(g: &Conv2dGeometry) -> bool {
 /// padding of one row and the left padding of the next (and likewise for
 /// images), so it is as wide as the larger of the two.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Grid {
-    width: usize,
-    rows: usize,
-    lead: usize,
+pub(super) struct Grid {
+    pub(super) width: usize,
+    pub(super) rows: usize,
+    pub(super) lead: usize,
     /// Output positions computed: output `(b, y, x)` is `(b*rows + y)*width + x`.
-    positions: usize,
+    pub(super) positions: usize,
     /// Elements per channel: holds the images and everything a tap reads.
-    plane: usize,
+    pub(super) plane: usize,
 }
 
 impl Grid {
@@ -89,7 +101,7 @@ fn reach(g: &Conv2dGeometry) -> (usize, usize) {
 }
 
 /// Where tap `(dy, dx)` (already dilated) starts on a grid of `width`.
-fn tap_offset(width: usize, (dy, dx): (usize, usize)) -> usize {
+pub(super) fn tap_offset(width: usize, (dy, dx): (usize, usize)) -> usize {
     dy * width + dx
 }
 
@@ -141,6 +153,41 @@ fn spread<E: Element>(
     }
 }
 
+/// As [`spread`] for the input grid, but channels last: grid position `q`
+/// of channel `c` at `dst[q * channels + c]`, so that a kernel row's taps
+/// over all channels are one contiguous run (the weight gradient's layout).
+fn spread_channels_last<E: Element>(
+    src: &[E],
+    (channels, src_rows, src_cols): (usize, usize, usize),
+    (lead, rows, width): (usize, usize, usize),
+    dst: &mut [E],
+) {
+    let area = src_rows * src_cols;
+    let images = src.len() / (channels * area);
+    let (head, body) = dst.split_at_mut(lead * channels);
+    head.fill(E::zero());
+    let mut lines = body.chunks_mut(width * channels);
+    for b in 0..images {
+        for (i, line) in lines.by_ref().take(rows).enumerate() {
+            if i >= src_rows {
+                line.fill(E::zero());
+                continue;
+            }
+            let (data, gap) = line.split_at_mut((src_cols * channels).min(line.len()));
+            for c in 0..channels {
+                let row = &src[((b * channels + c) * src_rows + i) * src_cols..][..src_cols];
+                for (d, &s) in data[c..].iter_mut().step_by(channels).zip(row) {
+                    *d = s;
+                }
+            }
+            gap.fill(E::zero());
+        }
+    }
+    for line in lines {
+        line.fill(E::zero());
+    }
+}
+
 /// Overwrites `out` (`[images, out_channels, out_h, out_w]`) with the
 /// valid positions of `grid_out` (`[out_channels, positions]`), plus bias.
 fn crop<E: Element>(
@@ -179,20 +226,9 @@ pub(crate) fn forward<E: Element>(
     output: &mut [E],
 ) {
     debug_assert!(fits(g));
-    let in_img = g.in_channels * g.in_h * g.in_w;
-    let out_img = g.out_channels * g.out_h() * g.out_w();
     let (icg, ocg) = (g.in_channels / g.groups, g.out_channels / g.groups);
     let taps = g.kernel_h * g.kernel_w;
-    let run = |x: &[E], y: &mut [E], serial: bool| {
-        let grid = Grid::new(g, x.len() / in_img);
-        let mut on_grid = Scratch::new(g.in_channels * grid.plane);
-        spread(
-            x,
-            (g.in_channels, g.in_h, g.in_w),
-            (grid.lead, grid.rows, grid.width, grid.plane),
-            &mut on_grid,
-        );
-        let mut grid_out = Scratch::new(g.out_channels * grid.positions);
+    forward_on_grid(g, bias, input, output, |grid, on_grid, grid_out, serial| {
         for grp in 0..g.groups {
             for tap in 0..taps {
                 let shift = tap_offset(grid.width, dilated(g, tap));
@@ -219,6 +255,35 @@ pub(crate) fn forward<E: Element>(
                 product(w, x, y, tap > 0, serial);
             }
         }
+    });
+}
+
+/// A stride-1 forward convolution in chunks of images: each chunk is
+/// spread onto a [`Grid`], `taps_on_grid(grid, on_grid, grid_out, serial)`
+/// must overwrite `grid_out` (`[out_channels, grid.positions]`) with the
+/// sums over channels and taps, and the valid outputs are cropped into
+/// `output` with the bias added. Chunks run on rayon's threads (then
+/// `serial` is true) when the geometry is big enough.
+pub(super) fn forward_on_grid<E: Element>(
+    g: &Conv2dGeometry,
+    bias: Option<&[E]>,
+    input: &[E],
+    output: &mut [E],
+    taps_on_grid: impl Fn(&Grid, &[E], &mut [E], bool) + Sync,
+) {
+    let in_img = g.in_channels * g.in_h * g.in_w;
+    let out_img = g.out_channels * g.out_h() * g.out_w();
+    let run = |x: &[E], y: &mut [E], serial: bool| {
+        let grid = Grid::new(g, x.len() / in_img);
+        let mut on_grid = Scratch::new(g.in_channels * grid.plane);
+        spread(
+            x,
+            (g.in_channels, g.in_h, g.in_w),
+            (grid.lead, grid.rows, grid.width, grid.plane),
+            &mut on_grid,
+        );
+        let mut grid_out = Scratch::new(g.out_channels * grid.positions);
+        taps_on_grid(&grid, &on_grid, &mut grid_out, serial);
         crop(g, &grid, &grid_out, bias, y);
     };
     let nb = chunk_images(g, threads(g));
@@ -247,20 +312,23 @@ pub(crate) fn backward_weight<E: Element>(
     let in_img = g.in_channels * g.in_h * g.in_w;
     let out_img = g.out_channels * g.out_h() * g.out_w();
     let (icg, ocg) = (g.in_channels / g.groups, g.out_channels / g.groups);
-    let taps = g.kernel_h * g.kernel_w;
+    let (kh, kw) = (g.kernel_h, g.kernel_w);
     let nb = chunk_images(g, threads(g));
-    // The sum over `images`, tap-major: `[taps, out_channels, icg]`.
+    // One product per kernel row when a row's taps and the channels are
+    // one contiguous run of the channels-last grid (k = kw * C).
+    let whole_rows = g.groups == 1 && g.dilation_w == 1;
+    // The sum over `images`, laid out `[kh, out_channels, kw, icg]`.
     let part = |images: std::ops::Range<usize>, serial: bool| -> Vec<E> {
-        let mut sum = pool::take_zeroed(taps * g.out_channels * icg);
+        let mut sum = pool::take_zeroed(kh * g.out_channels * kw * icg);
         let mut start = images.start;
         while start < images.end {
             let end = (start + nb).min(images.end);
             let grid = Grid::new(g, end - start);
             let mut on_grid = Scratch::new(g.in_channels * grid.plane);
-            spread(
+            spread_channels_last(
                 &input[start * in_img..end * in_img],
                 (g.in_channels, g.in_h, g.in_w),
-                (grid.lead, grid.rows, grid.width, grid.plane),
+                (grid.lead, grid.rows, grid.width),
                 &mut on_grid,
             );
             let mut gy = Scratch::new(g.out_channels * grid.positions);
@@ -270,27 +338,47 @@ pub(crate) fn backward_weight<E: Element>(
                 (0, grid.rows, grid.width, grid.positions),
                 &mut gy,
             );
+            let c = g.in_channels;
             for grp in 0..g.groups {
                 let gy = MatRef::row_major(
                     &gy[grp * ocg * grid.positions..][..ocg * grid.positions],
                     ocg,
                     grid.positions,
                 );
-                for tap in 0..taps {
-                    let shift = tap_offset(grid.width, dilated(g, tap));
-                    let xt = MatRef::from_strides(
-                        &on_grid[grp * icg * grid.plane + shift..],
-                        grid.positions,
-                        icg,
-                        1,
-                        grid.plane,
-                    );
-                    let dw = MatMut::row_major(
-                        &mut sum[(tap * g.out_channels + grp * ocg) * icg..][..ocg * icg],
-                        ocg,
-                        icg,
-                    );
-                    product(gy, xt, dw, true, serial);
+                for ki in 0..kh {
+                    let row_shift = ki * g.dilation_h * grid.width;
+                    let dw_row = (ki * g.out_channels + grp * ocg) * kw * icg;
+                    if whole_rows {
+                        // positions x (kw * C): overlapping rows of the grid.
+                        let x = MatRef::from_strides(
+                            &on_grid[row_shift * c..],
+                            grid.positions,
+                            kw * c,
+                            c,
+                            1,
+                        );
+                        let dw = MatMut::row_major(&mut sum[dw_row..][..ocg * kw * c], ocg, kw * c);
+                        product(gy, x, dw, true, serial);
+                        continue;
+                    }
+                    for kj in 0..kw {
+                        let shift = row_shift + kj * g.dilation_w;
+                        let x = MatRef::from_strides(
+                            &on_grid[shift * c + grp * icg..],
+                            grid.positions,
+                            icg,
+                            c,
+                            1,
+                        );
+                        let dw = MatMut::from_strides(
+                            &mut sum[dw_row + kj * icg..],
+                            ocg,
+                            icg,
+                            kw * icg,
+                            1,
+                        );
+                        product(gy, x, dw, true, serial);
+                    }
                 }
             }
             start = end;
@@ -319,17 +407,23 @@ pub(crate) fn backward_weight<E: Element>(
     } else {
         part(0..g.batch, false)
     };
-    // [taps, out, icg] → [out, icg, taps].
-    for (tap, per_tap) in sum.chunks_exact(g.out_channels * icg).enumerate() {
-        for (dst, &s) in grad_weight[tap..].iter_mut().step_by(taps).zip(per_tap) {
-            *dst += s;
+    // [kh, out, kw, icg] → [out, icg, kh, kw].
+    for (ki, per_row) in sum.chunks_exact(g.out_channels * kw * icg).enumerate() {
+        for (o, per_out) in per_row.chunks_exact(kw * icg).enumerate() {
+            let dst = &mut grad_weight[o * icg * kh * kw..][..icg * kh * kw];
+            for (kj, per_tap) in per_out.chunks_exact(icg).enumerate() {
+                let dst = dst[ki * kw + kj..].iter_mut().step_by(kh * kw);
+                for (d, &s) in dst.zip(per_tap) {
+                    *d += s;
+                }
+            }
         }
     }
     pool::give_back(sum);
 }
 
 /// Tap `tap` (row-major over the kernel) as a dilated (row, column) shift.
-fn dilated(g: &Conv2dGeometry, tap: usize) -> (usize, usize) {
+pub(super) fn dilated(g: &Conv2dGeometry, tap: usize) -> (usize, usize) {
     (
         tap / g.kernel_w * g.dilation_h,
         tap % g.kernel_w * g.dilation_w,
@@ -398,6 +492,18 @@ mod tests {
         let want = [
             0.0, 1.0, 2.0, 0.0, 3.0, 4.0, 0.0, 0.0, 0.0, 0.0, 5.0, 6.0, 0.0, 7.0, 8.0, 0.0, 0.0,
             0.0, 0.0, 0.0,
+        ];
+        assert_eq!(dst, want);
+    }
+
+    #[test]
+    fn channels_last_spread_interleaves_channels() {
+        // One 2x2 image of two channels on a width-3 grid with lead 1.
+        let src = [1.0f64, 2.0, 3.0, 4.0, 10.0, 20.0, 30.0, 40.0];
+        let mut dst = [f64::NAN; 16];
+        spread_channels_last(&src, (2, 2, 2), (1, 3, 3), &mut dst);
+        let want = [
+            0.0, 0.0, 1.0, 10.0, 2.0, 20.0, 0.0, 0.0, 3.0, 30.0, 4.0, 40.0, 0.0, 0.0, 0.0, 0.0,
         ];
         assert_eq!(dst, want);
     }

@@ -23,6 +23,7 @@
 //! | [`gemm`] | the one call site of `gemm::gemm`, behind [`MatRef`]/[`MatMut`] |
 //! | [`im2col`] | image ↔ column-matrix unfolding for convolution |
 //! | [`conv`] | 2-D convolution forward and backward (NCHW, groups) |
+//! | `conv_direct` | direct stride-1 convolution for few input channels, summed in registers |
 //! | `conv_shifted` | stride-1 convolution as shifted products over a zero-gapped grid (no column matrix) |
 //! | [`pool`] | max pooling 2-D |
 //! | [`avg_pool`] | average and adaptive average pooling 2-D |
@@ -35,6 +36,7 @@
 
 pub mod avg_pool;
 pub mod conv;
+mod conv_direct;
 mod conv_geometry;
 mod conv_shifted;
 pub mod elementwise;

@@ -1,0 +1,90 @@
+//! Direct stride-1 convolution for few input channels (lenet's first
+//! convolution, 1 -> 6 channels 5x5; the cnn's first, 3 -> 32 3x3).
+//!
+//! Why: with few input channels im2col's column matrix is 9-25 times the
+//! input and each image's product is short (k = 25 or 27), so unfolding and
+//! gemm's per-call packing cost more than the multiply-adds. Here the images
+//! sit on the grid of [`conv_shifted`](super::conv_shifted) (zero gaps as
+//! padding, every tap one shifted view) and each block of [`BLOCK`] output
+//! positions of one output channel is summed in registers over channels and
+//! taps: one vector load, multiply and add per tap and 16 positions,
+//! compiled for AVX-512/AVX2 by [`simd::dispatch`]. No column matrix, no
+//! gemm call.
+
+use super::conv_geometry::Conv2dGeometry;
+use super::conv_shifted::{self, Grid, forward_on_grid};
+use super::simd;
+use crate::Element;
+
+/// Output positions summed at once: 8 AVX-512 vectors of `f32`, enough
+/// independent sums to hide the adds' latency, few enough to stay in
+/// registers.
+const BLOCK: usize = 128;
+
+/// Whether `g`'s forward runs here: the shifted layout fits (stride 1,
+/// padding within the kernel's reach, little of the grid wasted) but there
+/// are too few input channels per group for shifted products.
+pub(crate) fn fits(g: &Conv2dGeometry) -> bool {
+    conv_shifted::grid_fits(g) && g.in_channels / g.groups < conv_shifted::MIN_CHANNELS
+}
+
+/// Forward convolution of `g` (which must [`fit`](fits)). **Overwrites**
+/// `output`; the same contract as [`conv2d_forward`](super::conv::conv2d_forward).
+pub(crate) fn forward<E: Element>(
+    g: &Conv2dGeometry,
+    input: &[E],
+    weight: &[E],
+    bias: Option<&[E]>,
+    output: &mut [E],
+) {
+    debug_assert!(fits(g));
+    forward_on_grid(g, bias, input, output, |grid, on_grid, grid_out, _| {
+        simd::dispatch(
+            #[inline(always)]
+            || sum_taps(g, grid, weight, on_grid, grid_out),
+        )
+    });
+}
+
+/// `grid_out[o, p] = Σ_{c, ki, kj} w[o, c, ki, kj] · on_grid[c, p + shift(ki, kj)]`
+/// over the group's channels, in that order.
+#[inline(always)]
+fn sum_taps<E: Element>(
+    g: &Conv2dGeometry,
+    grid: &Grid,
+    weight: &[E],
+    on_grid: &[E],
+    grid_out: &mut [E],
+) {
+    let (icg, ocg) = (g.in_channels / g.groups, g.out_channels / g.groups);
+    let (kh, kw) = (g.kernel_h, g.kernel_w);
+    let (step_h, step_w) = (g.dilation_h * grid.width, g.dilation_w);
+    for (o, out) in grid_out.chunks_exact_mut(grid.positions).enumerate() {
+        let w = &weight[o * icg * kh * kw..][..icg * kh * kw];
+        let src = &on_grid[o / ocg * icg * grid.plane..];
+        // Σ over channels and taps of w · src[shift + p0..][..len] into acc.
+        let sum = |acc: &mut [E], p0: usize| {
+            for (c, w) in w.chunks_exact(kh * kw).enumerate() {
+                let src = &src[c * grid.plane + p0..];
+                for (ki, w) in w.chunks_exact(kw).enumerate() {
+                    for (kj, &w) in w.iter().enumerate() {
+                        let s = &src[ki * step_h + kj * step_w..][..acc.len()];
+                        for (a, &x) in acc.iter_mut().zip(s) {
+                            *a += w * x;
+                        }
+                    }
+                }
+            }
+        };
+        let mut blocks = out.chunks_exact_mut(BLOCK);
+        for (b, block) in blocks.by_ref().enumerate() {
+            let mut acc = [E::zero(); BLOCK];
+            sum(&mut acc, b * BLOCK);
+            block.copy_from_slice(&acc);
+        }
+        let done = grid.positions / BLOCK * BLOCK;
+        let tail = blocks.into_remainder();
+        tail.fill(E::zero());
+        sum(tail, done);
+    }
+}
