@@ -19,11 +19,11 @@
 //! images run in turn and gemm itself may use the threads for big products.
 
 use super::conv_geometry::check;
-use super::{conv_direct, conv_shifted};
 pub use super::conv_geometry::{CONV_PARALLEL_THRESHOLD, Conv2dGeometry};
 use super::gemm::{MatMut, MatRef, matmul, matmul_serial};
 use super::im2col::{col_rows, col2im, im2col, im2col_t};
 use super::scratch::Scratch;
+use super::{conv_direct, conv_shifted};
 use crate::{Element, pool};
 use rayon::prelude::*;
 
@@ -195,9 +195,9 @@ pub fn conv2d_backward_input<E: Element>(
     // scattered adds) unless it unfolds more data (a padding much larger
     // than the forward's, or more output than input channels); running it
     // as shifted products unfolds nothing.
-    if let Some(t) = g.input_gradient_as_conv().filter(|t| {
-        !g.is_pointwise() && (conv_shifted::fits(t) || t.col_len() <= g.col_len())
-    })
+    if let Some(t) = g
+        .input_gradient_as_conv()
+        .filter(|t| !g.is_pointwise() && (conv_shifted::fits(t) || t.col_len() <= g.col_len()))
     {
         let mut flipped = Scratch::new(g.weight_len());
         flip_weight(g, weight, &mut flipped);
@@ -267,6 +267,9 @@ pub fn conv2d_backward_weight<E: Element>(
     );
     if conv_shifted::fits(g) {
         return conv_shifted::backward_weight(g, input, grad_out, grad_weight);
+    }
+    if conv_direct::fits(g) {
+        return conv_direct::backward_weight(g, input, grad_out, grad_weight);
     }
     let l = g.out_h() * g.out_w();
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());

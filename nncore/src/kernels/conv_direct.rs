@@ -12,9 +12,10 @@
 //! gemm call.
 
 use super::conv_geometry::Conv2dGeometry;
-use super::conv_shifted::{self, Grid, forward_on_grid};
+use super::conv_shifted::{self, Grid, forward_on_grid, weight_grad_on_grid};
 use super::simd;
 use crate::Element;
+use crate::pool;
 
 /// Output positions summed at once: 8 AVX-512 vectors of `f32`, enough
 /// independent sums to hide the adds' latency, few enough to stay in
@@ -86,5 +87,74 @@ fn sum_taps<E: Element>(
         let tail = blocks.into_remainder();
         tail.fill(E::zero());
         sum(tail, done);
+    }
+}
+
+/// Gradient of the weight of `g` (which must [`fit`](fits)).
+/// **Accumulates** into `grad_weight`, as
+/// [`conv2d_backward_weight`](super::conv::conv2d_backward_weight):
+/// `gW[o, c, ki, kj] = Σ_p gy[o, p] · on_grid[c, p + shift(ki, kj)]`, a dot
+/// product over the grid's positions (gy is zero in the gaps) summed in
+/// [`LANES`] partial sums, then across them.
+pub(crate) fn backward_weight<E: Element>(
+    g: &Conv2dGeometry,
+    input: &[E],
+    grad_out: &[E],
+    grad_weight: &mut [E],
+) {
+    debug_assert!(fits(g));
+    let sum = weight_grad_on_grid(
+        g,
+        input,
+        grad_out,
+        g.weight_len(),
+        false,
+        |grid, on_grid, gy, sum, _| {
+            simd::dispatch(
+                #[inline(always)]
+                || dot_taps(g, grid, on_grid, gy, sum),
+            )
+        },
+    );
+    for (d, &s) in grad_weight.iter_mut().zip(&sum) {
+        *d += s;
+    }
+    pool::give_back(sum);
+}
+
+/// Lanes of the dot products' partial sums: one AVX-512 vector of `f32`.
+const LANES: usize = 16;
+
+/// Adds `Σ_p gy[o, p] · on_grid[c, p + shift(ki, kj)]` to `sum[o, c, ki, kj]`
+/// (the weight's layout).
+#[inline(always)]
+fn dot_taps<E: Element>(g: &Conv2dGeometry, grid: &Grid, on_grid: &[E], gy: &[E], sum: &mut [E]) {
+    let (icg, ocg) = (g.in_channels / g.groups, g.out_channels / g.groups);
+    let (kh, kw) = (g.kernel_h, g.kernel_w);
+    let n = grid.positions;
+    let full = n / LANES * LANES;
+    for (o, per_out) in sum.chunks_exact_mut(icg * kh * kw).enumerate() {
+        let gy = &gy[o * n..][..n];
+        let src = &on_grid[o / ocg * icg * grid.plane..];
+        for (c, per_channel) in per_out.chunks_exact_mut(kh * kw).enumerate() {
+            for (ki, per_row) in per_channel.chunks_exact_mut(kw).enumerate() {
+                let row = &src[c * grid.plane + ki * g.dilation_h * grid.width..];
+                for (kj, s) in per_row.iter_mut().enumerate() {
+                    let x = &row[kj * g.dilation_w..][..n];
+                    let mut lanes = [E::zero(); LANES];
+                    for (gy, x) in gy[..full].chunks_exact(LANES).zip(x.chunks_exact(LANES)) {
+                        for ((l, &a), &b) in lanes.iter_mut().zip(gy).zip(x) {
+                            *l += a * b;
+                        }
+                    }
+                    let tail: E = gy[full..]
+                        .iter()
+                        .zip(&x[full..])
+                        .map(|(&a, &b)| a * b)
+                        .sum();
+                    *s += lanes.iter().copied().sum::<E>() + tail;
+                }
+            }
+        }
     }
 }

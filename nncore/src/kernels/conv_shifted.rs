@@ -60,9 +60,11 @@ pub(crate) fn grid_fits(g: &Conv2dGeometry) -> bool {
 /// How a chunk of `images` images sits on the grid, per channel:
 /// `lead` zeros (top and left padding of the first image), then per image
 /// `rows` rows of `width` (`in_h` rows holding an input row and a zero gap,
-/// then zero rows), then zeros to `plane`. A gap serves as the right
-/// padding of one row and the left padding of the next (and likewise for
-/// images), so it is as wide as the larger of the two.
+/// then zero rows), then zeros to `plane`. A gap of `pad` zeros serves as
+/// the right padding of one row and the left padding of the next (and
+/// likewise between images). Taps reaching further (a kernel wider than
+/// twice the padding) read the next row only for output positions past
+/// `out_w` (or `out_h`), which are computed on the grid and dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Grid {
     pub(super) width: usize,
@@ -77,11 +79,12 @@ pub(super) struct Grid {
 impl Grid {
     fn new(g: &Conv2dGeometry, images: usize) -> Self {
         let (reach_h, reach_w) = reach(g);
-        let width = g.in_w + g.pad_w.max(reach_w.saturating_sub(g.pad_w));
-        let rows = g.in_h + g.pad_h.max(reach_h.saturating_sub(g.pad_h));
+        let width = g.in_w + g.pad_w;
+        let rows = g.in_h + g.pad_h;
         let lead = g.pad_h * width + g.pad_w;
         let positions = ((images - 1) * rows + g.out_h()) * width;
-        let plane = (lead + images * rows * width).max(tap_offset(width, (reach_h, reach_w)) + positions);
+        let plane =
+            (lead + images * rows * width).max(tap_offset(width, (reach_h, reach_w)) + positions);
         Grid {
             width,
             rows,
@@ -293,7 +296,10 @@ pub(super) fn forward_on_grid<E: Element>(
             .zip(input.par_chunks(nb * in_img))
             .for_each(|(y, x)| run(x, y, true));
     } else {
-        for (y, x) in output.chunks_mut(nb * out_img).zip(input.chunks(nb * in_img)) {
+        for (y, x) in output
+            .chunks_mut(nb * out_img)
+            .zip(input.chunks(nb * in_img))
+        {
             run(x, y, false);
         }
     }
@@ -309,36 +315,20 @@ pub(crate) fn backward_weight<E: Element>(
     grad_weight: &mut [E],
 ) {
     debug_assert!(fits(g));
-    let in_img = g.in_channels * g.in_h * g.in_w;
-    let out_img = g.out_channels * g.out_h() * g.out_w();
     let (icg, ocg) = (g.in_channels / g.groups, g.out_channels / g.groups);
-    let (kh, kw) = (g.kernel_h, g.kernel_w);
-    let nb = chunk_images(g, threads(g));
+    let (kh, kw, c) = (g.kernel_h, g.kernel_w, g.in_channels);
     // One product per kernel row when a row's taps and the channels are
     // one contiguous run of the channels-last grid (k = kw * C).
     let whole_rows = g.groups == 1 && g.dilation_w == 1;
-    // The sum over `images`, laid out `[kh, out_channels, kw, icg]`.
-    let part = |images: std::ops::Range<usize>, serial: bool| -> Vec<E> {
-        let mut sum = pool::take_zeroed(kh * g.out_channels * kw * icg);
-        let mut start = images.start;
-        while start < images.end {
-            let end = (start + nb).min(images.end);
-            let grid = Grid::new(g, end - start);
-            let mut on_grid = Scratch::new(g.in_channels * grid.plane);
-            spread_channels_last(
-                &input[start * in_img..end * in_img],
-                (g.in_channels, g.in_h, g.in_w),
-                (grid.lead, grid.rows, grid.width),
-                &mut on_grid,
-            );
-            let mut gy = Scratch::new(g.out_channels * grid.positions);
-            spread(
-                &grad_out[start * out_img..end * out_img],
-                (g.out_channels, g.out_h(), g.out_w()),
-                (0, grid.rows, grid.width, grid.positions),
-                &mut gy,
-            );
-            let c = g.in_channels;
+    // The sum is laid out `[kh, out_channels, kw, icg]`.
+    let len = kh * g.out_channels * kw * icg;
+    let sum = weight_grad_on_grid(
+        g,
+        input,
+        grad_out,
+        len,
+        true,
+        |grid, on_grid, gy, sum, serial| {
             for grp in 0..g.groups {
                 let gy = MatRef::row_major(
                     &gy[grp * ocg * grid.positions..][..ocg * grid.positions],
@@ -381,32 +371,8 @@ pub(crate) fn backward_weight<E: Element>(
                     }
                 }
             }
-            start = end;
-        }
-        sum
-    };
-    let sum = if g.parallel_batch() {
-        let parts = rayon::current_num_threads().min(g.batch);
-        // Whole chunks per part, so the split does not add chunks.
-        let per = g.batch.div_ceil(parts).next_multiple_of(nb);
-        let mut partials: Vec<Vec<E>> = pool::take_empty(parts);
-        (0..parts)
-            .into_par_iter()
-            .map(|p| part((p * per).min(g.batch)..((p + 1) * per).min(g.batch), true))
-            .collect_into_vec(&mut partials);
-        let mut parts = partials.drain(..);
-        let mut sum = parts.next().expect("at least one part");
-        for part in parts {
-            for (d, &s) in sum.iter_mut().zip(&part) {
-                *d += s;
-            }
-            pool::give_back(part);
-        }
-        pool::give_back(partials);
-        sum
-    } else {
-        part(0..g.batch, false)
-    };
+        },
+    );
     // [kh, out, kw, icg] → [out, icg, kh, kw].
     for (ki, per_row) in sum.chunks_exact(g.out_channels * kw * icg).enumerate() {
         for (o, per_out) in per_row.chunks_exact(kw * icg).enumerate() {
@@ -420,6 +386,74 @@ pub(crate) fn backward_weight<E: Element>(
         }
     }
     pool::give_back(sum);
+}
+
+/// A stride-1 weight gradient in chunks of images: each chunk's input is
+/// spread onto a [`Grid`] (channels last if `channels_last`) and its
+/// `grad_out` onto the grid's output positions (zeros in the gaps), and
+/// `sum_chunk(grid, on_grid, gy, sum, serial)` must add the chunk's terms
+/// into `sum` (`len` elements, the caller's layout). Returns the sum over
+/// the batch, from the pool: with several threads, one partial sum per
+/// thread, added in a fixed order so results do not depend on scheduling.
+pub(super) fn weight_grad_on_grid<E: Element>(
+    g: &Conv2dGeometry,
+    input: &[E],
+    grad_out: &[E],
+    len: usize,
+    channels_last: bool,
+    sum_chunk: impl Fn(&Grid, &[E], &[E], &mut [E], bool) + Sync,
+) -> Vec<E> {
+    let in_img = g.in_channels * g.in_h * g.in_w;
+    let out_img = g.out_channels * g.out_h() * g.out_w();
+    let nb = chunk_images(g, threads(g));
+    let part = |images: std::ops::Range<usize>, serial: bool| -> Vec<E> {
+        let mut sum = pool::take_zeroed(len);
+        let mut start = images.start;
+        while start < images.end {
+            let end = (start + nb).min(images.end);
+            let grid = Grid::new(g, end - start);
+            let mut on_grid = Scratch::new(g.in_channels * grid.plane);
+            let x = &input[start * in_img..end * in_img];
+            let sizes = (g.in_channels, g.in_h, g.in_w);
+            if channels_last {
+                spread_channels_last(x, sizes, (grid.lead, grid.rows, grid.width), &mut on_grid);
+            } else {
+                let layout = (grid.lead, grid.rows, grid.width, grid.plane);
+                spread(x, sizes, layout, &mut on_grid);
+            }
+            let mut gy = Scratch::new(g.out_channels * grid.positions);
+            spread(
+                &grad_out[start * out_img..end * out_img],
+                (g.out_channels, g.out_h(), g.out_w()),
+                (0, grid.rows, grid.width, grid.positions),
+                &mut gy,
+            );
+            sum_chunk(&grid, &on_grid, &gy, &mut sum, serial);
+            start = end;
+        }
+        sum
+    };
+    if !g.parallel_batch() {
+        return part(0..g.batch, false);
+    }
+    let parts = rayon::current_num_threads().min(g.batch);
+    // Whole chunks per part, so the split does not add chunks.
+    let per = g.batch.div_ceil(parts).next_multiple_of(nb);
+    let mut partials: Vec<Vec<E>> = pool::take_empty(parts);
+    (0..parts)
+        .into_par_iter()
+        .map(|p| part((p * per).min(g.batch)..((p + 1) * per).min(g.batch), true))
+        .collect_into_vec(&mut partials);
+    let mut parts = partials.drain(..);
+    let mut sum = parts.next().expect("at least one part");
+    for part in parts {
+        for (d, &s) in sum.iter_mut().zip(&part) {
+            *d += s;
+        }
+        pool::give_back(part);
+    }
+    pool::give_back(partials);
+    sum
 }
 
 /// Tap `tap` (row-major over the kernel) as a dilated (row, column) shift.
@@ -478,9 +512,13 @@ mod tests {
         assert_eq!(grid.positions, (33 + 32) * 33);
         // The last tap's view ends inside the plane.
         assert!(tap_offset(grid.width, reach(&g)) + grid.positions <= grid.plane);
-        // No padding: the gap still holds the kernel's reach.
-        let grid = Grid::new(&geom(10, 10, 5, 0, 1), 1);
-        assert_eq!((grid.width, grid.rows, grid.lead), (14, 14, 0));
+        // No padding: no gaps; the taps past a row's end feed only the
+        // dropped positions x >= out_w, and the plane holds the last tap.
+        let g = geom(10, 10, 5, 0, 1);
+        let grid = Grid::new(&g, 1);
+        assert_eq!((grid.width, grid.rows, grid.lead), (10, 10, 0));
+        assert_eq!(grid.positions, 6 * 10);
+        assert!(tap_offset(grid.width, reach(&g)) + grid.positions <= grid.plane);
     }
 
     #[test]

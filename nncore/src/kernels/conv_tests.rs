@@ -127,7 +127,9 @@ fn the_workloads_take_the_paths_meant_for_them() {
     // Without padding the grid would be 3.2x the output: im2col.
     assert!(!conv_direct::fits(&lenet2) && !conv_shifted::fits(&lenet2));
     // Its input gradient (padding 4) sits on the grid with no waste.
-    assert!(conv_shifted::fits(&lenet2.input_gradient_as_conv().unwrap()));
+    assert!(conv_shifted::fits(
+        &lenet2.input_gradient_as_conv().unwrap()
+    ));
     assert!(conv_shifted::fits(&cnn2) && !conv_direct::fits(&cnn2));
 }
 
