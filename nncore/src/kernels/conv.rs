@@ -7,10 +7,16 @@
 //! - bias `[out_channels]`
 //! - output `[batch, out_channels, out_h, out_w]`
 //!
-//! Each image is unfolded by [`im2col`] and the
-//! convolution becomes, per group, one product with the weight matrix
-//! through [`matmul`]. A 1x1 kernel with stride 1 and no
-//! padding needs no unfolding: the image already is the column matrix.
+//! Three ways, chosen per geometry:
+//! - stride 1 with at least 16 input channels per group: shifted products
+//!   over a zero-gapped grid, no column matrix (`conv_shifted`);
+//! - stride 1 with fewer: direct sums in registers on the same grid
+//!   (`conv_direct`);
+//! - otherwise (strides, padding beyond the kernel's reach, a grid mostly
+//!   gaps): each image is unfolded by [`im2col`] and the convolution
+//!   becomes, per group, one product with the weight matrix through
+//!   [`matmul`]. A 1x1 kernel with stride 1 and no padding needs no
+//!   unfolding: the image already is the column matrix.
 //!
 //! Parallelism: above [`CONV_PARALLEL_THRESHOLD`] multiply-adds and with more
 //! than one image, rayon splits the batch and each worker owns its column

@@ -11,9 +11,18 @@
 //! from the grid. The outputs land on the same grid (with a few gap
 //! positions computed and thrown away) and are cropped into place.
 //!
-//! The weight gradient is the same products the other way round:
-//! `gW[tap] (out x C) += gy (out x positions) · grid_tapᵀ (positions x C)`,
-//! with `gy` spread onto the output grid (zeros in its gaps).
+//! The weight gradient is the same products the other way round, with
+//! `gy` spread onto the output grid (zeros in its gaps) and the input on a
+//! channels-last grid, where a kernel row's `kw` taps over all channels are
+//! one contiguous run: `gW[ki] (out x kw*C) += gy (out x positions) ·
+//! rowsᵀ (positions x kw*C)`, one product per kernel row whose operand gemm
+//! reads with unit stride (the layout of the old transposed im2col, without
+//! writing it).
+//!
+//! One difference from im2col: a dropped gap position may read a real input
+//! element with a zero `gy`, so an infinite or NaN input can turn a weight
+//! gradient entry NaN that im2col would not touch (the forward output and
+//! the loss are then NaN anyway).
 //!
 //! Chosen by [`fits`]: stride 1, padding within the kernel's reach (so the
 //! gaps can hold it) and enough input channels per group for the products
@@ -31,8 +40,9 @@ use rayon::prelude::*;
 const CHUNK_POSITIONS: usize = 4096;
 
 /// Fewest input channels per group worth the shifted products: below it
-/// each product's `k` is too short for gemm's micro-kernel and im2col's
-/// one long product wins (measured on the cnn and lenet workloads).
+/// each product's `k` is too short for gemm's micro-kernel, and the direct
+/// sums of [`conv_direct`](super::conv_direct) take over. Not tuned
+/// finely: the workloads have 1, 3, 6 or at least 16 channels.
 pub(crate) const MIN_CHANNELS: usize = 16;
 
 /// Whether `g` runs as shifted products (see the module doc).
@@ -42,8 +52,9 @@ pub(crate) fn fits(g: &Conv2dGeometry) -> bool {
 
 /// Whether `g`'s images can sit on a [`Grid`]: stride 1, padding within the
 /// kernel's reach (so one gap holds it) and at most half again as many
-/// grid positions as outputs (without padding the gaps are all waste: 3.2x
-/// for lenet's 5x5 on 14x14). A 1x1 kernel needs no grid at all.
+/// grid positions as outputs (without padding the dropped positions past
+/// each row and image are pure waste: 1.96x for lenet's 5x5 on 14x14, left
+/// to im2col). A 1x1 kernel needs no grid at all.
 pub(crate) fn grid_fits(g: &Conv2dGeometry) -> bool {
     let (reach_h, reach_w) = reach(g);
     let fits = g.stride_h == 1
