@@ -10,8 +10,8 @@
 //! Three ways, chosen per geometry:
 //! - stride 1 with at least 16 input channels per group: shifted products
 //!   over a zero-gapped grid, no column matrix (`conv_shifted`);
-//! - stride 1 with fewer: direct sums in registers on the same grid
-//!   (`conv_direct`);
+//! - stride 1 with fewer input and at most 8 output channels per group:
+//!   direct sums in registers on the same grid (`conv_direct`);
 //! - otherwise (strides, padding beyond the kernel's reach, a grid mostly
 //!   gaps): each image is unfolded by [`im2col`] and the convolution
 //!   becomes, per group, one product with the weight matrix through

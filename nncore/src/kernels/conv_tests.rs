@@ -72,6 +72,7 @@ fn cases() -> Vec<Conv2dGeometry> {
         // Fewer: direct sums (several blocks and a tail; in parallel).
         geom(3, 2, 5, 20, 19, 3, 3, (1, 1), (1, 1), (1, 1), 1),
         geom(8, 3, 8, 16, 16, 3, 3, (1, 1), (1, 1), (1, 1), 1),
+        geom(2, 4, 12, 9, 9, 3, 3, (1, 1), (1, 1), (1, 1), 2), // groups of 6 out
     ]
 }
 
@@ -123,7 +124,9 @@ fn the_workloads_take_the_paths_meant_for_them() {
     let lenet2 = geom(64, 6, 16, 14, 14, 5, 5, (1, 1), (0, 0), (1, 1), 1);
     let cnn1 = geom(32, 3, 32, 32, 32, 3, 3, (1, 1), (1, 1), (1, 1), 1);
     let cnn2 = geom(32, 32, 32, 32, 32, 3, 3, (1, 1), (1, 1), (1, 1), 1);
-    assert!(conv_direct::fits(&lenet1) && conv_direct::fits(&cnn1));
+    assert!(conv_direct::fits(&lenet1));
+    // 32 output channels: gemm reuses each input load, im2col wins.
+    assert!(!conv_direct::fits(&cnn1) && !conv_shifted::fits(&cnn1));
     // Without padding the grid would be 3.2x the output: im2col.
     assert!(!conv_direct::fits(&lenet2) && !conv_shifted::fits(&lenet2));
     // Its input gradient (padding 4) sits on the grid with no waste.
