@@ -1,5 +1,5 @@
 //! Criterion micro-benchmarks of the hot kernels, so that a regression is
-//! visible: the gemm wrapper, im2col convolution forward and both backward
+//! visible: the gemm wrapper, convolution forward and both backward
 //! passes, max pooling, and softmax-cross-entropy (forward + backward).
 //!
 //! ```text
@@ -7,9 +7,9 @@
 //! cargo bench --bench kernels -- conv2d    # a group
 //! ```
 //!
-//! Sizes are those of the WORKLOADS.md models (the cnn's second convolution
-//! at batch 8, its first pooling, mlp's logits), kept small so a full run
-//! takes about a minute.
+//! Sizes are those of the WORKLOADS.md models (every convolution of lenet
+//! and cnn, the cnn's second at batch 8; its first pooling, mlp's logits),
+//! kept small so a full run takes a minute or two.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use kiln::kernels::{
@@ -45,20 +45,33 @@ fn gemm(c: &mut Criterion) {
     group.finish();
 }
 
-/// The cnn workload's Conv2d(32, 32, 3, padding=1) on 32x32, batch 8.
-fn conv_geometry() -> Conv2dGeometry {
+/// A square stride-1 convolution of the workloads: `(name, batch, in, out,
+/// size, kernel, padding)`.
+type ConvLayer = (&'static str, usize, usize, usize, usize, usize, usize);
+
+/// Every convolution of the lenet and cnn workloads at the workload's
+/// batch, except the cnn's second at batch 8 (the long-standing group).
+const CONV_LAYERS: [ConvLayer; 5] = [
+    ("conv2d_32x32x32_k3_b8", 8, 32, 32, 32, 3, 1),
+    ("conv2d_cnn1_3to32_32x32_k3_b32", 32, 3, 32, 32, 3, 1),
+    ("conv2d_cnn3_32to64_16x16_k3_b32", 32, 32, 64, 16, 3, 1),
+    ("conv2d_lenet1_1to6_28x28_k5_b64", 64, 1, 6, 28, 5, 2),
+    ("conv2d_lenet2_6to16_14x14_k5_b64", 64, 6, 16, 14, 5, 0),
+];
+
+fn conv_geometry(&(_, batch, cin, cout, size, k, pad): &ConvLayer) -> Conv2dGeometry {
     Conv2dGeometry {
-        batch: 8,
-        in_channels: 32,
-        out_channels: 32,
-        in_h: 32,
-        in_w: 32,
-        kernel_h: 3,
-        kernel_w: 3,
+        batch,
+        in_channels: cin,
+        out_channels: cout,
+        in_h: size,
+        in_w: size,
+        kernel_h: k,
+        kernel_w: k,
         stride_h: 1,
         stride_w: 1,
-        pad_h: 1,
-        pad_w: 1,
+        pad_h: pad,
+        pad_w: pad,
         dilation_h: 1,
         dilation_w: 1,
         groups: 1,
@@ -66,27 +79,29 @@ fn conv_geometry() -> Conv2dGeometry {
 }
 
 fn conv2d(c: &mut Criterion) {
-    let g = conv_geometry();
-    let (x, w, b) = (
-        randn(g.input_len()),
-        randn(g.weight_len()),
-        randn(g.out_channels),
-    );
-    let gy = randn(g.output_len());
-    let mut y = vec![0.0f32; g.output_len()];
-    let mut gx = vec![0.0f32; g.input_len()];
-    let mut gw = vec![0.0f32; g.weight_len()];
-    let mut group = c.benchmark_group("conv2d_32x32x32_k3_b8");
-    group.bench_function("forward", |bench| {
-        bench.iter(|| conv2d_forward(&g, black_box(&x), &w, Some(&b), &mut y))
-    });
-    group.bench_function("backward_input", |bench| {
-        bench.iter(|| conv2d_backward_input(&g, black_box(&gy), &w, &mut gx))
-    });
-    group.bench_function("backward_weight", |bench| {
-        bench.iter(|| conv2d_backward_weight(&g, black_box(&x), &gy, &mut gw))
-    });
-    group.finish();
+    for layer in &CONV_LAYERS {
+        let g = conv_geometry(layer);
+        let (x, w, b) = (
+            randn(g.input_len()),
+            randn(g.weight_len()),
+            randn(g.out_channels),
+        );
+        let gy = randn(g.output_len());
+        let mut y = vec![0.0f32; g.output_len()];
+        let mut gx = vec![0.0f32; g.input_len()];
+        let mut gw = vec![0.0f32; g.weight_len()];
+        let mut group = c.benchmark_group(layer.0);
+        group.bench_function("forward", |bench| {
+            bench.iter(|| conv2d_forward(&g, black_box(&x), &w, Some(&b), &mut y))
+        });
+        group.bench_function("backward_input", |bench| {
+            bench.iter(|| conv2d_backward_input(&g, black_box(&gy), &w, &mut gx))
+        });
+        group.bench_function("backward_weight", |bench| {
+            bench.iter(|| conv2d_backward_weight(&g, black_box(&x), &gy, &mut gw))
+        });
+        group.finish();
+    }
 }
 
 fn max_pool(c: &mut Criterion) {

@@ -7,10 +7,16 @@
 //! - bias `[out_channels]`
 //! - output `[batch, out_channels, out_h, out_w]`
 //!
-//! Each image is unfolded by [`im2col`] and the
-//! convolution becomes, per group, one product with the weight matrix
-//! through [`matmul`]. A 1x1 kernel with stride 1 and no
-//! padding needs no unfolding: the image already is the column matrix.
+//! Three ways, chosen per geometry:
+//! - stride 1 with at least 16 input channels per group: shifted products
+//!   over a zero-gapped grid, no column matrix (`conv_shifted`);
+//! - stride 1 with fewer input and at most 8 output channels per group:
+//!   direct sums in registers on the same grid (`conv_direct`);
+//! - otherwise (strides, padding beyond the kernel's reach, a grid mostly
+//!   gaps): each image is unfolded by [`im2col`] and the convolution
+//!   becomes, per group, one product with the weight matrix through
+//!   [`matmul`]. A 1x1 kernel with stride 1 and no padding needs no
+//!   unfolding: the image already is the column matrix.
 //!
 //! Parallelism: above [`CONV_PARALLEL_THRESHOLD`] multiply-adds and with more
 //! than one image, rayon splits the batch and each worker owns its column
@@ -23,6 +29,7 @@ pub use super::conv_geometry::{CONV_PARALLEL_THRESHOLD, Conv2dGeometry};
 use super::gemm::{MatMut, MatRef, matmul, matmul_serial};
 use super::im2col::{col_rows, col2im, im2col, im2col_t};
 use super::scratch::Scratch;
+use super::{conv_direct, conv_shifted};
 use crate::{Element, pool};
 use rayon::prelude::*;
 
@@ -110,6 +117,12 @@ pub fn conv2d_forward<E: Element>(
     if let Some(b) = bias {
         assert_eq!(b.len(), g.out_channels, "conv2d: bias length");
     }
+    if conv_shifted::fits(g) {
+        return conv_shifted::forward(g, input, weight, bias, output);
+    }
+    if conv_direct::fits(g) {
+        return conv_direct::forward(g, input, weight, bias, output);
+    }
     let l = g.out_h() * g.out_w();
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());
     let in_img = g.in_channels * g.in_h * g.in_w;
@@ -186,10 +199,11 @@ pub fn conv2d_backward_input<E: Element>(
     // Unfolding grad_out for the transposed convolution (a copy, and the
     // result overwrites) beats folding a column matrix back (zeroing, then
     // scattered adds) unless it unfolds more data (a padding much larger
-    // than the forward's, or more output than input channels).
+    // than the forward's, or more output than input channels); running it
+    // as shifted products unfolds nothing.
     if let Some(t) = g
         .input_gradient_as_conv()
-        .filter(|t| !g.is_pointwise() && t.col_len() <= g.col_len())
+        .filter(|t| !g.is_pointwise() && (conv_shifted::fits(t) || t.col_len() <= g.col_len()))
     {
         let mut flipped = Scratch::new(g.weight_len());
         flip_weight(g, weight, &mut flipped);
@@ -257,6 +271,12 @@ pub fn conv2d_backward_weight<E: Element>(
             ("grad_weight", grad_weight.len(), g.weight_len()),
         ],
     );
+    if conv_shifted::fits(g) {
+        return conv_shifted::backward_weight(g, input, grad_out, grad_weight);
+    }
+    if conv_direct::fits(g) {
+        return conv_direct::backward_weight(g, input, grad_out, grad_weight);
+    }
     let l = g.out_h() * g.out_w();
     let (ocg, k) = (g.out_channels / g.groups, g.group_k());
     let in_img = g.in_channels * g.in_h * g.in_w;

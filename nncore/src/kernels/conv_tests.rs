@@ -59,6 +59,20 @@ fn cases() -> Vec<Conv2dGeometry> {
         // Few input channels, the lenet shapes (1 -> 6 with padding 2, 6 -> 16).
         geom(2, 1, 6, 12, 12, 5, 5, (1, 1), (2, 2), (1, 1), 1),
         geom(2, 6, 16, 9, 9, 5, 5, (1, 1), (0, 0), (1, 1), 1),
+        // At least 16 input channels per group with stride 1: shifted
+        // products (and their input gradient, when the output has 16 too).
+        geom(3, 16, 5, 7, 9, 3, 3, (1, 1), (1, 1), (1, 1), 1), // odd sizes
+        geom(2, 16, 16, 20, 20, 3, 3, (1, 1), (0, 1), (1, 1), 1), // uneven padding
+        geom(3, 32, 32, 5, 6, 3, 2, (1, 1), (2, 1), (2, 1), 2), // dilation, groups
+        geom(2, 16, 6, 10, 10, 5, 5, (1, 1), (4, 4), (1, 1), 1), // padding = reach
+        geom(1, 16, 16, 1, 1, 1, 1, (1, 1), (0, 0), (1, 1), 1), // pointwise: not shifted
+        geom(9, 16, 20, 12, 11, 3, 3, (1, 1), (1, 1), (1, 1), 1), // parallel chunks
+        geom(25, 16, 4, 12, 12, 3, 3, (1, 1), (1, 1), (1, 1), 1), // several chunks
+        geom(2, 16, 4, 8, 8, 3, 3, (1, 1), (2, 2), (1, 1), 1), // padding > reach: im2col
+        // Fewer: direct sums (several blocks and a tail; in parallel).
+        geom(3, 2, 5, 20, 19, 3, 3, (1, 1), (1, 1), (1, 1), 1),
+        geom(8, 3, 8, 16, 16, 3, 3, (1, 1), (1, 1), (1, 1), 1),
+        geom(2, 4, 12, 9, 9, 3, 3, (1, 1), (1, 1), (1, 1), 2), // groups of 6 out
     ]
 }
 
@@ -101,6 +115,25 @@ fn agree<E: Element>(seed: u64) {
 fn conv_agrees_with_naive() {
     agree::<f32>(31);
     agree::<f64>(32);
+}
+
+#[test]
+fn the_workloads_take_the_paths_meant_for_them() {
+    use super::{conv_direct, conv_shifted};
+    let lenet1 = geom(64, 1, 6, 28, 28, 5, 5, (1, 1), (2, 2), (1, 1), 1);
+    let lenet2 = geom(64, 6, 16, 14, 14, 5, 5, (1, 1), (0, 0), (1, 1), 1);
+    let cnn1 = geom(32, 3, 32, 32, 32, 3, 3, (1, 1), (1, 1), (1, 1), 1);
+    let cnn2 = geom(32, 32, 32, 32, 32, 3, 3, (1, 1), (1, 1), (1, 1), 1);
+    assert!(conv_direct::fits(&lenet1));
+    // 32 output channels: gemm reuses each input load, im2col wins.
+    assert!(!conv_direct::fits(&cnn1) && !conv_shifted::fits(&cnn1));
+    // Without padding the grid would be 3.2x the output: im2col.
+    assert!(!conv_direct::fits(&lenet2) && !conv_shifted::fits(&lenet2));
+    // Its input gradient (padding 4) sits on the grid with no waste.
+    assert!(conv_shifted::fits(
+        &lenet2.input_gradient_as_conv().unwrap()
+    ));
+    assert!(conv_shifted::fits(&cnn2) && !conv_direct::fits(&cnn2));
 }
 
 #[test]

@@ -24,6 +24,8 @@
 //! | [`gemv`] | `x · Wᵀ` for 2 to 4 rows of `x`, where gemm packs the whole weight |
 //! | [`im2col`] | image ↔ column-matrix unfolding for convolution |
 //! | [`conv`] | 2-D convolution forward and backward (NCHW, groups) |
+//! | `conv_direct` | direct stride-1 convolution for few input channels, summed in registers |
+//! | `conv_shifted` | stride-1 convolution as shifted products over a zero-gapped grid (no column matrix) |
 //! | [`pool`] | max pooling 2-D |
 //! | [`avg_pool`] | average and adaptive average pooling 2-D |
 //! | [`softmax`] | softmax / log-softmax over one strided dimension |
@@ -35,7 +37,9 @@
 
 pub mod avg_pool;
 pub mod conv;
+mod conv_direct;
 mod conv_geometry;
+mod conv_shifted;
 pub mod elementwise;
 pub mod erf;
 pub mod gemm;

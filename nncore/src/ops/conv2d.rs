@@ -1,5 +1,6 @@
 //! 2-D convolution over NCHW tensors, like `F.conv2d`; the work is done
-//! by `kernels::conv` (im2col + gemm, batch-parallel).
+//! by `kernels::conv` (shifted products, direct sums or im2col + gemm,
+//! batch-parallel).
 
 use crate::autograd::{Backward, BackwardContext, input_grads};
 use crate::kernels::conv::{
