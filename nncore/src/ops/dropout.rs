@@ -92,8 +92,9 @@ pub fn dropout<E: Element>(input: &DynTensor<E>, p: f64, training: bool) -> Resu
     Ok(masked(input, p, 1, "NativeDropoutBackward"))
 }
 
-/// Zeroes whole channels of `(N, C, H, W)` (or unbatched `(C, H, W)`) with
-/// probability `p` in training mode, like `F.dropout2d`.
+/// Zeroes whole channels of `(N, C, H, W)` with probability `p` in
+/// training mode, like `F.dropout2d`. A 3-D input is read as PyTorch 2
+/// reads it, `(N, C, L)`: each of the `N·C` rows is kept or zeroed whole.
 ///
 /// ```
 /// use nncore::{ops::dropout2d, DynTensor};
@@ -108,14 +109,19 @@ pub fn dropout2d<E: Element>(input: &DynTensor<E>, p: f64, training: bool) -> Re
     if r != 3 && r != 4 {
         return Err(Error::shape(
             "Dropout2d",
-            "a 3-D (channels, height, width) or 4-D (batch, channels, height, width) input",
+            "a 3-D (batch, channels, length) or 4-D (batch, channels, height, width) input",
             format!("a {r}-D tensor {:?}", input.shape()),
         ));
     }
     if !training || p == 0.0 {
         return Ok(input.clone());
     }
-    let plane = input.shape()[r - 2] * input.shape()[r - 1];
+    // A 3-D input is (N, C, L), as PyTorch reads it since 1.12 (with a
+    // warning that this may change): channels of length L, not one image.
+    let plane = match r {
+        3 => input.shape()[2],
+        _ => input.shape()[2] * input.shape()[3],
+    };
     Ok(masked(input, p, plane, "MulBackward"))
 }
 
