@@ -26,7 +26,7 @@ pub mod conformance;
 /// The names a training script needs, like `import torch.nn as nn`.
 pub mod prelude {
     pub use crate::{Module, Sequential, sequential};
-    pub use nncore::autograd::no_grad;
+    pub use nncore::autograd::{BackwardOptions, no_grad};
     pub use nncore::data::{Collate, DataLoader, Dataset, Mnist, Split};
     pub use nncore::loss::{
         BCELoss, BCEWithLogitsLoss, CTCLoss, CosineEmbeddingLoss, GaussianNLLLoss,

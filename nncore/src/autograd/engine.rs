@@ -4,6 +4,11 @@
 //! per-thread scratch that is cleared, not freed, between passes, and
 //! every gradient buffer goes back to the [`pool`](crate::pool) once added
 //! where it belongs, so a warmed-up backward pass allocates nothing.
+//!
+//! Unless the graph is retained, each op is released right after it ran:
+//! its saved buffers and input handles go back to the pool during the
+//! pass, so the activations of a graph are freed by `backward()`, not when
+//! the loss is dropped.
 
 use super::{BackwardContext, anomaly};
 use crate::{DynTensor, Element, Error, Result, pool};
@@ -44,10 +49,35 @@ impl<E: Element> Scratch<E> {
     }
 }
 
+/// Options of a backward pass, like the keyword arguments of PyTorch's
+/// `tensor.backward()`.
+///
+/// ```
+/// use nncore::autograd::BackwardOptions;
+/// assert!(!BackwardOptions::default().retain_graph); // PyTorch's default
+/// assert!(BackwardOptions::default().retain_graph(true).retain_graph);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BackwardOptions {
+    /// Keep what the ops saved, so that the graph can be back-propagated
+    /// through again (`retain_graph=True`). Off by default: the pass frees
+    /// the graph's saved values as it goes, and a second pass through an op
+    /// that saved something fails.
+    pub retain_graph: bool,
+}
+
+impl BackwardOptions {
+    /// Sets [`retain_graph`](Self::retain_graph).
+    pub fn retain_graph(self, retain_graph: bool) -> Self {
+        BackwardOptions { retain_graph }
+    }
+}
+
 /// Back-propagates `grad_output` (the gradient of some scalar with respect to
 /// `root`, same number of elements as `root`) through the graph, like
 /// `root.backward(gradient=grad_output)`. Leaves that require a gradient
-/// accumulate it.
+/// accumulate it. The graph is released; see [`backward_with_options`].
 ///
 /// ```
 /// use nncore::{autograd::backward_with, DynTensor};
@@ -57,6 +87,28 @@ impl<E: Element> Scratch<E> {
 /// assert_eq!(x.grad().unwrap(), vec![3.0, 30.0]);
 /// ```
 pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Result<()> {
+    backward_with_options(root, grad_output, BackwardOptions::default())
+}
+
+/// [`backward_with`] with options, like
+/// `root.backward(gradient=grad_output, retain_graph=True)`.
+///
+/// ```
+/// use nncore::{autograd::{backward_with_options, BackwardOptions}, DynTensor};
+/// let x = DynTensor::<f64>::from_vec(vec![1.0, 2.0], &[2])?.requires_grad_(true);
+/// let y = x.mul(&x)?;
+/// let keep = BackwardOptions::default().retain_graph(true);
+/// backward_with_options(&y, vec![1.0, 1.0], keep)?;
+/// backward_with_options(&y, vec![1.0, 1.0], BackwardOptions::default())?;
+/// assert_eq!(x.grad().unwrap(), vec![4.0, 8.0]);
+/// assert!(backward_with_options(&y, vec![1.0, 1.0], keep).is_err()); // released
+/// # Ok::<(), nncore::Error>(())
+/// ```
+pub fn backward_with_options<E: Element>(
+    root: &DynTensor<E>,
+    grad_output: Vec<E>,
+    options: BackwardOptions,
+) -> Result<()> {
     if !root.requires_grad() {
         return Err(Error::Autograd(
             "element 0 of tensors does not require grad and does not have a grad_fn".into(),
@@ -72,13 +124,18 @@ pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Re
     // Taken out of the pool for the pass: a backward rule that itself runs a
     // backward pass gets a scratch of its own.
     let mut scratch = pool::take_spare::<Scratch<E>>().unwrap_or_default();
-    let result = run(root, grad_output, &mut scratch);
+    let result = run(root, grad_output, options, &mut scratch);
     scratch.clear();
     pool::give_spare(scratch);
     result
 }
 
-fn run<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>, s: &mut Scratch<E>) -> Result<()> {
+fn run<E: Element>(
+    root: &DynTensor<E>,
+    grad_output: Vec<E>,
+    options: BackwardOptions,
+    s: &mut Scratch<E>,
+) -> Result<()> {
     topological_order(root, s);
     s.grads.insert(root.id(), grad_output);
     let anomaly = anomaly::is_anomaly_enabled();
@@ -90,12 +147,14 @@ fn run<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>, s: &mut Scratch<E>)
             accumulate_leaf(tensor, grad);
             continue;
         };
+        let recorded = grad_fn.lock();
+        let op = grad_fn.runnable(&recorded, tensor)?;
         s.needs.clear();
         s.needs
-            .extend(grad_fn.inputs.iter().map(|t| t.requires_grad()));
+            .extend(recorded.inputs.iter().map(|t| t.requires_grad()));
         let output = tensor.data();
-        let mut input_grads = grad_fn.op.backward(&BackwardContext {
-            inputs: &grad_fn.inputs,
+        let mut input_grads = op.backward(&BackwardContext {
+            inputs: &recorded.inputs,
             output: &output,
             output_shape: tensor.shape(),
             grad_output: &grad,
@@ -103,7 +162,7 @@ fn run<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>, s: &mut Scratch<E>)
         })?;
         drop(output);
         pool::give_back(grad);
-        for (i, ((input, g), &need)) in grad_fn
+        for (i, ((input, g), &need)) in recorded
             .inputs
             .iter()
             .zip(input_grads.drain(..))
@@ -119,20 +178,20 @@ fn run<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>, s: &mut Scratch<E>)
                 g.len(),
                 input.numel(),
                 "{} returned a gradient of the wrong size",
-                grad_fn.op.name()
+                grad_fn.name()
             );
             if anomaly
                 && let Some(found) = anomaly::describe_non_finite("returned", &g, input.shape())
             {
                 let detail = format!("{found} as the gradient of its input {i}");
                 anomaly::record(anomaly::Anomaly {
-                    op: grad_fn.op.name(),
+                    op: grad_fn.name(),
                     pass: anomaly::Pass::Backward,
                     detail: detail.clone(),
                 });
                 return Err(Error::NonFinite {
                     op: "backward",
-                    detail: format!("{} {detail} (anomaly mode)", grad_fn.op.name()),
+                    detail: format!("{} {detail} (anomaly mode)", grad_fn.name()),
                 });
             }
             match s.grads.get_mut(&input.id()) {
@@ -143,6 +202,9 @@ fn run<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>, s: &mut Scratch<E>)
             }
         }
         pool::give_back(input_grads);
+        if !options.retain_graph {
+            grad_fn.release(recorded);
+        }
     }
     Ok(())
 }
@@ -180,7 +242,7 @@ fn topological_order<E: Element>(root: &DynTensor<E>, s: &mut Scratch<E>) {
         }
         s.stack.push((tensor.clone(), true));
         if let Some(grad_fn) = &tensor.node.grad_fn {
-            for input in &grad_fn.inputs {
+            for input in &grad_fn.lock().inputs {
                 if input.requires_grad() && !s.visited.contains(&input.id()) {
                     s.stack.push((input.clone(), false));
                 }

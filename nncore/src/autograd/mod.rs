@@ -8,14 +8,26 @@
 //!
 //! Backward rules are written per op, beside the op (one folder per op in
 //! `ops/`); there is no central match over ops.
+//!
+//! As in PyTorch, a graph serves one backward pass: the pass frees what
+//! each op saved (unless asked to retain the graph with
+//! [`BackwardOptions::retain_graph`]), and a second pass through an op that
+//! saved something fails. Every tensor carries a
+//! [`version`](DynTensor::version) that in-place changes bump; a backward
+//! pass fails when a value an op saved changed since the forward. Both
+//! refusals only concern what an op declares it reads ([`Saved`]).
 
 mod anomaly;
 mod engine;
 mod grad_mode;
 pub mod gradcheck;
+mod graph;
+mod saved;
 
-pub use engine::backward_with;
+pub use engine::{BackwardOptions, backward_with, backward_with_options};
 pub use grad_mode::{NoGradGuard, is_grad_enabled, no_grad};
+pub use graph::GradFn;
+pub use saved::Saved;
 
 use crate::{DynTensor, Element, Result};
 
@@ -32,6 +44,17 @@ pub trait Backward<E: Element>: Send + Sync + Reuse {
     /// Computes the input gradients. `needs[i]` says whether input `i`
     /// requires a gradient; return `None` in that slot when it does not.
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>>;
+
+    /// Which inputs' values (and whether the output's values, and buffers
+    /// of its own) this rule reads: what PyTorch's op would save. The
+    /// engine checks exactly these against in-place changes and frees them
+    /// after a backward pass that does not retain the graph. The default,
+    /// [`Saved::ALL`], is always safe; a rule that reads less says so, so
+    /// that an in-place change of an input it does not read is accepted
+    /// (an `add` does not read its inputs), as in PyTorch.
+    fn saved(&self) -> Saved {
+        Saved::ALL
+    }
 
     /// Called when the graph node holding this rule is freed: give back to
     /// the [`pool`](crate::pool) whatever buffers the forward saved here and
@@ -83,12 +106,6 @@ pub struct BackwardContext<'a, E: Element> {
     pub needs: &'a [bool],
 }
 
-/// An op's record in the graph: its backward rule and its inputs.
-pub struct GradFn<E: Element> {
-    pub(crate) op: Box<dyn Backward<E>>,
-    pub(crate) inputs: Vec<DynTensor<E>>,
-}
-
 impl<E: Element> DynTensor<E> {
     /// Builds an op's output, recording `backward` in the graph when grad
     /// mode is on and any input requires a gradient. This is how every op
@@ -125,10 +142,7 @@ impl<E: Element> DynTensor<E> {
             "op output size"
         );
         let track = is_grad_enabled() && inputs.iter().any(|t| t.requires_grad());
-        let grad_fn = track.then(|| GradFn {
-            op: crate::pool::boxed(backward()) as Box<dyn Backward<E>>,
-            inputs: crate::pool::take_collected(inputs.iter().map(|t| (*t).clone())),
-        });
+        let grad_fn = track.then(|| GradFn::new(backward(), inputs));
         let out = Self::with_grad_fn(data, shape, grad_fn);
         anomaly::check_forward(&out);
         out
@@ -139,16 +153,46 @@ impl<E: Element> DynTensor<E> {
     /// `loss.backward()`.
     ///
     /// Fails when the tensor has more than one element (use
-    /// [`backward_with`] with an explicit output gradient) or does not
-    /// require a gradient.
+    /// [`backward_with`] with an explicit output gradient), does not
+    /// require a gradient, goes through a graph an earlier backward pass
+    /// released, or reads a value changed in place since the forward.
+    /// The graph is released afterwards; see
+    /// [`backward_with_options`](Self::backward_with_options) to keep it.
+    ///
+    /// ```
+    /// use nncore::DynTensor;
+    /// let x = DynTensor::<f64>::from_vec(vec![1.0, 2.0], &[2])?.requires_grad_(true);
+    /// let loss = x.mul(&x)?.sum();
+    /// loss.backward()?;
+    /// assert_eq!(x.grad().unwrap(), vec![2.0, 4.0]);
+    /// let again = loss.backward().unwrap_err().to_string();
+    /// assert!(again.contains("Trying to backward through the graph a second time"), "{again}");
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
     pub fn backward(&self) -> Result<()> {
+        self.backward_with_options(BackwardOptions::default())
+    }
+
+    /// [`backward`](Self::backward) with options, like
+    /// `loss.backward(retain_graph=True)`.
+    ///
+    /// ```
+    /// use nncore::{DynTensor, autograd::BackwardOptions};
+    /// let x = DynTensor::<f64>::from_vec(vec![1.0, 2.0], &[2])?.requires_grad_(true);
+    /// let loss = x.mul(&x)?.sum();
+    /// loss.backward_with_options(BackwardOptions::default().retain_graph(true))?;
+    /// loss.backward()?; // allowed: the first pass kept the graph
+    /// assert_eq!(x.grad().unwrap(), vec![4.0, 8.0]);
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn backward_with_options(&self, options: BackwardOptions) -> Result<()> {
         if self.numel() != 1 {
             return Err(crate::Error::Autograd(format!(
                 "backward() needs a scalar output, got shape {:?}; use backward_with(grad_output)",
                 self.shape()
             )));
         }
-        backward_with(self, crate::pool::take_filled(1, E::one()))
+        backward_with_options(self, crate::pool::take_filled(1, E::one()), options)
     }
 }
 

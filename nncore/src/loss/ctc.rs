@@ -3,7 +3,7 @@
 //! target, padded or concatenated targets, per-sample lengths.
 
 use super::Reduction;
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, LongTensor, Result};
 
 /// The options of [`ctc_loss`], PyTorch's keyword arguments.
@@ -40,6 +40,10 @@ struct CtcBackward {
 impl<E: Element> Backward<E> for CtcBackward {
     fn name(&self) -> &'static str {
         "CtcLossBackward"
+    }
+    /// The Jacobian computed by the forward.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.buffers()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let g = self

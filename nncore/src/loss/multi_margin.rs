@@ -5,7 +5,7 @@
 //! `MultiLabelMarginLoss`.
 
 use super::Reduction;
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::shape::{CrossEntropyRule, SameShape, Shape};
 use crate::{DynTensor, Element, Error, LongTensor, Result, Tensor};
 
@@ -22,6 +22,10 @@ struct RowLossBackward {
 impl<E: Element> Backward<E> for RowLossBackward {
     fn name(&self) -> &'static str {
         self.name
+    }
+    /// The Jacobian computed by the forward.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.buffers()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let g = self

@@ -2,7 +2,7 @@
 //! of cross entropy.
 
 use super::Reduction;
-use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::autograd::{Backward, BackwardContext, Saved, input_grads};
 use crate::{DynTensor, Element, Error, LongTensor, Result, pool};
 
 /// The options of [`nll_loss`] and cross entropy with class indices.
@@ -116,6 +116,10 @@ struct NllBackward<E> {
 impl<E: Element> Backward<E> for NllBackward<E> {
     fn name(&self) -> &'static str {
         "NllLossBackward"
+    }
+    /// The picked targets and weights.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.buffers()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let mut g = pool::take_zeroed(ctx.inputs[0].numel());

@@ -2,7 +2,7 @@
 
 use super::module::training_flag;
 use super::{Forward, Module, Parameter, fmt_module};
-use crate::autograd::{Backward, BackwardContext, no_grad};
+use crate::autograd::{Backward, BackwardContext, Saved, no_grad};
 use crate::init::normal_;
 use crate::ops::{EmbeddingOptions, embedding, embedding_renorm_, embedding_sparse_grad};
 use crate::{DynTensor, Error, LongTensor, Result};
@@ -148,6 +148,10 @@ struct SparseEmbeddingBackward {
 impl Backward<f32> for SparseEmbeddingBackward {
     fn name(&self) -> &'static str {
         "EmbeddingBackward"
+    }
+    /// The indices, not the weight.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.buffers()
     }
     fn backward(&self, ctx: &BackwardContext<'_, f32>) -> Result<Vec<Option<Vec<f32>>>> {
         let &[num_embeddings, dim] = self.weight.shape() else {

@@ -2,7 +2,7 @@
 //! like `F.adaptive_avg_pool2d`, over NCHW tensors (kernels in
 //! `kernels::avg_pool`).
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::kernels::avg_pool::{
     AdaptivePool2dGeometry, adaptive_avg_pool2d_backward, adaptive_avg_pool2d_forward,
     avg_pool2d_backward, avg_pool2d_forward,
@@ -78,6 +78,10 @@ struct AvgPool2dBackward {
 impl<E: Element> Backward<E> for AvgPool2dBackward {
     fn name(&self) -> &'static str {
         "AvgPool2DBackward"
+    }
+    /// Sizes only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let mut gx = vec![E::zero(); ctx.inputs[0].numel()];
@@ -167,6 +171,10 @@ struct AdaptiveAvgPool2dBackward {
 impl<E: Element> Backward<E> for AdaptiveAvgPool2dBackward {
     fn name(&self) -> &'static str {
         "AdaptiveAvgPool2DBackward"
+    }
+    /// Sizes only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let mut gx = vec![E::zero(); ctx.inputs[0].numel()];

@@ -2,7 +2,7 @@
 //! the batch and spatial dimensions of `(N, C, *)`, with the running
 //! statistics updated in place in training mode.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, Result};
 
 /// The options of [`batch_norm`], as `F.batch_norm` takes them.
@@ -62,6 +62,15 @@ struct BatchNormBackward<E> {
 impl<E: Element> Backward<E> for BatchNormBackward<E> {
     fn name(&self) -> &'static str {
         "NativeBatchNormBackward"
+    }
+    /// The normalised input and inverse deviations, and the weight.
+    fn saved(&self) -> Saved {
+        let saved = Saved::NOTHING.buffers();
+        if self.has_weight {
+            saved.input(1)
+        } else {
+            saved
+        }
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let (c, inner) = (self.channels, self.inner);

@@ -2,7 +2,7 @@
 //! `add`, `sub`, `mul`, `div`.
 
 use super::broadcast::{broadcast_indices, broadcast_shape, reduce_to};
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Result};
 
 #[derive(Clone, Copy, Debug)]
@@ -47,6 +47,15 @@ impl<E: Element> Backward<E> for BinaryBackward {
             BinaryOp::Sub => "SubBackward",
             BinaryOp::Mul => "MulBackward",
             BinaryOp::Div => "DivBackward",
+        }
+    }
+    /// `add` and `sub` read nothing; `mul` both operands; `div` the divisor
+    /// and the output (`d(a/b)/db = -out/b`).
+    fn saved(&self) -> Saved {
+        match self.op {
+            BinaryOp::Add | BinaryOp::Sub => Saved::NOTHING,
+            BinaryOp::Mul => Saved::NOTHING.input(0).input(1),
+            BinaryOp::Div => Saved::NOTHING.input(1).output(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! by `kernels::conv` (shifted products, direct sums or im2col + gemm,
 //! batch-parallel).
 
-use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::autograd::{Backward, BackwardContext, Saved, input_grads};
 use crate::kernels::conv::{
     Conv2dGeometry, conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight,
     conv2d_forward,
@@ -62,6 +62,10 @@ struct Conv2dBackward {
 impl<E: Element> Backward<E> for Conv2dBackward {
     fn name(&self) -> &'static str {
         "ConvolutionBackward"
+    }
+    /// Input and weight, not the bias.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.input(0).input(1)
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let g = &self.geometry;

@@ -3,7 +3,7 @@
 //! differ (an even kernel with `same`).
 
 use super::conv2d::{Conv2dOptions, conv2d};
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, Result};
 
 /// The padding of a convolution layer: explicit sizes, or PyTorch's
@@ -123,6 +123,10 @@ struct PadEndBackward {
 impl<E: Element> Backward<E> for PadEndBackward {
     fn name(&self) -> &'static str {
         "ConstantPadNdBackward"
+    }
+    /// Sizes only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let r = self.in_shape.len();

@@ -2,7 +2,7 @@
 //! `F.conv_transpose2d`: the gradient of a convolution with respect to its
 //! input, so it reuses the convolution kernels with the roles swapped.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::kernels::conv::{
     Conv2dGeometry, conv2d_backward_input, conv2d_backward_weight, conv2d_forward,
 };
@@ -90,6 +90,10 @@ struct ConvTranspose2dBackward {
 impl<E: Element> Backward<E> for ConvTranspose2dBackward {
     fn name(&self) -> &'static str {
         "ConvolutionBackward"
+    }
+    /// Input and weight, not the bias.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.input(0).input(1)
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let g = &self.geometry;

@@ -3,7 +3,7 @@
 //! scaled by `1 / (1 - p)`; otherwise the identity. Draws come from Kiln's
 //! seeded generator ([`manual_seed`](crate::manual_seed)).
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, Result, rng};
 use rand::Rng;
 
@@ -18,6 +18,10 @@ struct DropoutBackward<E> {
 impl<E: Element> Backward<E> for DropoutBackward<E> {
     fn name(&self) -> &'static str {
         self.name
+    }
+    /// The mask.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.buffers()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         Ok(vec![Some(

@@ -3,7 +3,7 @@
 //! the row-sparse form of that gradient (what PyTorch's `sparse=True`
 //! produces) and the `max_norm` renormalisation.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, LongTensor, Result};
 
 /// The options of [`embedding`] besides the tensors, as `F.embedding`
@@ -117,6 +117,10 @@ struct EmbeddingBackward {
 impl<E: Element> Backward<E> for EmbeddingBackward {
     fn name(&self) -> &'static str {
         "EmbeddingBackward"
+    }
+    /// The indices, not the weight.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.buffers()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let mut gw = vec![E::zero(); self.num_embeddings * self.dim];

@@ -1,7 +1,7 @@
 //! Layer normalisation, like `F.layer_norm`: statistics over the last
 //! dimensions (`normalized_shape`) of each sample.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, Result};
 
 struct LayerNormBackward<E> {
@@ -15,6 +15,15 @@ struct LayerNormBackward<E> {
 impl<E: Element> Backward<E> for LayerNormBackward<E> {
     fn name(&self) -> &'static str {
         "NativeLayerNormBackward"
+    }
+    /// The normalised input and inverse deviations, and the weight.
+    fn saved(&self) -> Saved {
+        let saved = Saved::NOTHING.buffers();
+        if self.has_weight {
+            saved.input(1)
+        } else {
+            saved
+        }
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let k = self.k;

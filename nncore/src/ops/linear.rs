@@ -2,7 +2,7 @@
 //! (`x · Wᵀ + b` over the last dim of `x`, like `F.linear`). Both go
 //! through the one gemm wrapper in `kernels::gemm`.
 
-use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::autograd::{Backward, BackwardContext, Saved, input_grads};
 use crate::kernels::gemm::{MatMut, MatRef, matmul as gemm};
 use crate::tensor::Dims;
 use crate::{DynTensor, Element, Error, Result, pool};
@@ -16,6 +16,9 @@ struct MatmulBackward {
 impl<E: Element> Backward<E> for MatmulBackward {
     fn name(&self) -> &'static str {
         "MmBackward"
+    }
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.input(0).input(1)
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let (m, k, n) = (self.m, self.k, self.n);
@@ -90,6 +93,10 @@ struct LinearBackward {
 impl<E: Element> Backward<E> for LinearBackward {
     fn name(&self) -> &'static str {
         "AddmmBackward"
+    }
+    /// Input and weight, not the bias.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.input(0).input(1)
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let (r, i, o) = (self.rows, self.in_features, self.out_features);

@@ -1,7 +1,7 @@
 //! 2-D max pooling over NCHW tensors, like `F.max_pool2d`. The forward
 //! stores the position of each maximum so the backward is a scatter.
 
-use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::autograd::{Backward, BackwardContext, Saved, input_grads};
 use crate::kernels::pool::{Pool2dGeometry, PoolIndex, max_pool2d_backward, max_pool2d_forward};
 use crate::{DynTensor, Element, Error, Result, pool};
 
@@ -59,6 +59,10 @@ struct MaxPool2dBackward {
 impl<E: Element> Backward<E> for MaxPool2dBackward {
     fn name(&self) -> &'static str {
         "MaxPool2DWithIndicesBackward"
+    }
+    /// The argmax indices (and the input's size).
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.buffers()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         // `max_pool2d_backward` zeroes each plane before scattering into it.

@@ -3,7 +3,7 @@
 //! `pairwise_distance`, `cosine_similarity` and the triplet loss.
 
 use super::split_at_dim;
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, Result};
 
 struct NormBackward {
@@ -16,6 +16,9 @@ struct NormBackward {
 impl<E: Element> Backward<E> for NormBackward {
     fn name(&self) -> &'static str {
         "NormBackward"
+    }
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.input(0).output()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let x = ctx.inputs[0].data();

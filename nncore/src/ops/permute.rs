@@ -3,7 +3,7 @@
 //! is a copy in the new order (PyTorch's is a view until `.contiguous()`);
 //! the gradient is the output's gradient permuted back.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, Result};
 
 struct PermuteBackward {
@@ -16,6 +16,10 @@ struct PermuteBackward {
 impl<E: Element> Backward<E> for PermuteBackward {
     fn name(&self) -> &'static str {
         "PermuteBackward"
+    }
+    /// The permutation only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         Ok(vec![Some(gather(

@@ -5,7 +5,7 @@
 //! the element type.
 
 use super::broadcast::{broadcast_indices, broadcast_shape, reduce_to};
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Result};
 
 /// The partial derivatives at one position, given the inputs there.
@@ -21,6 +21,10 @@ struct PointwiseBackward<const N: usize> {
 impl<E: Element, const N: usize> Backward<E> for PointwiseBackward<N> {
     fn name(&self) -> &'static str {
         self.name
+    }
+    /// Every input's values, not the output.
+    fn saved(&self) -> Saved {
+        (0..N).fold(Saved::NOTHING, Saved::input)
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let data: Vec<Vec<E>> = ctx.inputs.iter().map(|t| t.to_vec()).collect();

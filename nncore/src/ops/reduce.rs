@@ -1,7 +1,7 @@
 //! Reductions: `sum` and `mean` of all elements, and `sum_dim` / `mean_dim`
 //! over one dimension.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, Result};
 
 struct SumBackward<E> {
@@ -11,6 +11,10 @@ struct SumBackward<E> {
 impl<E: Element> Backward<E> for SumBackward<E> {
     fn name(&self) -> &'static str {
         "SumBackward"
+    }
+    /// Sizes only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let g = ctx.grad_output[0] * self.scale;
@@ -29,6 +33,10 @@ struct SumDimBackward<E> {
 impl<E: Element> Backward<E> for SumDimBackward<E> {
     fn name(&self) -> &'static str {
         "SumBackward"
+    }
+    /// Sizes only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let mut g = vec![E::zero(); self.outer * self.n * self.inner];

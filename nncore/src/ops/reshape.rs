@@ -1,6 +1,6 @@
 //! Changing the shape without changing the data: `reshape`, `flatten`.
 
-use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::autograd::{Backward, BackwardContext, Saved, input_grads};
 use crate::tensor::Dims;
 use crate::{DynTensor, Element, Error, Result, pool};
 
@@ -9,6 +9,10 @@ struct ReshapeBackward;
 impl<E: Element> Backward<E> for ReshapeBackward {
     fn name(&self) -> &'static str {
         "ViewBackward"
+    }
+    /// Sizes only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         Ok(input_grads([Some(pool::take_copied(ctx.grad_output))]))

@@ -1,7 +1,7 @@
 //! Arithmetic with a constant: `add_scalar`, `mul_scalar`, `neg`,
 //! `pow_scalar`.
 
-use crate::autograd::{Backward, BackwardContext};
+use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Result};
 
 struct AffineBackward<E> {
@@ -11,6 +11,10 @@ struct AffineBackward<E> {
 impl<E: Element> Backward<E> for AffineBackward<E> {
     fn name(&self) -> &'static str {
         "MulBackward"
+    }
+    /// The scale only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         Ok(vec![Some(
@@ -26,6 +30,9 @@ struct PowBackward<E> {
 impl<E: Element> Backward<E> for PowBackward<E> {
     fn name(&self) -> &'static str {
         "PowBackward"
+    }
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.input(0)
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let x = ctx.inputs[0].data();

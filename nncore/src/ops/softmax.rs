@@ -2,7 +2,7 @@
 //! (the max is subtracted first), like `F.softmax` / `F.log_softmax`.
 
 use super::split_at_dim;
-use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::autograd::{Backward, BackwardContext, Saved, input_grads};
 use crate::kernels::softmax::{
     log_softmax_backward, log_softmax_forward, softmax_backward, softmax_forward,
 };
@@ -22,6 +22,10 @@ impl<E: Element> Backward<E> for SoftmaxBackward {
         } else {
             "SoftmaxBackward"
         }
+    }
+    /// The output only.
+    fn saved(&self) -> Saved {
+        Saved::NOTHING.output()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         // The four softmax kernels overwrite their output.

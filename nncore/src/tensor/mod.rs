@@ -14,11 +14,12 @@ mod recycle;
 
 pub(crate) use dims::Dims;
 pub use long::LongTensor;
+pub(crate) use recycle::release_graph_parts;
 
 use crate::autograd::GradFn;
 use crate::{Element, Error, Result};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// A tensor whose sizes are known at run time.
@@ -43,6 +44,8 @@ pub(crate) struct Node<E: Element> {
     pub(crate) shape: Dims,
     /// Written only through parameters (optimizer steps, `init`, loading).
     pub(crate) data: RwLock<Vec<E>>,
+    /// Bumped by every in-place change of `data` (PyTorch's `_version`).
+    pub(crate) version: AtomicU64,
     pub(crate) requires_grad: AtomicBool,
     /// The accumulated gradient of a leaf, `None` until a backward reaches it
     /// (PyTorch's `.grad is None`).
@@ -144,9 +147,30 @@ impl<E: Element> DynTensor<E> {
     }
 
     /// Writes the data in place, like `with torch.no_grad(): p.copy_(...)`.
-    /// Used by optimizers, initialisers and weight loading.
+    /// Used by optimizers, initialisers and weight loading. Bumps the
+    /// [`version`](Self::version): a graph that saved this tensor before
+    /// refuses to back-propagate through it afterwards.
     pub fn data_mut(&self) -> RwLockWriteGuard<'_, Vec<E>> {
-        self.node.data.write().unwrap_or_else(|e| e.into_inner())
+        let guard = self.node.data.write().unwrap_or_else(|e| e.into_inner());
+        self.node.version.fetch_add(1, Ordering::Relaxed);
+        guard
+    }
+
+    /// How many times the data was changed in place (through
+    /// [`data_mut`](Self::data_mut): optimizer steps, `init` functions,
+    /// `load_state_dict`), like PyTorch's `tensor._version`. A new tensor
+    /// is at version 0; `requires_grad_` does not count.
+    ///
+    /// ```
+    /// use nncore::DynTensor;
+    /// let w = DynTensor::<f32>::zeros(&[2]).requires_grad_(true);
+    /// assert_eq!(w.version(), 0);
+    /// w.data_mut()[0] = 1.0;
+    /// nncore::init::ones_(&w);
+    /// assert_eq!(w.version(), 2);
+    /// ```
+    pub fn version(&self) -> u64 {
+        self.node.version.load(Ordering::Relaxed)
     }
 
     /// Copies the data out.
@@ -202,7 +226,7 @@ impl<E: Element> DynTensor<E> {
     /// The name of the op that produced this tensor, like `grad_fn` in
     /// PyTorch (`None` for leaves).
     pub fn grad_fn_name(&self) -> Option<&'static str> {
-        self.node.grad_fn.as_ref().map(|g| g.op.name())
+        self.node.grad_fn.as_ref().map(|g| g.name())
     }
 
     /// The accumulated gradient, `None` before any backward reached it or

@@ -9,7 +9,7 @@
 
 use super::{DynTensor, Node, pool};
 use crate::Element;
-use crate::autograd::GradFn;
+use crate::autograd::{Backward, GradFn};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -46,6 +46,7 @@ fn empty_node<E: Element>() -> Node<E> {
         id: 0,
         shape: super::Dims::new(&[]),
         data: RwLock::new(Vec::new()),
+        version: AtomicU64::new(0),
         requires_grad: AtomicBool::new(false),
         grad: Mutex::new(None),
         grad_fn: None,
@@ -65,6 +66,7 @@ pub(super) fn new_node<E: Element>(
         node.id = id;
         node.shape = shape;
         *node.data.get_mut().unwrap_or_else(|e| e.into_inner()) = data;
+        *node.version.get_mut() = 0;
         *node.requires_grad.get_mut() = requires_grad;
         node.grad_fn = grad_fn;
         return spare.expect("matched above");
@@ -73,6 +75,7 @@ pub(super) fn new_node<E: Element>(
         id,
         shape,
         data: RwLock::new(data),
+        version: AtomicU64::new(0),
         requires_grad: AtomicBool::new(requires_grad),
         grad: Mutex::new(None),
         grad_fn,
@@ -107,14 +110,19 @@ pub(super) fn release_node<E: Element>(slot: &mut Arc<Node<E>>) {
     }
     pool::give_spare(arc);
     if let Some(grad_fn) = grad_fn {
-        release_inputs(grad_fn);
+        grad_fn.free();
     }
 }
 
-/// Keeps the op's rule for reuse and drops its inputs iteratively.
-fn release_inputs<E: Element>(grad_fn: GradFn<E>) {
-    let GradFn { mut op, mut inputs } = grad_fn;
-    if op.release() {
+/// Keeps an op's rule for reuse and drops its inputs iteratively (a freed
+/// tensor's graph node, or a node a backward pass released).
+pub(crate) fn release_graph_parts<E: Element>(
+    op: Option<Box<dyn Backward<E>>>,
+    mut inputs: Vec<DynTensor<E>>,
+) {
+    if let Some(mut op) = op
+        && op.release()
+    {
         op.into_spares();
     }
     let queued = pool::local(|p: &mut Pending<E>| {

@@ -1,6 +1,7 @@
 //! `Tensor<S, D>`: construction, conversion and access.
 
 use super::DType;
+use crate::autograd::BackwardOptions;
 use crate::shape::{Dims, Shape};
 use crate::{DynTensor, Element, Error, Result};
 use std::fmt;
@@ -120,8 +121,33 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     }
 
     /// Back-propagates from this scalar (a loss), like `loss.backward()`.
+    /// The graph is released: a second call fails (see
+    /// [`backward_with_options`](Self::backward_with_options)), as does a
+    /// call after an optimizer step changed a weight the forward used.
     pub fn backward(&self) -> Result<()> {
         self.raw.backward()
+    }
+
+    /// [`backward`](Self::backward) with options, like
+    /// `loss.backward(retain_graph=True)`.
+    ///
+    /// ```
+    /// use nncore::{Tensor, autograd::BackwardOptions, shape::consts::U2};
+    /// let x = Tensor::<(U2,)>::from_vec(vec![1.0, 2.0], (U2::default(),))?.requires_grad_(true);
+    /// let loss = x.softmax(0).sum();
+    /// loss.backward_with_options(BackwardOptions::default().retain_graph(true))?;
+    /// loss.backward()?;
+    /// assert!(loss.backward().is_err()); // released by the last call
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn backward_with_options(&self, options: BackwardOptions) -> Result<()> {
+        self.raw.backward_with_options(options)
+    }
+
+    /// How many times the data was changed in place, like PyTorch's
+    /// `tensor._version` (see [`DynTensor::version`]).
+    pub fn version(&self) -> u64 {
+        self.raw.version()
     }
 
     /// Marks this tensor as needing a gradient.
