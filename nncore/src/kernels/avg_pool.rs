@@ -176,8 +176,8 @@ pub struct AdaptivePool2dGeometry {
 impl AdaptivePool2dGeometry {
     /// Checks that every size is positive.
     pub fn validate(&self) -> Result<(), String> {
+        // A batch of 0 is allowed, as in PyTorch: the output is empty.
         let all = [
-            self.batch,
             self.channels,
             self.in_h,
             self.in_w,

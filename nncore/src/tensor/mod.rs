@@ -11,8 +11,10 @@ mod dims;
 mod long;
 pub mod pool;
 mod recycle;
+mod size;
 
 pub(crate) use dims::Dims;
+pub(crate) use size::admit;
 pub use long::LongTensor;
 
 use crate::autograd::GradFn;
