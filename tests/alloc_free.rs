@@ -93,7 +93,8 @@ fn lenet_training() {
         U1::default(),
         U28::default(),
         U28::default(),
-    )).unwrap();
+    ))
+    .unwrap();
     let labels: Vec<i64> = (0..64).map(|i| i % 10).collect();
     let y = Tensor::<(Dyn,), i64>::from_vec(labels, (Dyn(64),)).unwrap();
     let mut optimizer = Adam::new(model.parameters(), AdamOptions::default()).unwrap();

@@ -6,9 +6,7 @@
 //! `nan` for the mean, 0 for the sum and an empty tensor for `none`.
 
 use kiln::LongTensor;
-use kiln::loss::{
-    BCELoss, BCEWithLogitsLoss, HuberLoss, KLDivLoss, L1Loss, NLLLoss, SmoothL1Loss,
-};
+use kiln::loss::{BCELoss, BCEWithLogitsLoss, HuberLoss, KLDivLoss, L1Loss, NLLLoss, SmoothL1Loss};
 use kiln::nn::{
     AdaptiveAvgPool2d, AvgPool2d, AvgPool2dCeil, BatchNorm1d, BatchNorm2d, Conv1d, ConvTranspose2d,
     Dropout, Dropout2d, ELU, Embedding, GELU, Hardtanh, Identity, LayerNorm, LeakyReLU, LogSoftmax,
@@ -101,7 +99,10 @@ fn elementwise_layers_give_an_empty_batch() {
     check(Softmax::new(1).forward(rows()), &[0, 4]);
     check(LogSoftmax::new(1).forward(rows()), &[0, 4]);
     check(Dropout::new(0.5).unwrap().forward(rows()), &[0, 4]);
-    check(Dropout2d::new(0.5).unwrap().forward(images()), &[0, 3, 8, 8]);
+    check(
+        Dropout2d::new(0.5).unwrap().forward(images()),
+        &[0, 3, 8, 8],
+    );
 }
 
 #[test]
@@ -115,7 +116,14 @@ fn reshaping_layers_and_embedding_give_an_empty_batch() {
 
 #[test]
 fn a_whole_model_trains_a_step_on_an_empty_batch() {
-    let model = sequential![Conv2d(3, 2, 3), BatchNorm2d(2), ReLU, MaxPool2d(2), Flatten, Linear(18, 10)];
+    let model = sequential![
+        Conv2d(3, 2, 3),
+        BatchNorm2d(2),
+        ReLU,
+        MaxPool2d(2),
+        Flatten,
+        Linear(18, 10)
+    ];
     let y = model.forward(images());
     check(y.clone(), &[0, 10]);
     let labels = Tensor::<(Dyn,), i64>::from_vec(vec![], (Dyn(0),)).unwrap();
@@ -133,20 +141,21 @@ fn a_whole_model_trains_a_step_on_an_empty_batch() {
 fn losses_of_an_empty_batch_match_pytorch() {
     let x = DynTensor::<f32>::zeros(&[0, 4]).unwrap();
     let t = LongTensor::from_vec(vec![], &[0]).unwrap();
-    let reductions = [
-        (Reduction::Mean, None),
-        (Reduction::Sum, Some(0.0)),
-    ];
+    let reductions = [(Reduction::Mean, None), (Reduction::Sum, Some(0.0))];
     for (reduction, expected) in reductions {
         let values = [
-            CrossEntropyLoss::new().reduction(reduction).forward_classes(&x, &t),
+            CrossEntropyLoss::new()
+                .reduction(reduction)
+                .forward_classes(&x, &t),
             NLLLoss::new().reduction(reduction).forward_classes(&x, &t),
             MSELoss::new().reduction(reduction).forward_dyn(&x, &x),
             L1Loss::new().reduction(reduction).forward_dyn(&x, &x),
             SmoothL1Loss::new().reduction(reduction).forward_dyn(&x, &x),
             HuberLoss::new().reduction(reduction).forward_dyn(&x, &x),
             BCELoss::new().reduction(reduction).forward_dyn(&x, &x),
-            BCEWithLogitsLoss::new().reduction(reduction).forward_dyn(&x, &x),
+            BCEWithLogitsLoss::new()
+                .reduction(reduction)
+                .forward_dyn(&x, &x),
             KLDivLoss::new().reduction(reduction).forward_dyn(&x, &x),
         ];
         for (i, v) in values.into_iter().enumerate() {

@@ -26,7 +26,10 @@ fn a_batch_size_of_0_is_a_usage_error() {
         "error: invalid value '0' for '--batch-size <BATCH_SIZE>': must be at least 1\n\n\
          For more information, try '--help'.\n"
     );
-    assert_eq!(common::count::at_least_one("-3").unwrap_err(), "invalid digit found in string");
+    assert_eq!(
+        common::count::at_least_one("-3").unwrap_err(),
+        "invalid digit found in string"
+    );
     assert_eq!(common::count::at_least_one("64"), Ok(64));
 }
 
@@ -42,10 +45,19 @@ fn an_empty_data_set_is_an_error() {
         b
     };
     for prefix in ["train", "t10k"] {
-        std::fs::write(dir.join(format!("{prefix}-images-idx3-ubyte")), header(0x803, &[0, 28, 28])).unwrap();
-        std::fs::write(dir.join(format!("{prefix}-labels-idx1-ubyte")), header(0x801, &[0])).unwrap();
+        std::fs::write(
+            dir.join(format!("{prefix}-images-idx3-ubyte")),
+            header(0x803, &[0, 28, 28]),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join(format!("{prefix}-labels-idx1-ubyte")),
+            header(0x801, &[0]),
+        )
+        .unwrap();
     }
-    let args = common::Args::try_parse_from(["mnist_mlp", "--data", dir.to_str().unwrap()]).unwrap();
+    let args =
+        common::Args::try_parse_from(["mnist_mlp", "--data", dir.to_str().unwrap()]).unwrap();
     let err = common::load_mnist(&args).unwrap_err().to_string();
     assert_eq!(
         err,
@@ -63,7 +75,9 @@ fn a_5_mb_epoch_file_is_quoted_short() {
     let dir = temp_dir("epoch");
     let path = dir.join("epoch");
     std::fs::write(&path, "7x".repeat(5 << 19)).unwrap();
-    let err = common::checkpoint::read_epoch(&path).unwrap_err().to_string();
+    let err = common::checkpoint::read_epoch(&path)
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         err,
         format!(

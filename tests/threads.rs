@@ -65,7 +65,8 @@ fn a_conv_model_serves_from_eight_threads_too() {
     ];
     model.eval();
     let model = &model;
-    let x = Tensor::<(Dyn, U1, U28, U28)>::randn((Dyn(4), U1::new(), U28::new(), U28::new())).unwrap();
+    let x =
+        Tensor::<(Dyn, U1, U28, U28)>::randn((Dyn(4), U1::new(), U28::new(), U28::new())).unwrap();
     let expected = no_grad(|| model.forward(x.clone())).to_vec();
     let outputs: Vec<Vec<f32>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)

@@ -162,24 +162,21 @@ impl Checkpoint {
             meta.get(key)
                 .ok_or_else(|| bad(format!("no `{key}` metadata: not a Kiln checkpoint")))
         };
-        let counters: Value = serde_json::from_str(text("kiln.checkpoint")?)
-            .map_err(|e| {
-                bad(format!(
-                    "bad `kiln.checkpoint` metadata: {}",
-                    excerpt(&e.to_string())
-                ))
-            })?;
+        let counters: Value = serde_json::from_str(text("kiln.checkpoint")?).map_err(|e| {
+            bad(format!(
+                "bad `kiln.checkpoint` metadata: {}",
+                excerpt(&e.to_string())
+            ))
+        })?;
         let optim_meta = text("kiln.optimizer")?;
         let scheduler = match meta.get("kiln.scheduler") {
             None => None,
-            Some(s) => {
-                Some(from_exact_text(&serde_json::from_str(s).map_err(|e| {
-                    bad(format!(
-                        "bad `kiln.scheduler` metadata: {}",
-                        excerpt(&e.to_string())
-                    ))
-                })?))
-            }
+            Some(s) => Some(from_exact_text(&serde_json::from_str(s).map_err(|e| {
+                bad(format!(
+                    "bad `kiln.scheduler` metadata: {}",
+                    excerpt(&e.to_string())
+                ))
+            })?)),
         };
         let mut model = Vec::new();
         let mut optim = Vec::new();

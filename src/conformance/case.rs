@@ -53,8 +53,8 @@ impl CaseFile {
     /// Parses case-file text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
         let bad = |reason: String| Error::bad_file(path, reason);
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| bad(format!("not valid JSON: {}", excerpt(&e.to_string()))))?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| bad(format!("not valid JSON: {}", excerpt(&e.to_string()))))?;
         let top = value
             .as_object()
             .ok_or_else(|| bad("the top level is not an object".into()))?;

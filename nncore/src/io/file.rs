@@ -55,7 +55,11 @@ fn kind(t: &std::fs::FileType) -> &'static str {
             return "a socket";
         }
     }
-    if t.is_dir() { "a directory" } else { "a special file" }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
 }
 
 /// Reads exactly `len` more bytes of `file` into a buffer reserved
@@ -140,7 +144,10 @@ mod tests {
             )
         );
         let (mut file, _) = open_regular(&path).unwrap();
-        assert_eq!(read_exact_after(&mut file, &path, b"xy", 3).unwrap(), b"xyabc");
+        assert_eq!(
+            read_exact_after(&mut file, &path, b"xy", 3).unwrap(),
+            b"xyabc"
+        );
         let err = read_exact_after(&mut file, &path, b"", 1 << 42).unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -209,7 +209,12 @@ pub(crate) fn read_safetensors_file(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     bytes
         .try_reserve_exact(head.len() + rest.len())
-        .map_err(|_| Error::bad_file(path, format!("cannot allocate {size} bytes to read the file (out of memory)")))?;
+        .map_err(|_| {
+            Error::bad_file(
+                path,
+                format!("cannot allocate {size} bytes to read the file (out of memory)"),
+            )
+        })?;
     bytes.extend_from_slice(&head);
     bytes.append(&mut rest);
     Ok(bytes)

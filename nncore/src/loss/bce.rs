@@ -253,10 +253,15 @@ mod tests {
         );
         let w = DynTensor::<f64>::ones(&[2, 2]).unwrap();
         assert!(
-            binary_cross_entropy(&DynTensor::full(&[2], 0.5).unwrap(), &y, Some(&w), Reduction::Mean)
-                .unwrap_err()
-                .to_string()
-                .starts_with("binary_cross_entropy: shape mismatch: expected weight")
+            binary_cross_entropy(
+                &DynTensor::full(&[2], 0.5).unwrap(),
+                &y,
+                Some(&w),
+                Reduction::Mean
+            )
+            .unwrap_err()
+            .to_string()
+            .starts_with("binary_cross_entropy: shape mismatch: expected weight")
         );
     }
 }

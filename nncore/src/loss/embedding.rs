@@ -420,7 +420,9 @@ mod tests {
 
     #[test]
     fn zero_vectors_and_bad_input() {
-        let z = DynTensor::<f64>::zeros(&[1, 3]).unwrap().requires_grad_(true);
+        let z = DynTensor::<f64>::zeros(&[1, 3])
+            .unwrap()
+            .requires_grad_(true);
         let s = cosine_similarity(&z, &rand64(&[1, 3], 1), 1, 1e-8).unwrap();
         assert_eq!(s.to_vec(), vec![0.0]);
         s.sum().backward().unwrap();
@@ -436,10 +438,14 @@ mod tests {
             "pairwise_distance: invalid p: -1 is not supported (a positive finite p is)"
         );
         assert_eq!(
-            msg(
-                cosine_embedding_loss(&a, &a, &DynTensor::ones(&[3]).unwrap(), 0.0, Reduction::Mean)
-                    .unwrap_err()
-            ),
+            msg(cosine_embedding_loss(
+                &a,
+                &a,
+                &DynTensor::ones(&[3]).unwrap(),
+                0.0,
+                Reduction::Mean
+            )
+            .unwrap_err()),
             "cosine_embedding_loss: shape mismatch: expected target of shape [2], found [3]"
         );
         assert_eq!(

@@ -151,9 +151,12 @@ mod tests {
             pool.to_string(),
             "AvgPool2d(kernel_size=3, stride=2, padding=1)"
         );
-        let rank = pool.forward_dyn(&DynTensor::zeros(&[1, 5]).unwrap()).unwrap_err();
+        let rank = pool
+            .forward_dyn(&DynTensor::zeros(&[1, 5]).unwrap())
+            .unwrap_err();
         assert!(rank.to_string().starts_with("AvgPool2d: "), "{rank}");
-        let small = AvgPool2dCeil::<U4, U1>::new().forward_dyn(&DynTensor::zeros(&[1, 1, 3, 3]).unwrap());
+        let small =
+            AvgPool2dCeil::<U4, U1>::new().forward_dyn(&DynTensor::zeros(&[1, 1, 3, 3]).unwrap());
         let small = small.unwrap_err().to_string();
         assert!(small.starts_with("AvgPool2d: "), "{small}");
     }

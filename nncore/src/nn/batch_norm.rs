@@ -337,12 +337,16 @@ mod tests {
         }
         // Means 1 then 3: cumulative average 2.
         assert!((bn.running_mean().unwrap().to_vec()[0] - 2.0).abs() < 1e-6);
-        let err = bn.forward_dyn(&DynTensor::zeros(&[1, 2]).unwrap()).unwrap_err();
+        let err = bn
+            .forward_dyn(&DynTensor::zeros(&[1, 2]).unwrap())
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "BatchNorm1d: invalid input: Expected more than 1 value per channel when training, got input size [1, 2]"
         );
-        let err = bn.forward_dyn(&DynTensor::zeros(&[4, 3]).unwrap()).unwrap_err();
+        let err = bn
+            .forward_dyn(&DynTensor::zeros(&[4, 3]).unwrap())
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "BatchNorm1d: shape mismatch: expected an input (batch, 2, ...), found [4, 3]"

@@ -213,7 +213,8 @@ mod tests {
     #[test]
     fn typed_sizes_match_the_runtime_op() {
         let layer = ConvTranspose2d::<U6, U4, U3, U2, U2, U1, U2, U2>::new();
-        let x = Tensor::<(Dyn, U6, U5, U3)>::zeros((Dyn(2), U6::new(), U5::new(), U3::new())).unwrap();
+        let x =
+            Tensor::<(Dyn, U6, U5, U3)>::zeros((Dyn(2), U6::new(), U5::new(), U3::new())).unwrap();
         let y = layer.forward(x);
         assert_eq!(y.dims().as_slice(), &[2, 4, 10, 6]);
         assert_eq!(y.as_dyn().shape(), &[2, 4, 10, 6]);

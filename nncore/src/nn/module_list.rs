@@ -329,7 +329,9 @@ mod tests {
     fn a_size_mismatch_is_an_error_naming_the_layer() {
         let mut list = mixed();
         list.append(Box::new(Linear::<U4, U2>::new()));
-        let err = list.forward_dyn(&DynTensor::zeros(&[5, 4]).unwrap()).unwrap_err();
+        let err = list
+            .forward_dyn(&DynTensor::zeros(&[5, 4]).unwrap())
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "ModuleList: shape mismatch: expected layer (3) Linear to get input [*, 4], found [5, 2]"

@@ -192,8 +192,8 @@ impl OptimizerStateDict<f32> {
     /// its metadata JSON text.
     pub(crate) fn from_parts(tensors: Vec<NamedTensor>, text: &str, path: &Path) -> Result<Self> {
         let bad = |reason: String| Error::bad_file(path, reason);
-        let meta: Value =
-            serde_json::from_str(text).map_err(|e| bad(format!("bad metadata: {}", excerpt(&e.to_string()))))?;
+        let meta: Value = serde_json::from_str(text)
+            .map_err(|e| bad(format!("bad metadata: {}", excerpt(&e.to_string()))))?;
         let optimizer = meta["optimizer"]
             .as_str()
             .ok_or_else(|| bad("metadata has no optimizer name".into()))?
@@ -217,14 +217,9 @@ impl OptimizerStateDict<f32> {
                 .map_err(|_| bad(format!("bad state index `{}`", excerpt(index))))?;
             let slot = state.entry(index).or_default();
             for (name, v) in entries.as_object().into_iter().flatten() {
-                let x = from_exact_text(v)
-                    .as_f64()
-                    .ok_or_else(|| {
-                        bad(format!(
-                            "state {index}.{} is not a number",
-                            excerpt(name)
-                        ))
-                    })?;
+                let x = from_exact_text(v).as_f64().ok_or_else(|| {
+                    bad(format!("state {index}.{} is not a number", excerpt(name)))
+                })?;
                 slot.insert(name.clone(), StateValue::Scalar(x));
             }
         }

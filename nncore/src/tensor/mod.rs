@@ -14,8 +14,8 @@ mod recycle;
 mod size;
 
 pub(crate) use dims::Dims;
-pub(crate) use size::admit;
 pub use long::LongTensor;
+pub(crate) use size::admit;
 
 use crate::autograd::GradFn;
 use crate::{Element, Error, Result};

@@ -46,13 +46,7 @@ pub(crate) fn checked_numel<E>(op: &'static str, shape: &[usize]) -> Result<usiz
     let numel = shape
         .iter()
         .try_fold(1usize, |n, &d| n.checked_mul(d))
-        .ok_or_else(|| {
-            too_large(
-                op,
-                shape,
-                "the product of its sizes overflows usize".into(),
-            )
-        })?;
+        .ok_or_else(|| too_large(op, shape, "the product of its sizes overflows usize".into()))?;
     let bytes = numel as u128 * size_of::<E>() as u128;
     if bytes > isize::MAX as u128 {
         return Err(too_large(
@@ -94,7 +88,11 @@ pub(crate) fn admit<E>(op: &'static str, shape: &[usize]) -> Result<usize> {
 
 /// `value` repeated over `shape`, in a buffer reserved fallibly (from the
 /// [`pool`] when it has one of that size): the constructors' allocation.
-pub(crate) fn alloc_filled<E: Element>(op: &'static str, shape: &[usize], value: E) -> Result<Vec<E>> {
+pub(crate) fn alloc_filled<E: Element>(
+    op: &'static str,
+    shape: &[usize],
+    value: E,
+) -> Result<Vec<E>> {
     let numel = checked_numel::<E>(op, shape)?;
     pool::try_take_filled(numel, value).map_err(|_| out_of_memory::<E>(op, shape, numel))
 }
@@ -132,8 +130,13 @@ mod tests {
     #[test]
     fn a_very_long_shape_is_cut_short_in_the_message() {
         let shape = vec![1 << 20; 1000];
-        let text = checked_numel::<f32>("zeros", &shape).unwrap_err().to_string();
+        let text = checked_numel::<f32>("zeros", &shape)
+            .unwrap_err()
+            .to_string();
         assert!(text.len() < 400, "{text}");
-        assert!(text.contains("1… (9000 bytes in all) is too large"), "{text}");
+        assert!(
+            text.contains("1… (9000 bytes in all) is too large"),
+            "{text}"
+        );
     }
 }

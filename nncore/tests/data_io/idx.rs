@@ -211,7 +211,11 @@ fn gzip_bomb_is_refused_from_the_header() {
     let mut best = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     best.write_all(&vec![0; 8 << 20]).unwrap();
     let zeros = best.finish().unwrap();
-    assert!(zeros.len() * nncore::data::idx::MAX_GZIP_RATIO > 8 << 20, "{}", zeros.len());
+    assert!(
+        zeros.len() * nncore::data::idx::MAX_GZIP_RATIO > 8 << 20,
+        "{}",
+        zeros.len()
+    );
 }
 
 /// A path that is not a regular file, and a file above the size bound, are

@@ -258,10 +258,18 @@ fn endless_and_oversized_weights_are_refused_unread() {
     use nncore::optim::OptimizerStateDict;
     let refusal = "/dev/zero: is a character device, not a regular file; \
                    Kiln reads only files whose size is known before reading";
-    assert_eq!(load_safetensors("/dev/zero").unwrap_err().to_string(), refusal);
-    assert_eq!(Checkpoint::load("/dev/zero").unwrap_err().to_string(), refusal);
     assert_eq!(
-        OptimizerStateDict::load("/dev/zero").unwrap_err().to_string(),
+        load_safetensors("/dev/zero").unwrap_err().to_string(),
+        refusal
+    );
+    assert_eq!(
+        Checkpoint::load("/dev/zero").unwrap_err().to_string(),
+        refusal
+    );
+    assert_eq!(
+        OptimizerStateDict::load("/dev/zero")
+            .unwrap_err()
+            .to_string(),
         refusal
     );
 
@@ -319,7 +327,9 @@ fn a_5_mb_tensor_name_is_quoted_short() {
     });
     let metadata = BTreeMap::from([("kiln.optimizer".to_string(), meta.to_string())]);
     save_safetensors(&path, &[], Some(&metadata)).unwrap();
-    let err = nncore::optim::OptimizerStateDict::load(&path).unwrap_err().to_string();
+    let err = nncore::optim::OptimizerStateDict::load(&path)
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         err,
         format!(

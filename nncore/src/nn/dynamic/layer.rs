@@ -197,7 +197,9 @@ mod tests {
             .with("padding", 1);
         let conv = DynLayer::new("Conv2d", &o).unwrap();
         assert_eq!(conv.named_parameters()[0].1.shape(), &[6, 2, 3, 3]);
-        let y = conv.forward_dyn(&DynTensor::zeros(&[1, 4, 5, 5]).unwrap()).unwrap();
+        let y = conv
+            .forward_dyn(&DynTensor::zeros(&[1, 4, 5, 5]).unwrap())
+            .unwrap();
         assert_eq!(y.shape(), &[1, 6, 5, 5]);
         assert_eq!(
             conv.to_string(),
