@@ -34,9 +34,9 @@ pub fn resume<M: ModuleExt, A: Algorithm>(
     read_epoch(&dir.join("epoch"))
 }
 
-/// The largest `epoch` file read (1 MiB): the count is a few digits, and a
+/// The largest `epoch` file read (16 MiB): the count is a few digits, and a
 /// larger file is refused from its size, unread.
-const MAX_EPOCH_FILE: u64 = 1 << 20;
+const MAX_EPOCH_FILE: u64 = 16 << 20;
 
 /// The number of epochs in the `epoch` file of a checkpoint folder; an
 /// error quoting at most 200 bytes of it when it is not a number.
