@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn randn(n: usize) -> Vec<f32> {
-    DynTensor::<f32>::randn(&[n]).to_vec()
+    DynTensor::<f32>::randn(&[n]).unwrap().to_vec()
 }
 
 fn gemm(c: &mut Criterion) {
@@ -140,7 +140,9 @@ fn max_pool(c: &mut Criterion) {
 fn softmax_cross_entropy(c: &mut Criterion) {
     let mut group = c.benchmark_group("cross_entropy");
     for (n, classes) in [(64usize, 10usize), (256, 1000)] {
-        let logits = DynTensor::<f32>::randn(&[n, classes]).requires_grad_(true);
+        let logits = DynTensor::<f32>::randn(&[n, classes])
+            .unwrap()
+            .requires_grad_(true);
         let target =
             LongTensor::from_vec((0..n as i64).map(|i| i % classes as i64).collect(), &[n])
                 .expect("a valid target");

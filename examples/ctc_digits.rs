@@ -55,11 +55,11 @@ use strips::{Layout, MAX_DIGITS, MIN_DIGITS, StripBatch};
 struct Args {
     #[command(flatten)]
     common: common::Args,
-    /// Training strips per epoch (drawn anew each epoch).
-    #[arg(long, default_value_t = 4000)]
+    /// Training strips per epoch (drawn anew each epoch; at least 1).
+    #[arg(long, default_value_t = 4000, value_parser = common::count::at_least_one)]
     sequences: usize,
-    /// Test strips, from the test split.
-    #[arg(long, default_value_t = 1000)]
+    /// Test strips, from the test split (at least 1).
+    #[arg(long, default_value_t = 1000, value_parser = common::count::at_least_one)]
     test_sequences: usize,
 }
 

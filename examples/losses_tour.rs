@@ -37,8 +37,8 @@ struct Args {
 }
 
 /// `n` standard normal draws from Kiln's seeded generator.
-fn normal(n: usize) -> Vec<f32> {
-    DynTensor::<f32>::randn(&[n]).to_vec()
+fn normal(n: usize) -> kiln::Result<Vec<f32>> {
+    Ok(DynTensor::<f32>::randn(&[n])?.to_vec())
 }
 
 /// A loss between a prediction and a target.
@@ -90,7 +90,7 @@ fn main() -> kiln::Result<()> {
     // where L1/SmoothL1/Huber are meant to be robust and MSE is not.
     manual_seed(args.seed);
     let n = 64;
-    let x = normal(n * 4);
+    let x = normal(n * 4)?;
     let w = [1.5f32, -2.0, 0.5, 1.0];
     let y: Vec<f32> = (0..n)
         .map(|i| {
@@ -121,7 +121,7 @@ fn main() -> kiln::Result<()> {
 
     // Binary classification: is x0 + x1 > 0?
     manual_seed(args.seed);
-    let xb = normal(n * 2);
+    let xb = normal(n * 2)?;
     let yb: Vec<f32> = xb
         .chunks(2)
         .map(|p| f32::from(u8::from(p[0] + p[1] > 0.0)))
@@ -136,7 +136,7 @@ fn main() -> kiln::Result<()> {
     // Ranking: 32 pairs of items; target +1 when the first item's hidden
     // score is higher, -1 otherwise.
     manual_seed(args.seed);
-    let items = normal(n * 4);
+    let items = normal(n * 4)?;
     let score = |i: usize| (0..4).map(|j| items[i * 4 + j] * w[j]).sum::<f32>();
     let half = n / 2;
     let target: Vec<f32> = (0..half)
@@ -162,8 +162,8 @@ fn main() -> kiln::Result<()> {
 
     // Metric learning: 4 clusters in 8-D; point i is in cluster i % 4.
     manual_seed(args.seed);
-    let centers: Vec<f32> = normal(4 * 8).iter().map(|v| 0.7 * v).collect();
-    let noise = normal(n * 8);
+    let centers: Vec<f32> = normal(4 * 8)?.iter().map(|v| 0.7 * v).collect();
+    let noise = normal(n * 8)?;
     let points: Vec<f32> = (0..n * 8)
         .map(|k| centers[((k / 8) % 4) * 8 + k % 8] + noise[k])
         .collect();
@@ -211,7 +211,7 @@ fn main() -> kiln::Result<()> {
 
     // Multi-label: label k (of 4) is present when feature k is positive.
     manual_seed(args.seed);
-    let xm = normal(n * 6);
+    let xm = normal(n * 6)?;
     let present: Vec<Vec<usize>> = (0..n)
         .map(|i| (0..4).filter(|&k| xm[i * 6 + k] > 0.0).collect())
         .collect();
@@ -242,7 +242,7 @@ fn main() -> kiln::Result<()> {
     // Distribution matching: a student's log-probabilities against a
     // fixed random teacher's probabilities.
     manual_seed(args.seed);
-    let xk = t(normal(n * 6), &[n, 6])?;
+    let xk = t(normal(n * 6)?, &[n, 6])?;
     let teacher = Linear::<U6, U5>::new();
     let p = no_grad(|| teacher.forward_dyn(&xk))?.softmax(1)?.detach();
     let student = Linear::<U6, U5>::new();

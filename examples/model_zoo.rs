@@ -23,6 +23,9 @@
 //! trained, loss fell in every one (...)`; exits with an error if any loss
 //! did not fall.
 
+#[path = "common/count.rs"]
+mod count;
+
 use clap::Parser;
 use kiln::nn::DynModule;
 use kiln::prelude::*;
@@ -36,8 +39,8 @@ struct Args {
     /// SGD steps per model.
     #[arg(long, default_value_t = 40)]
     steps: usize,
-    /// Samples per step.
-    #[arg(long, default_value_t = 64)]
+    /// Samples per step (at least 1).
+    #[arg(long, default_value_t = 64, value_parser = count::at_least_one)]
     batch_size: usize,
     /// SGD learning rate (momentum 0.9).
     #[arg(long, default_value_t = 0.05)]

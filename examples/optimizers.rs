@@ -33,6 +33,8 @@
 //! a TrueType font, see examples/common/plot.rs). Ends with
 //! `optimizers: 11 trained in N s; best NAME at NN.NN% test accuracy; ...`.
 
+#[path = "common/count.rs"]
+mod count;
 #[path = "common/plot.rs"]
 mod plot;
 
@@ -57,8 +59,8 @@ struct Args {
     /// Stop each run after this many steps (for a quick check).
     #[arg(long)]
     steps: Option<usize>,
-    /// Samples per step.
-    #[arg(long, default_value_t = 64)]
+    /// Samples per step (at least 1).
+    #[arg(long, default_value_t = 64, value_parser = count::at_least_one)]
     batch_size: usize,
     /// Seed of initialisation and shuffling (the same for every optimizer).
     #[arg(long, default_value_t = 0)]

@@ -10,7 +10,7 @@
 //!
 //! let model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
 //! println!("{model}");
-//! let x = Tensor::<(Dyn, U784)>::zeros((Dyn(64), U784::default()));
+//! let x = Tensor::<(Dyn, U784)>::zeros((Dyn(64), U784::default())).unwrap();
 //! let logits: Tensor<(Dyn, U10)> = model.forward(x);
 //! assert_eq!(logits.dims().as_slice(), &[64, 10]);
 //! ```

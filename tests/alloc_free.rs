@@ -30,7 +30,7 @@ fn allocations_in(f: impl FnOnce()) -> usize {
 fn mlp_training_and_inference() {
     manual_seed(0);
     let mut model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
-    let x = Tensor::<(Dyn, U784)>::randn((Dyn(64), U784::default()));
+    let x = Tensor::<(Dyn, U784)>::randn((Dyn(64), U784::default())).unwrap();
     let labels: Vec<i64> = (0..64).map(|i| i % 10).collect();
     let y = Tensor::<(Dyn,), i64>::from_vec(labels, (Dyn(64),)).unwrap();
     let options = SgdOptions {
@@ -63,7 +63,7 @@ fn mlp_training_and_inference() {
     }
 
     model.eval();
-    let x1 = Tensor::<(Dyn, U784)>::randn((Dyn(1), U784::default()));
+    let x1 = Tensor::<(Dyn, U784)>::randn((Dyn(1), U784::default())).unwrap();
     let infer = || no_grad(|| model.forward(x1.clone())).as_dyn().data()[0];
     let cold = infer();
     let mut warm_out = 0.0;
@@ -93,7 +93,8 @@ fn lenet_training() {
         U1::default(),
         U28::default(),
         U28::default(),
-    ));
+    ))
+    .unwrap();
     let labels: Vec<i64> = (0..64).map(|i| i % 10).collect();
     let y = Tensor::<(Dyn,), i64>::from_vec(labels, (Dyn(64),)).unwrap();
     let mut optimizer = Adam::new(model.parameters(), AdamOptions::default()).unwrap();

@@ -156,7 +156,8 @@ fn sequential_avg_pool_ceil_mode() {
     use kiln::shape::{Dyn, U1, U3, U4, U5, U6};
     let net = sequential![AvgPool2d(3, stride = 2, padding = 1, ceil_mode = true)];
     let x =
-        Tensor::<(Dyn, U1, U6, U5)>::zeros((Dyn(1), U1::default(), U6::default(), U5::default()));
+        Tensor::<(Dyn, U1, U6, U5)>::zeros((Dyn(1), U1::default(), U6::default(), U5::default()))
+            .unwrap();
     let y: Tensor<(Dyn, U1, U4, U3)> = net.forward(x);
     assert_eq!(y.as_dyn().shape(), &[1, 1, 4, 3]);
     assert_eq!(
@@ -172,7 +173,8 @@ fn sequential_max_pool_ceil_mode() {
     // nn.MaxPool2d(2, ceil_mode=True): 5x5 becomes 3x3 (floor mode: 2x2).
     let net = sequential![MaxPool2d(2, ceil_mode = true)];
     let x =
-        Tensor::<(Dyn, U1, U5, U5)>::zeros((Dyn(1), U1::default(), U5::default(), U5::default()));
+        Tensor::<(Dyn, U1, U5, U5)>::zeros((Dyn(1), U1::default(), U5::default(), U5::default()))
+            .unwrap();
     let y: Tensor<(Dyn, U1, U3, U3)> = net.forward(x);
     assert_eq!(y.as_dyn().shape(), &[1, 1, 3, 3]);
     assert_eq!(

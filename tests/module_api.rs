@@ -116,7 +116,7 @@ fn frozen_parameters_get_no_gradient_and_sgd_skips_them() {
         },
     )
     .unwrap();
-    let x = DynTensor::randn(&[6, 4]);
+    let x = DynTensor::randn(&[6, 4]).unwrap();
     let y = LongTensor::from_vec(vec![0, 1, 2, 0, 1, 2], &[6]).unwrap();
     let loss = CrossEntropyLoss::new()
         .forward_classes(&net.forward(&x).unwrap(), &y)
@@ -141,7 +141,7 @@ fn train_and_eval_reach_every_submodule() {
     net.eval();
     assert!(net.modules().iter().all(|m| !m.is_training()));
     // Dropout built at run time inside the dict is now the identity.
-    let x = DynTensor::ones(&[100]);
+    let x = DynTensor::ones(&[100]).unwrap();
     assert_eq!(
         net.heads["drop"].forward_dyn(&x).unwrap().to_vec(),
         x.to_vec()
@@ -164,7 +164,7 @@ fn load_state_dict_strict_and_not() {
 
     let mut partial = b.state_dict();
     partial.retain(|(k, _)| k.starts_with("blocks."));
-    partial.push(("extra.weight".into(), DynTensor::zeros(&[1])));
+    partial.push(("extra.weight".into(), DynTensor::zeros(&[1]).unwrap()));
     let before = values(&a);
     let err = a.load_state_dict(&partial, true).unwrap_err().to_string();
     assert_eq!(

@@ -29,7 +29,7 @@ fn pytorch_repr(case: &str) -> String {
 /// One SGD step (lr 0.1) on a fixed batch of 8 images; the loss drops.
 fn trains_one_step(params: Vec<Parameter>, forward: impl Fn(&DynTensor) -> Result<DynTensor>) {
     kiln::manual_seed(1);
-    let x = DynTensor::randn(&[8, 784]);
+    let x = DynTensor::randn(&[8, 784]).unwrap();
     let y = LongTensor::from_vec((0..8).collect(), &[8]).unwrap();
     let criterion = CrossEntropyLoss::new();
     let mut opt = SGD::new(

@@ -30,7 +30,7 @@ fn eight_threads_get_the_same_outputs_as_one() {
     let model = Arc::new(sequential![Linear(784, 256), ReLU, Linear(256, 10)]);
     // One batch per thread, different inputs.
     let inputs: Vec<Tensor<(Dyn, U784)>> = (0..8)
-        .map(|_| Tensor::randn((Dyn(16), U784::new())))
+        .map(|_| Tensor::randn((Dyn(16), U784::new())).unwrap())
         .collect();
     let serial: Vec<Vec<f32>> = inputs
         .iter()
@@ -65,7 +65,8 @@ fn a_conv_model_serves_from_eight_threads_too() {
     ];
     model.eval();
     let model = &model;
-    let x = Tensor::<(Dyn, U1, U28, U28)>::randn((Dyn(4), U1::new(), U28::new(), U28::new()));
+    let x =
+        Tensor::<(Dyn, U1, U28, U28)>::randn((Dyn(4), U1::new(), U28::new(), U28::new())).unwrap();
     let expected = no_grad(|| model.forward(x.clone())).to_vec();
     let outputs: Vec<Vec<f32>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)

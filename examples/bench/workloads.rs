@@ -22,7 +22,7 @@ const SEED: u64 = 0;
 
 /// `n` labels drawn uniformly from `0..10` with Kiln's seeded generator.
 fn labels(n: usize) -> BenchResult<Labels> {
-    let u = DynTensor::<f32>::rand_uniform(&[n], 0.0, 10.0).to_vec();
+    let u = DynTensor::<f32>::rand_uniform(&[n], 0.0, 10.0)?.to_vec();
     let y = u.iter().map(|&v| (v as i64).min(9)).collect();
     Ok(Labels::from_vec(y, (Dyn(n),))?)
 }
@@ -102,7 +102,7 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
     match id {
         "mlp" => {
             let mut model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
-            let x = Tensor::<(Dyn, U784)>::randn((Dyn(64), U784::default()));
+            let x = Tensor::<(Dyn, U784)>::randn((Dyn(64), U784::default()))?;
             // 20 + 280 = 300 steps: WORKLOADS.md's guard trains mlp 300 steps.
             let steps = Steps {
                 warmup: 20,
@@ -138,7 +138,7 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                 U1::default(),
                 U28::default(),
                 U28::default(),
-            ));
+            ))?;
             let y = labels(64)?;
             train("lenet", threads, &mut model, x, y, optim::LENET, small)
         }
@@ -152,7 +152,7 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
             ];
             let batch = 256;
             let weights = model.num_parameters();
-            let x = Tensor::<(Dyn, U784)>::randn((Dyn(batch), U784::default()));
+            let x = Tensor::<(Dyn, U784)>::randn((Dyn(batch), U784::default()))?;
             let mut r = train(
                 "wide",
                 threads,
@@ -185,13 +185,13 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                 U3::default(),
                 U32::default(),
                 U32::default(),
-            ));
+            ))?;
             train("cnn", threads, &mut model, x, labels(32)?, optim::CNN, big)
         }
         "infer1" => {
             let mut model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
             model.eval();
-            let x = Tensor::<(Dyn, U784)>::randn((Dyn(1), U784::default()));
+            let x = Tensor::<(Dyn, U784)>::randn((Dyn(1), U784::default()))?;
             let steps = Steps {
                 warmup: 100,
                 timed: 2000,
@@ -207,8 +207,8 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
         }
         "sgemm" => {
             let n = 1024;
-            let a = DynTensor::<f32>::randn(&[n, n]).to_vec();
-            let b = DynTensor::<f32>::randn(&[n, n]).to_vec();
+            let a = DynTensor::<f32>::randn(&[n, n])?.to_vec();
+            let b = DynTensor::<f32>::randn(&[n, n])?.to_vec();
             let mut c = vec![0.0f32; n * n];
             let timing = time_steps(big, || {
                 matmul(

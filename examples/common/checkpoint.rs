@@ -31,10 +31,33 @@ pub fn resume<M: ModuleExt, A: Algorithm>(
     opt.load_state_dict(&kiln::optim::OptimizerStateDict::load(
         dir.join("optimizer.safetensors"),
     )?)?;
-    let epoch = dir.join("epoch");
-    let text = std::fs::read_to_string(&epoch)
-        .map_err(|e| kiln::Error::bad_file(&epoch, e.to_string()))?;
-    text.trim()
-        .parse()
-        .map_err(|_| kiln::Error::bad_file(&epoch, format!("not a number of epochs: {text:?}")))
+    read_epoch(&dir.join("epoch"))
+}
+
+/// The largest `epoch` file read (16 MiB): the count is a few digits, and a
+/// larger file is refused from its size, unread.
+const MAX_EPOCH_FILE: u64 = 16 << 20;
+
+/// The number of epochs in the `epoch` file of a checkpoint folder; an
+/// error quoting at most 200 bytes of it when it is not a number.
+pub fn read_epoch(path: &Path) -> kiln::Result<usize> {
+    use std::io::Read;
+    let (file, size) = kiln::io::open_regular(path)?;
+    if size > MAX_EPOCH_FILE {
+        return Err(kiln::Error::bad_file(
+            path,
+            format!("the file is {size} bytes; an epoch count is a few digits"),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_EPOCH_FILE)
+        .read_to_end(&mut bytes)
+        .map_err(|e| kiln::Error::io(path, e))?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.trim().parse().map_err(|_| {
+        kiln::Error::bad_file(
+            path,
+            format!("not a number of epochs: {:?}", kiln::excerpt(&text)),
+        )
+    })
 }

@@ -2,8 +2,9 @@
 //! PyTorch training loop ([`train`]) over any [`Task`] with a progress bar
 //! and a per-epoch summary table, save/load, checkpoints, and `--plot`.
 
-mod checkpoint;
+pub mod checkpoint;
 mod classify;
+pub mod count;
 mod curves;
 mod plot;
 mod table;
@@ -30,8 +31,8 @@ pub struct Args {
     /// Passes over the training set.
     #[arg(long, default_value_t = 3)]
     pub epochs: usize,
-    /// Samples per step.
-    #[arg(long, default_value_t = 64)]
+    /// Samples per step (at least 1).
+    #[arg(long, default_value_t = 64, value_parser = count::at_least_one)]
     pub batch_size: usize,
     /// Learning rate (of SGD with momentum 0.9 in the MNIST examples).
     #[arg(long, default_value_t = 0.01)]

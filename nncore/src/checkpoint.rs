@@ -22,7 +22,7 @@ use crate::io::{NamedTensor, load_safetensors_bytes, save_safetensors};
 use crate::nn::{ModuleExt, StateDict};
 use crate::optim::OptimizerStateDict;
 use crate::optim::state_dict::{exact_text, from_exact_text};
-use crate::{DynTensor, Error, Result, RngState};
+use crate::{DynTensor, Error, Result, RngState, excerpt};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -141,7 +141,7 @@ impl Checkpoint {
     /// Reads a file written by [`Checkpoint::save`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::io::read_safetensors_file(path)?;
         Self::from_bytes(&bytes, path)
     }
 
@@ -162,16 +162,21 @@ impl Checkpoint {
             meta.get(key)
                 .ok_or_else(|| bad(format!("no `{key}` metadata: not a Kiln checkpoint")))
         };
-        let counters: Value = serde_json::from_str(text("kiln.checkpoint")?)
-            .map_err(|e| bad(format!("bad `kiln.checkpoint` metadata: {e}")))?;
+        let counters: Value = serde_json::from_str(text("kiln.checkpoint")?).map_err(|e| {
+            bad(format!(
+                "bad `kiln.checkpoint` metadata: {}",
+                excerpt(&e.to_string())
+            ))
+        })?;
         let optim_meta = text("kiln.optimizer")?;
         let scheduler = match meta.get("kiln.scheduler") {
             None => None,
-            Some(s) => {
-                Some(from_exact_text(&serde_json::from_str(s).map_err(|e| {
-                    bad(format!("bad `kiln.scheduler` metadata: {e}"))
-                })?))
-            }
+            Some(s) => Some(from_exact_text(&serde_json::from_str(s).map_err(|e| {
+                bad(format!(
+                    "bad `kiln.scheduler` metadata: {}",
+                    excerpt(&e.to_string())
+                ))
+            })?)),
         };
         let mut model = Vec::new();
         let mut optim = Vec::new();
@@ -185,7 +190,7 @@ impl Checkpoint {
             } else {
                 return Err(bad(format!(
                     "unexpected tensor `{}` (neither `model.` nor `optimizer.`)",
-                    t.name
+                    excerpt(&t.name)
                 )));
             }
         }

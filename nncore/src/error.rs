@@ -4,7 +4,34 @@
 //! operation, file or tensor involved and what was expected versus found, so
 //! the message alone tells a user what to fix.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
+
+/// The most bytes of a user's data (a file's content, a key, a line) an
+/// error message quotes; see [`excerpt`].
+pub const EXCERPT_BYTES: usize = 200;
+
+/// `text` as it is when it is at most [`EXCERPT_BYTES`] long, else its
+/// first 200 bytes (cut on a character boundary) and how long it was, so an
+/// error about a 5 MB file does not quote the 5 MB. Every error message
+/// that embeds text from a file or from a user goes through it.
+///
+/// ```
+/// use nncore::excerpt;
+/// assert_eq!(excerpt("12"), "12");
+/// let long = "7".repeat(5 << 20);
+/// assert_eq!(excerpt(&long), format!("{}… (5242880 bytes in all)", "7".repeat(200)));
+/// ```
+pub fn excerpt(text: &str) -> Cow<'_, str> {
+    if text.len() <= EXCERPT_BYTES {
+        return Cow::Borrowed(text);
+    }
+    let mut end = EXCERPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}… ({} bytes in all)", &text[..end], text.len()))
+}
 
 /// Everything that can go wrong at run time in Kiln.
 ///
@@ -77,6 +104,27 @@ pub enum Error {
         /// The first tensor that does not fit.
         key: String,
         /// What does not fit.
+        reason: String,
+    },
+    /// A tensor whose size does not fit in memory: the product of its sizes
+    /// overflows, it exceeds the largest allocation Rust allows
+    /// (`isize::MAX` bytes), or the allocator refused it.
+    ///
+    /// ```
+    /// use nncore::DynTensor;
+    /// let err = DynTensor::<f32>::zeros(&[1 << 32, 1 << 32]).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "zeros: shape [4294967296, 4294967296] is too large: the product of its sizes overflows usize"
+    /// );
+    /// ```
+    #[error("{op}: shape {shape} is too large: {reason}")]
+    TooLarge {
+        /// The constructor or op that would have made the tensor.
+        op: &'static str,
+        /// The shape, as `[a, b, ...]` (cut short when very long).
+        shape: String,
+        /// Why it does not fit.
         reason: String,
     },
     /// Autograd misuse: backward through a graph that needs no gradient, etc.

@@ -34,7 +34,7 @@ mod test_util;
 mod typed;
 
 pub use element::Element;
-pub use error::{Error, Result};
+pub use error::{EXCERPT_BYTES, Error, Result, excerpt};
 pub use rng::fork_rng;
 pub use rng::{DEFAULT_SEED, GlobalRng, RngState, manual_seed, rng_state, set_rng_state, with_rng};
 pub use tensor::pool;

@@ -1,7 +1,7 @@
 //! Parsing case files: the JSON of FORMAT.md into typed values, with
 //! errors that name the file and the case.
 
-use crate::{DynTensor, Error, LongTensor, Result};
+use crate::{DynTensor, Error, LongTensor, Result, excerpt};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -39,17 +39,22 @@ pub struct TensorData {
 }
 
 impl CaseFile {
-    /// Reads and parses a case file.
+    /// Reads and parses a case file (a regular file: a path such as
+    /// `/dev/zero` is refused before reading).
     pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        use std::io::Read;
+        let (mut file, _) = crate::io::open_regular(path)?;
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .map_err(|e| Error::io(path, e))?;
         Self::parse(&text, path)
     }
 
     /// Parses case-file text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
         let bad = |reason: String| Error::bad_file(path, reason);
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| bad(format!("not valid JSON: {}", excerpt(&e.to_string()))))?;
         let top = value
             .as_object()
             .ok_or_else(|| bad("the top level is not an object".into()))?;
@@ -79,7 +84,12 @@ impl CaseFile {
             let options = match raw.get("options") {
                 None | Some(Value::Null) => Map::new(),
                 Some(Value::Object(m)) => m.clone(),
-                Some(_) => return Err(bad(format!("case `{name}`: `options` is not an object"))),
+                Some(_) => {
+                    return Err(bad(format!(
+                        "case `{}`: `options` is not an object",
+                        excerpt(&name)
+                    )));
+                }
             };
             cases.push(Case {
                 name,
@@ -170,7 +180,7 @@ impl Case {
             .get("inputs")
             .and_then(|i| i.get(name))
             .or_else(|| self.options.get(name))
-            .ok_or_else(|| format!("no input `{name}`"))?;
+            .ok_or_else(|| format!("no input `{}`", excerpt(name)))?;
         TensorData::parse(v)
     }
 

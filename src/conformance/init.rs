@@ -71,7 +71,7 @@ fn perform(case: &Case) -> Result<Outcome, String> {
     if matches!(case.op.as_str(), "linear" | "conv1d" | "conv2d") {
         return default_layer_init(case);
     }
-    let t = DynTensor::<f64>::zeros(&shape(case)?);
+    let t = DynTensor::<f64>::zeros(&shape(case)?).map_err(|e| e.to_string())?;
     let f = |name: &str, d: f64| case.f64_option(name, d);
     let result: crate::Result<()> = match case.op.as_str() {
         "uniform_" => {
@@ -270,8 +270,9 @@ fn default_layer_init(case: &Case) -> Result<Outcome, String> {
         let s = params.get(name)?.get("shape")?.as_array()?;
         s.iter().map(|v| v.as_u64().map(|v| v as usize)).collect()
     };
-    let weight = DynTensor::<f64>::zeros(&shape_of("weight").ok_or("no weight shape")?);
-    let bias = shape_of("bias").map(|s| DynTensor::<f64>::zeros(&s));
+    let zeros = |s: &[usize]| DynTensor::<f64>::zeros(s).map_err(|e| e.to_string());
+    let weight = zeros(&shape_of("weight").ok_or("no weight shape")?)?;
+    let bias = shape_of("bias").map(|s| zeros(&s)).transpose()?;
     // The shapes come from the case; check they are what the constructor
     // options give, so a wrong fan_in cannot hide.
     let opt = |k: &str| case.i64_option(k, 1) as usize;

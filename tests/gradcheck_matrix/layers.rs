@@ -476,7 +476,10 @@ fn normalisation_dropout_embedding(m: &mut Matrix, rng: &mut Rng) {
                 rng.values(n, -1.0, 1.0),
                 &s,
                 move |x| {
-                    let (mean, var) = (DynTensor::zeros(&[c]), DynTensor::ones(&[c]));
+                    let (mean, var) = (
+                        DynTensor::zeros(&[c]).unwrap(),
+                        DynTensor::ones(&[c]).unwrap(),
+                    );
                     let running = if training { None } else { Some((&mean, &var)) };
                     batch_norm(&x[0], running, x.get(1), x.get(2), options)
                 },

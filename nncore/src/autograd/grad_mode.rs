@@ -46,7 +46,7 @@ impl Drop for NoGradGuard {
 ///
 /// ```
 /// use nncore::{autograd::no_grad, DynTensor};
-/// let w = DynTensor::<f32>::ones(&[2]).requires_grad_(true);
+/// let w = DynTensor::<f32>::ones(&[2]).unwrap().requires_grad_(true);
 /// let y = no_grad(|| w.mul_scalar(2.0));
 /// assert!(!y.requires_grad());
 /// ```

@@ -120,7 +120,7 @@ impl<E: Element> DynTensor<E> {
     ///         Ok(vec![Some(c.grad_output.iter().map(|g| 2.0 * g).collect())])
     ///     }
     /// }
-    /// let x = DynTensor::<f64>::ones(&[2]).requires_grad_(true);
+    /// let x = DynTensor::<f64>::ones(&[2]).unwrap().requires_grad_(true);
     /// let y = DynTensor::from_op(x.data().iter().map(|v| 2.0 * v).collect(), vec![2], &[&x], || DoubleBackward);
     /// y.sum().backward().unwrap();
     /// assert_eq!(x.grad().unwrap(), vec![2.0, 2.0]);

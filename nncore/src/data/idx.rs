@@ -10,11 +10,22 @@
 //! content (gzip's `1f 8b` magic), never from the file name, because
 //! downloaded MNIST files are often renamed or decompressed in place.
 //!
-//! The header is untrusted input: nothing is allocated from its sizes. Raw
-//! files are compared against their actual length before any copy, and gzip
-//! streams are decompressed through a reader bounded to one byte more than
-//! the header promises, so a header claiming four billion images is reported
-//! as an error rather than attempted as a 3 TB allocation.
+//! The header is untrusted input, and memory stays bounded by
+//! [`MAX_IDX_BYTES`] of data:
+//!
+//! - only regular files are read (not `/dev/zero` or a FIFO), and a file
+//!   above [`MAX_IDX_BYTES`] is refused from its size, before reading;
+//! - a header that promises more than [`MAX_IDX_BYTES`] of data, or a gzip
+//!   stream that promises more than [`MAX_GZIP_RATIO`] times its own size
+//!   (more than deflate can inflate to), is refused from the header, before
+//!   anything is decompressed: a few MB claiming billions of images fail at
+//!   once, never after inflating gigabytes;
+//! - raw files are compared against their actual length before any copy;
+//!   gzip streams are decompressed into a buffer reserved fallibly for
+//!   exactly what the header promises, through a reader bounded to one byte
+//!   more, so extra data is found without being held;
+//! - a header whose count is 0 is an error: a file with no examples is
+//!   of no use for training or testing.
 
 use std::io::Read;
 use std::path::Path;
@@ -27,6 +38,18 @@ use crate::{Error, Result};
 pub const IDX_IMAGES_MAGIC: u32 = 0x0000_0803;
 /// Magic number of an IDX file of unsigned-byte labels `[n]`.
 pub const IDX_LABELS_MAGIC: u32 = 0x0000_0801;
+
+/// The most data bytes (pixels or labels) Kiln reads from one IDX file: 2
+/// GiB, four times EMNIST's largest split (`byclass`, 698k images, 547 MB)
+/// and 45 times MNIST's training images. A header that promises more is
+/// refused before anything is allocated.
+pub const MAX_IDX_BYTES: usize = 1 << 31;
+
+/// The most a deflate stream can inflate: 1032 bytes per compressed byte
+/// (a 258-byte match in two bits is deflate's best case; zlib documents
+/// the 1032:1 limit). A gzip file whose header promises more data than
+/// this times its own size cannot hold it, so it is refused unread.
+pub const MAX_GZIP_RATIO: usize = 1032;
 
 /// The two leading bytes of every gzip stream.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -95,8 +118,24 @@ pub struct IdxLabels {
 /// ```
 pub fn read_idx_images(path: impl AsRef<Path>) -> Result<IdxImages> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_idx_images(&bytes, path)
+    parse_idx_images(&read_bounded(path)?, path)
+}
+
+/// The content of the IDX file at `path`: a regular file of at most
+/// [`MAX_IDX_BYTES`] (plus the largest header), judged from its size
+/// before it is read.
+fn read_bounded(path: &Path) -> Result<Vec<u8>> {
+    let (mut file, size) = crate::io::open_regular(path)?;
+    let limit = (MAX_IDX_BYTES + Kind::Images.header_len()) as u64;
+    if size > limit {
+        return Err(Error::bad_file(
+            path,
+            format!(
+                "the file is {size} bytes, more than Kiln reads as an IDX file ({limit} bytes: MAX_IDX_BYTES of data and a header)"
+            ),
+        ));
+    }
+    crate::io::read_exact_after(&mut file, path, &[], size)
 }
 
 /// Reads an IDX label file (magic `0x00000801`), raw or gzip-compressed.
@@ -108,8 +147,7 @@ pub fn read_idx_images(path: impl AsRef<Path>) -> Result<IdxImages> {
 /// ```
 pub fn read_idx_labels(path: impl AsRef<Path>) -> Result<IdxLabels> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_idx_labels(&bytes, path)
+    parse_idx_labels(&read_bounded(path)?, path)
 }
 
 /// Parses the content of an IDX image file already in memory (raw or gzip).
@@ -177,6 +215,14 @@ impl Kind {
         match self {
             Kind::Images => "an image file",
             Kind::Labels => "a label file",
+        }
+    }
+
+    /// "images" or "labels"
+    fn items(self) -> &'static str {
+        match self {
+            Kind::Images => "images",
+            Kind::Labels => "labels",
         }
     }
 
@@ -253,7 +299,7 @@ fn parse_gzip(bytes: &[u8], kind: Kind) -> Result<(Vec<usize>, Vec<u8>), String>
     let mut decoder = MultiGzDecoder::new(bytes);
     let header_len = kind.header_len();
     let mut header = vec![0u8; header_len];
-    let got = read_up_to(&mut decoder, &mut header).map_err(gzip_error)?;
+    let got = crate::io::read_up_to(&mut decoder, &mut header).map_err(gzip_error)?;
     let header = &header[..got];
     check_magic(header, kind).map_err(|e| format!("{e} (after gzip decompression)"))?;
     if got < header_len {
@@ -264,30 +310,28 @@ fn parse_gzip(bytes: &[u8], kind: Kind) -> Result<(Vec<usize>, Vec<u8>), String>
     }
     let dims = read_dims(&header[4..]);
     let expected = expected_len(&dims, kind)?;
+    let inflatable = bytes.len().saturating_mul(MAX_GZIP_RATIO);
+    if expected > inflatable {
+        return Err(format!(
+            "the header claims {} ({expected} bytes), but a gzip stream of {} inflates to at most {inflatable} bytes: the header's count is implausible",
+            kind.describe_data(&dims),
+            plural(bytes.len(), "byte", "bytes")
+        ));
+    }
+    // Room for what the header promises and one byte to detect more.
     let mut data = Vec::new();
-    let limit = u64::try_from(expected)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
+    if data.try_reserve_exact(expected + 1).is_err() {
+        return Err(format!(
+            "cannot allocate {expected} bytes for the {} the header claims (out of memory)",
+            kind.describe_data(&dims)
+        ));
+    }
     decoder
-        .take(limit)
+        .take(expected as u64 + 1)
         .read_to_end(&mut data)
         .map_err(gzip_error)?;
     check_data_len(kind, &dims, expected, data.len(), true)?;
     Ok((dims, data))
-}
-
-/// Fills `buf` as far as the reader allows; returns how many bytes were read.
-fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 /// Checks the 4-byte magic number against what `kind` needs.
@@ -348,7 +392,9 @@ fn read_dims(header: &[u8]) -> Vec<usize> {
         .collect()
 }
 
-/// The number of data bytes the header promises, without overflow.
+/// The number of data bytes the header promises: an error when it is 0
+/// or above [`MAX_IDX_BYTES`] (computed without overflow: each dim is
+/// below 2^32).
 fn expected_len(dims: &[usize], kind: Kind) -> Result<usize, String> {
     if kind == Kind::Images && (dims[1] == 0 || dims[2] == 0) {
         return Err(format!(
@@ -356,14 +402,20 @@ fn expected_len(dims: &[usize], kind: Kind) -> Result<usize, String> {
             dims[1], dims[2]
         ));
     }
-    dims.iter()
-        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-        .ok_or_else(|| {
-            format!(
-                "the header claims {}, more bytes than this machine can address",
-                kind.describe_data(dims)
-            )
-        })
+    if dims[0] == 0 {
+        return Err(format!(
+            "the header says the file holds 0 {}; a data set needs at least one example",
+            kind.items()
+        ));
+    }
+    let expected = dims.iter().map(|&d| d as u128).product::<u128>();
+    if expected > MAX_IDX_BYTES as u128 {
+        return Err(format!(
+            "the header claims {} ({expected} bytes), more than Kiln reads from one IDX file ({MAX_IDX_BYTES} bytes, MAX_IDX_BYTES): the header's count is implausible",
+            kind.describe_data(dims)
+        ));
+    }
+    Ok(expected as usize)
 }
 
 /// Compares the data length with the header's promise. For gzip, `found` is

@@ -96,13 +96,25 @@ pub struct DataLoader<D> {
 impl<D: Dataset> DataLoader<D> {
     /// A loader over `dataset` with `batch_size` examples per batch.
     ///
-    /// Fails with [`Error::InvalidOption`] if `batch_size` is 0.
+    /// Fails with [`Error::InvalidOption`] if `batch_size` is 0 or the
+    /// dataset is empty: an epoch without batches would train on nothing
+    /// and report a score of nothing (PyTorch's shuffling loader refuses an
+    /// empty dataset too).
     ///
     /// ```
     /// use nncore::data::{DataLoader, Mnist, Split};
     /// let test = Mnist::shipped_subset(Split::Test)?;
     /// let err = DataLoader::new(&test, 0).unwrap_err();
     /// assert_eq!(err.to_string(), "DataLoader: invalid batch_size: must be at least 1, got 0");
+    ///
+    /// struct Nothing;
+    /// impl nncore::data::Dataset for Nothing {
+    ///     type Item = ();
+    ///     fn len(&self) -> usize { 0 }
+    ///     fn get(&self, _: usize) {}
+    /// }
+    /// let err = DataLoader::new(Nothing, 8).unwrap_err();
+    /// assert_eq!(err.to_string(), "DataLoader: invalid dataset: it holds no examples");
     /// # Ok::<(), nncore::Error>(())
     /// ```
     pub fn new(dataset: D, batch_size: usize) -> Result<Self> {
@@ -111,6 +123,13 @@ impl<D: Dataset> DataLoader<D> {
                 "DataLoader",
                 "batch_size",
                 "must be at least 1, got 0",
+            ));
+        }
+        if dataset.is_empty() {
+            return Err(Error::option(
+                "DataLoader",
+                "dataset",
+                "it holds no examples",
             ));
         }
         Ok(DataLoader {

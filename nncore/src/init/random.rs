@@ -16,7 +16,7 @@ fn fill_with<E: Element>(
 ///
 /// ```
 /// use nncore::{init::uniform_, DynTensor};
-/// let t = DynTensor::<f32>::zeros(&[100]);
+/// let t = DynTensor::<f32>::zeros(&[100]).unwrap();
 /// uniform_(&t, -0.5, 0.5);
 /// assert!(t.to_vec().iter().all(|v| (-0.5..=0.5).contains(v)));
 /// ```
@@ -59,7 +59,7 @@ pub fn ones_<E: Element>(tensor: &DynTensor<E>) {
 ///
 /// ```
 /// use nncore::{init::{kaiming_uniform_, FanMode, Nonlinearity}, DynTensor};
-/// let w = DynTensor::<f32>::zeros(&[10, 25]);
+/// let w = DynTensor::<f32>::zeros(&[10, 25]).unwrap();
 /// kaiming_uniform_(&w, FanMode::FanIn, Nonlinearity::LeakyRelu(5f64.sqrt())).unwrap();
 /// assert!(w.to_vec().iter().all(|v| v.abs() <= 0.2));
 /// ```

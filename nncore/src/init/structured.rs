@@ -12,11 +12,11 @@ use rand_distr::{Distribution, Normal};
 ///
 /// ```
 /// use nncore::{init::eye_, DynTensor};
-/// let t = DynTensor::<f32>::full(&[2, 3], 5.0);
+/// let t = DynTensor::<f32>::full(&[2, 3], 5.0).unwrap();
 /// eye_(&t).unwrap();
 /// assert_eq!(t.to_vec(), vec![1.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
 /// assert_eq!(
-///     eye_(&DynTensor::<f32>::zeros(&[2, 2, 2])).unwrap_err().to_string(),
+///     eye_(&DynTensor::<f32>::zeros(&[2, 2, 2]).unwrap()).unwrap_err().to_string(),
 ///     "eye_: invalid tensor: Only tensors with 2 dimensions are supported, got shape [2, 2, 2]"
 /// );
 /// ```
@@ -52,7 +52,7 @@ fn rank_error<E: Element>(op: &'static str, ranks: &str, tensor: &DynTensor<E>) 
 ///
 /// ```
 /// use nncore::{init::dirac_, DynTensor};
-/// let w = DynTensor::<f32>::zeros(&[2, 2, 3]);
+/// let w = DynTensor::<f32>::zeros(&[2, 2, 3]).unwrap();
 /// dirac_(&w, 1).unwrap();
 /// assert_eq!(w.to_vec(), vec![0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
 /// ```
@@ -95,7 +95,7 @@ pub fn dirac_<E: Element>(tensor: &DynTensor<E>, groups: usize) -> Result<()> {
 ///
 /// ```
 /// use nncore::{init::trunc_normal_, DynTensor};
-/// let t = DynTensor::<f64>::zeros(&[1000]);
+/// let t = DynTensor::<f64>::zeros(&[1000]).unwrap();
 /// trunc_normal_(&t, 0.0, 1.0, -0.5, 0.5).unwrap();
 /// assert!(t.to_vec().iter().all(|v| (-0.5..=0.5).contains(v)));
 /// ```
@@ -148,12 +148,12 @@ pub fn trunc_normal_<E: Element>(
 ///
 /// ```
 /// use nncore::{init::orthogonal_, DynTensor};
-/// let w = DynTensor::<f64>::zeros(&[3, 3]);
+/// let w = DynTensor::<f64>::zeros(&[3, 3]).unwrap();
 /// orthogonal_(&w, 1.0).unwrap();
 /// let v = w.to_vec();
 /// let row0_dot_row1: f64 = (0..3).map(|k| v[k] * v[3 + k]).sum();
 /// assert!(row0_dot_row1.abs() < 1e-6);
-/// assert!(orthogonal_(&DynTensor::<f64>::zeros(&[3]), 1.0).is_err());
+/// assert!(orthogonal_(&DynTensor::<f64>::zeros(&[3]).unwrap(), 1.0).is_err());
 /// ```
 pub fn orthogonal_<E: Element>(tensor: &DynTensor<E>, gain: f64) -> Result<()> {
     if tensor.rank() < 2 {
@@ -204,7 +204,7 @@ fn transpose(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
 ///
 /// ```
 /// use nncore::{init::sparse_, DynTensor};
-/// let w = DynTensor::<f32>::zeros(&[10, 4]);
+/// let w = DynTensor::<f32>::zeros(&[10, 4]).unwrap();
 /// sparse_(&w, 0.3, 0.01).unwrap();
 /// let v = w.to_vec();
 /// for c in 0..4 {

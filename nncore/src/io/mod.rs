@@ -17,8 +17,12 @@
 //! ```
 
 mod atomic;
+mod file;
 mod safetensors;
 
+pub(crate) use self::safetensors::read_safetensors_file;
 pub use self::safetensors::{
     NamedTensor, load_safetensors, load_safetensors_bytes, save_safetensors,
 };
+pub use file::open_regular;
+pub(crate) use file::{read_exact_after, read_up_to};

@@ -12,7 +12,12 @@ use ::safetensors::tensor::{Metadata, SafeTensorError};
 use ::safetensors::{Dtype, SafeTensors, View};
 
 use super::atomic::{FailPoint, write_atomic};
-use crate::{Error, Result};
+use super::file::{open_regular, read_exact_after, read_up_to};
+use crate::{Error, Result, excerpt};
+
+/// The safetensors format's limit on the JSON header (100 MB); the
+/// `safetensors` crate refuses larger headers.
+const MAX_HEADER_BYTES: u64 = 100_000_000;
 
 /// One tensor of a state dict: its name as PyTorch spells it (`0.weight`,
 /// `fc1.bias`), its shape and its values in row-major order.
@@ -79,7 +84,7 @@ fn to_views<'a>(
 ) -> Result<Vec<(&'a str, F32View<'a>)>> {
     let state_dict_error = |key: &str, reason: String| Error::StateDict {
         context: path.display().to_string(),
-        key: key.to_string(),
+        key: excerpt(key).into_owned(),
         reason,
     };
     let mut seen = HashSet::new();
@@ -147,6 +152,12 @@ pub type LoadedSafetensors = (Vec<NamedTensor>, Option<HashMap<String, String>>)
 /// non-safetensors file is [`Error::BadFile`]; a tensor that is not float32
 /// is [`Error::StateDict`] naming it, with the PyTorch line that fixes it.
 ///
+/// The file is judged from its header and its size before its data is
+/// read: a path that is not a regular file (`/dev/zero`, a FIFO) and a
+/// file longer or shorter than its header declares are refused without
+/// reading the data, so memory stays bounded by the header's declaration
+/// (at most 100 MB of header, and data that the file really holds).
+///
 /// ```no_run
 /// let (tensors, metadata) = nncore::io::load_safetensors("model.safetensors")?;
 /// for t in &tensors {
@@ -156,8 +167,64 @@ pub type LoadedSafetensors = (Vec<NamedTensor>, Option<HashMap<String, String>>)
 /// ```
 pub fn load_safetensors(path: impl AsRef<Path>) -> Result<LoadedSafetensors> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = read_safetensors_file(path)?;
     load_safetensors_bytes(&bytes, path)
+}
+
+/// The bytes of the safetensors file at `path`, read only after its
+/// header and its size agree (see [`load_safetensors`]). A header that is
+/// malformed comes back alone (at most 100 MB), for
+/// [`load_safetensors_bytes`] to describe.
+pub(crate) fn read_safetensors_file(path: &Path) -> Result<Vec<u8>> {
+    let (mut file, size) = open_regular(path)?;
+    let io = |e| Error::io(path, e);
+    let mut prefix = [0u8; 8];
+    let got = read_up_to(&mut file, &mut prefix).map_err(io)?;
+    let header_len = u64::from_le_bytes(prefix);
+    if got < 8 || header_len > MAX_HEADER_BYTES {
+        return Ok(prefix[..got].to_vec());
+    }
+    if 8 + header_len > size {
+        // Truncated inside its header: the whole file is under 100 MB.
+        return read_exact_after(&mut file, path, &prefix, size - 8);
+    }
+    let head = read_exact_after(&mut file, path, &prefix, header_len)?;
+    let data_len = match SafeTensors::read_metadata(&head) {
+        Ok(_) => 0,
+        Err(SafeTensorError::MetadataIncompleteBuffer) => declared_data_len(&head).unwrap_or(0),
+        Err(e) => return Err(Error::bad_file(path, describe_error(e, &head, size))),
+    };
+    let found = size - 8 - header_len;
+    if found != data_len as u64 {
+        return Err(Error::bad_file(
+            path,
+            describe_data_len(data_len as u64, found),
+        ));
+    }
+    let mut rest = read_exact_after(&mut file, path, &[], found)?;
+    if rest.is_empty() {
+        return Ok(head);
+    }
+    // One buffer for the parser: the header goes in front of the data.
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(head.len() + rest.len())
+        .map_err(|_| {
+            Error::bad_file(
+                path,
+                format!("cannot allocate {size} bytes to read the file (out of memory)"),
+            )
+        })?;
+    bytes.extend_from_slice(&head);
+    bytes.append(&mut rest);
+    Ok(bytes)
+}
+
+/// The data length a valid header (`head`: the 8-byte length and the JSON)
+/// declares.
+fn declared_data_len(head: &[u8]) -> Option<usize> {
+    let metadata: Metadata = serde_json::from_slice(head.get(8..)?).ok()?;
+    Some(metadata.data_len())
 }
 
 /// [`load_safetensors`] on a file's content already in memory; `path` is only
@@ -170,7 +237,7 @@ pub fn load_safetensors(path: impl AsRef<Path>) -> Result<LoadedSafetensors> {
 /// ```
 pub fn load_safetensors_bytes(bytes: &[u8], path: impl AsRef<Path>) -> Result<LoadedSafetensors> {
     let path = path.as_ref();
-    let describe = |e| Error::bad_file(path, describe_error(e, bytes));
+    let describe = |e| Error::bad_file(path, describe_error(e, bytes, bytes.len() as u64));
     let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(describe)?;
     let file = SafeTensors::deserialize(bytes).map_err(describe)?;
     let mut tensors = Vec::with_capacity(metadata.tensors().len());
@@ -198,7 +265,7 @@ pub fn load_safetensors_bytes(bytes: &[u8], path: impl AsRef<Path>) -> Result<Lo
                     "has dtype {:?}; Kiln models hold float32 — save with `{{k: v.float() for k, v in sd.items()}}`",
                     view.dtype()
                 ),
-                key: name,
+                key: excerpt(&name).into_owned(),
             });
         }
         let data = view
@@ -215,8 +282,9 @@ pub fn load_safetensors_bytes(bytes: &[u8], path: impl AsRef<Path>) -> Result<Lo
     Ok((tensors, metadata.metadata().clone()))
 }
 
-/// Plain words for the `safetensors` crate's errors, with the sizes involved.
-fn describe_error(error: SafeTensorError, bytes: &[u8]) -> String {
+/// Plain words for the `safetensors` crate's errors, with the sizes
+/// involved: `bytes` is the file or its beginning, `file_len` its length.
+fn describe_error(error: SafeTensorError, bytes: &[u8], file_len: u64) -> String {
     use SafeTensorError as E;
     let declared_header = bytes
         .get(..8)
@@ -224,7 +292,7 @@ fn describe_error(error: SafeTensorError, bytes: &[u8]) -> String {
     match error {
         E::HeaderTooSmall => format!(
             "not a safetensors file: it is {} long, too short for the 8-byte header length",
-            plural(bytes.len(), "byte")
+            plural(file_len, "byte")
         ),
         E::HeaderTooLarge => format!(
             "not a safetensors file: its first 8 bytes give a header length of {} bytes, above the format's 100 MB limit",
@@ -233,24 +301,28 @@ fn describe_error(error: SafeTensorError, bytes: &[u8]) -> String {
         E::InvalidHeaderLength => format!(
             "the file is truncated or not a safetensors file: its header should be {} bytes long, but only {} follow",
             declared_header.unwrap_or(0),
-            plural(bytes.len().saturating_sub(8), "byte")
+            plural(file_len.saturating_sub(8), "byte")
         ),
         E::InvalidHeader(e) => {
             format!("not a safetensors file: the header is not UTF-8 text ({e})")
         }
         E::InvalidHeaderDeserialization(e) => {
             format!(
-                "not a safetensors file: the header is not a valid safetensors JSON header ({e})"
+                "not a safetensors file: the header is not a valid safetensors JSON header ({})",
+                excerpt(&e.to_string())
             )
         }
         E::MetadataIncompleteBuffer => describe_size_mismatch(bytes, declared_header),
         E::InvalidOffset(name) => {
-            format!("the header is corrupt: tensor `{name}` has invalid data offsets")
+            format!(
+                "the header is corrupt: tensor `{}` has invalid data offsets",
+                excerpt(&name)
+            )
         }
         E::TensorInvalidInfo => {
             "the header is corrupt: a tensor's data size does not match its shape and dtype".into()
         }
-        other => format!("the file is corrupt: {other}"),
+        other => format!("the file is corrupt: {}", excerpt(&other.to_string())),
     }
 }
 
@@ -262,26 +334,29 @@ fn describe_size_mismatch(bytes: &[u8], declared_header: Option<u64>) -> String 
         Some((end, metadata.data_len()))
     });
     match data_len {
-        Some((start, declared)) => {
-            let found = bytes.len() - start;
-            if found < declared {
-                format!(
-                    "the file is truncated: its header declares {} of tensor data, but only {found} follow",
-                    plural(declared, "byte")
-                )
-            } else {
-                format!(
-                    "the file has {} of trailing data after the {} of tensor data its header declares",
-                    plural(found - declared, "byte"),
-                    plural(declared, "byte")
-                )
-            }
-        }
+        Some((start, declared)) => describe_data_len(declared as u64, (bytes.len() - start) as u64),
         None => "the file's size does not match the tensor data its header declares".into(),
     }
 }
 
-fn plural(n: usize, unit: &str) -> String {
+/// `found` bytes of data follow a header that declares `declared`.
+fn describe_data_len(declared: u64, found: u64) -> String {
+    if found < declared {
+        format!(
+            "the file is truncated: its header declares {} of tensor data, but only {found} follow",
+            plural(declared, "byte")
+        )
+    } else {
+        format!(
+            "the file has {} of trailing data after the {} of tensor data its header declares",
+            plural(found - declared, "byte"),
+            plural(declared, "byte")
+        )
+    }
+}
+
+fn plural(n: impl Into<u64>, unit: &str) -> String {
+    let n = n.into();
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 

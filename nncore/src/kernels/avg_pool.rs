@@ -176,14 +176,8 @@ pub struct AdaptivePool2dGeometry {
 impl AdaptivePool2dGeometry {
     /// Checks that every size is positive.
     pub fn validate(&self) -> Result<(), String> {
-        let all = [
-            self.batch,
-            self.channels,
-            self.in_h,
-            self.in_w,
-            self.out_h,
-            self.out_w,
-        ];
+        // A batch of 0 is allowed, as in PyTorch: the output is empty.
+        let all = [self.channels, self.in_h, self.in_w, self.out_h, self.out_w];
         if all.contains(&0) {
             return Err(format!(
                 "adaptive_avg_pool2d: sizes must be positive, got {self:?}"

@@ -117,6 +117,9 @@ pub fn conv2d_forward<E: Element>(
     if let Some(b) = bias {
         assert_eq!(b.len(), g.out_channels, "conv2d: bias length");
     }
+    if g.batch == 0 {
+        return; // An empty batch: nothing to write.
+    }
     if conv_shifted::fits(g) {
         return conv_shifted::forward(g, input, weight, bias, output);
     }
@@ -196,6 +199,9 @@ pub fn conv2d_backward_input<E: Element>(
             ("grad_input", grad_input.len(), g.input_len()),
         ],
     );
+    if g.batch == 0 {
+        return;
+    }
     // Unfolding grad_out for the transposed convolution (a copy, and the
     // result overwrites) beats folding a column matrix back (zeroing, then
     // scattered adds) unless it unfolds more data (a padding much larger
@@ -271,6 +277,9 @@ pub fn conv2d_backward_weight<E: Element>(
             ("grad_weight", grad_weight.len(), g.weight_len()),
         ],
     );
+    if g.batch == 0 {
+        return; // No samples: the accumulated gradient stays as it is.
+    }
     if conv_shifted::fits(g) {
         return conv_shifted::backward_weight(g, input, grad_out, grad_weight);
     }

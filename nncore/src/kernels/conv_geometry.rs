@@ -107,8 +107,8 @@ impl Conv2dGeometry {
     /// non-zero, `groups` dividing both channel counts, and the dilated kernel
     /// fitting inside the padded input. The message says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
+        // A batch of 0 is allowed, as in PyTorch: the output is empty.
         let nonzero = [
-            ("batch", self.batch),
             ("in_channels", self.in_channels),
             ("out_channels", self.out_channels),
             ("in_h", self.in_h),
@@ -136,8 +136,8 @@ impl Conv2dGeometry {
             Some(_) => Ok(()),
             None => Err(format!(
                 "conv2d: dilated kernel {axis} {} is larger than the padded input {axis} {}",
-                d * (k - 1) + 1,
-                n + 2 * p
+                d.saturating_mul(k - 1).saturating_add(1),
+                n.saturating_add(p.saturating_mul(2))
             )),
         };
         fits(

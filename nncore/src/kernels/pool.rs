@@ -62,7 +62,8 @@ pub struct Pool2dGeometry {
 /// PyTorch's `pooling_output_shape`: `floor` (or `ceil` with `ceil_mode`) of
 /// `(size + 2*pad - dilation*(kernel-1) - 1) / stride` plus one, and in
 /// `ceil_mode` one less if the last window would start past the input and
-/// its left padding. Computed in `i64`; may be ≤ 0 for invalid geometries.
+/// its left padding. Computed in `i128`, where no `usize` options
+/// overflow, and clamped to `i64`; may be ≤ 0 for invalid geometries.
 fn pool_out(
     size: usize,
     kernel: usize,
@@ -71,14 +72,14 @@ fn pool_out(
     dilation: usize,
     ceil: bool,
 ) -> i64 {
-    let (size, kernel, pad, dilation) = (size as i64, kernel as i64, pad as i64, dilation as i64);
-    let stride = (stride as i64).max(1);
+    let [size, kernel, pad, dilation] = [size, kernel, pad, dilation].map(|v| v as i128);
+    let stride = (stride as i128).max(1);
     let num = size + 2 * pad - dilation * (kernel - 1) - 1 + if ceil { stride - 1 } else { 0 };
     let mut out = num.div_euclid(stride) + 1;
     if ceil && (out - 1) * stride >= size + pad {
         out -= 1;
     }
-    out
+    out.clamp(i64::MIN.into(), i64::MAX.into()) as i64
 }
 
 impl Pool2dGeometry {
@@ -122,8 +123,8 @@ impl Pool2dGeometry {
     /// kernel, stride and dilation; padding at most half the kernel; an
     /// output of at least 1x1.
     pub fn validate(&self) -> Result<(), String> {
+        // A batch of 0 is allowed, as in PyTorch: the output is empty.
         let nonzero = [
-            ("batch", self.batch),
             ("channels", self.channels),
             ("in_h", self.in_h),
             ("in_w", self.in_w),

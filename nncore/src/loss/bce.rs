@@ -151,8 +151,8 @@ super::module_macro::pair_loss_module! {
     ///
     /// ```
     /// use nncore::{loss::BCELoss, DynTensor};
-    /// let p = DynTensor::<f32>::full(&[2], 0.5);
-    /// let l = BCELoss::new().forward_dyn(&p, &DynTensor::ones(&[2])).unwrap();
+    /// let p = DynTensor::<f32>::full(&[2], 0.5).unwrap();
+    /// let l = BCELoss::new().forward_dyn(&p, &DynTensor::ones(&[2]).unwrap()).unwrap();
     /// assert!((l.item() - 2f32.ln()).abs() < 1e-6);
     /// ```
     BCELoss, "BCELoss", |s, x, y| binary_cross_entropy(x, y, s.weight.as_ref(), s.reduction);
@@ -167,9 +167,9 @@ super::module_macro::pair_loss_module! {
     ///
     /// ```
     /// use nncore::{loss::BCEWithLogitsLoss, DynTensor};
-    /// let criterion = BCEWithLogitsLoss::new().pos_weight(DynTensor::full(&[3], 2.0));
-    /// let x = DynTensor::<f32>::zeros(&[4, 3]);
-    /// let l = criterion.forward_dyn(&x, &DynTensor::ones(&[4, 3])).unwrap();
+    /// let criterion = BCEWithLogitsLoss::new().pos_weight(DynTensor::full(&[3], 2.0).unwrap());
+    /// let x = DynTensor::<f32>::zeros(&[4, 3]).unwrap();
+    /// let l = criterion.forward_dyn(&x, &DynTensor::ones(&[4, 3]).unwrap()).unwrap();
     /// assert!((l.item() - 2.0 * 2f32.ln()).abs() < 1e-6);
     /// ```
     BCEWithLogitsLoss, "BCEWithLogitsLoss", |s, x, y| binary_cross_entropy_with_logits(
@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn bad_input_names_the_loss_and_the_argument() {
         let p = DynTensor::<f64>::from_vec(vec![0.5, 1.5], &[2]).unwrap();
-        let y = DynTensor::<f64>::ones(&[2]);
+        let y = DynTensor::<f64>::ones(&[2]).unwrap();
         assert_eq!(
             binary_cross_entropy(&p, &y, None, Reduction::Mean)
                 .unwrap_err()
@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(
             binary_cross_entropy_with_logits(
                 &p,
-                &DynTensor::ones(&[3]),
+                &DynTensor::ones(&[3]).unwrap(),
                 None,
                 None,
                 Reduction::Mean
@@ -244,19 +244,24 @@ mod tests {
             .to_string(),
             "binary_cross_entropy_with_logits: shape mismatch: expected target of the input's shape [2], found [3]"
         );
-        let pw = DynTensor::<f64>::ones(&[3]);
+        let pw = DynTensor::<f64>::ones(&[3]).unwrap();
         assert_eq!(
             binary_cross_entropy_with_logits(&p, &y, None, Some(&pw), Reduction::Mean)
                 .unwrap_err()
                 .to_string(),
             "binary_cross_entropy_with_logits: shape mismatch: expected pos_weight broadcastable to the input's shape [2], found [3]"
         );
-        let w = DynTensor::<f64>::ones(&[2, 2]);
+        let w = DynTensor::<f64>::ones(&[2, 2]).unwrap();
         assert!(
-            binary_cross_entropy(&DynTensor::full(&[2], 0.5), &y, Some(&w), Reduction::Mean)
-                .unwrap_err()
-                .to_string()
-                .starts_with("binary_cross_entropy: shape mismatch: expected weight")
+            binary_cross_entropy(
+                &DynTensor::full(&[2], 0.5).unwrap(),
+                &y,
+                Some(&w),
+                Reduction::Mean
+            )
+            .unwrap_err()
+            .to_string()
+            .starts_with("binary_cross_entropy: shape mismatch: expected weight")
         );
     }
 }

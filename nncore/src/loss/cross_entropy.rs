@@ -47,7 +47,7 @@ impl<E: Element> Default for CrossEntropyOptions<'_, E> {
 ///
 /// ```
 /// use nncore::{loss::{cross_entropy, CrossEntropyOptions, Target}, DynTensor, LongTensor};
-/// let logits = DynTensor::<f64>::zeros(&[2, 4]);
+/// let logits = DynTensor::<f64>::zeros(&[2, 4]).unwrap();
 /// let t = LongTensor::from_slice(&[1, 3]);
 /// let l = cross_entropy(&logits, Target::Classes(&t), CrossEntropyOptions::default()).unwrap();
 /// assert!((l.item() - 4f64.ln()).abs() < 1e-12);
@@ -164,7 +164,7 @@ pub fn cross_entropy<E: Element>(
 /// ```
 /// use nncore::{loss::{CrossEntropyLoss, Reduction}, DynTensor, LongTensor};
 /// let criterion = CrossEntropyLoss::new().label_smoothing(0.1).reduction(Reduction::Sum);
-/// let logits = DynTensor::<f32>::zeros(&[3, 5]);
+/// let logits = DynTensor::<f32>::zeros(&[3, 5]).unwrap();
 /// let loss = criterion.forward_classes(&logits, &LongTensor::from_slice(&[0, 1, 4])).unwrap();
 /// assert!((loss.item() - 3.0 * 5f32.ln()).abs() < 1e-5);
 /// ```
@@ -219,7 +219,7 @@ impl CrossEntropyLoss {
     ///
     /// ```
     /// use nncore::{loss::CrossEntropyLoss, Tensor, shape::{Dyn, U3}};
-    /// let logits = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::default()));
+    /// let logits = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::default())).unwrap();
     /// let labels = Tensor::<(Dyn,), i64>::from_vec(vec![0, 2], (Dyn(2),)).unwrap();
     /// let loss = CrossEntropyLoss::new().forward(logits, labels).unwrap();
     /// assert!((loss.item() - 3f32.ln()).abs() < 1e-6);

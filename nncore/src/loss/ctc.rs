@@ -187,7 +187,7 @@ fn lengths(
 /// use nncore::{loss::{ctc_loss, CtcOptions}, DynTensor, LongTensor};
 /// // Two steps, classes {blank, a}, uniform probabilities: the paths of "a"
 /// // are "a a", "a -", "- a", so p = 3/4.
-/// let lp = DynTensor::<f64>::full(&[2, 1, 2], 0.5f64.ln());
+/// let lp = DynTensor::<f64>::full(&[2, 1, 2], 0.5f64.ln()).unwrap();
 /// let targets = LongTensor::from_vec(vec![1], &[1, 1]).unwrap();
 /// let lens = LongTensor::from_slice(&[2]);
 /// let o = CtcOptions { reduction: nncore::loss::Reduction::Sum, ..Default::default() };
@@ -350,7 +350,7 @@ pub fn ctc_loss<E: Element>(
 ///
 /// ```
 /// use nncore::{loss::CTCLoss, DynTensor, LongTensor};
-/// let lp = DynTensor::<f32>::full(&[3, 1, 2], 0.5f32.ln());
+/// let lp = DynTensor::<f32>::full(&[3, 1, 2], 0.5f32.ln()).unwrap();
 /// let ctc = CTCLoss::new().zero_infinity(true);
 /// let l = ctc.forward_dyn(&lp, &LongTensor::from_slice(&[1, 1]), &LongTensor::from_slice(&[3]),
 ///     &LongTensor::from_slice(&[2])).unwrap();

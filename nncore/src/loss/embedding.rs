@@ -27,7 +27,7 @@ fn expand<E: Element>(x: &DynTensor<E>, shape: &[usize]) -> Result<DynTensor<E>>
     if x.shape() == shape {
         Ok(x.clone())
     } else {
-        x.add(&DynTensor::zeros(shape))
+        x.add(&DynTensor::zeros(shape)?)
     }
 }
 
@@ -63,7 +63,7 @@ pub fn cosine_similarity<E: Element>(
 /// ```
 /// use nncore::{loss::pairwise_distance, DynTensor};
 /// let a = DynTensor::<f64>::from_vec(vec![3.0, 4.0], &[1, 2]).unwrap();
-/// let d = pairwise_distance(&a, &DynTensor::zeros(&[1, 2]), 2.0, 0.0, false).unwrap();
+/// let d = pairwise_distance(&a, &DynTensor::zeros(&[1, 2]).unwrap(), 2.0, 0.0, false).unwrap();
 /// assert_eq!(d.to_vec(), vec![5.0]);
 /// ```
 pub fn pairwise_distance<E: Element>(
@@ -98,7 +98,7 @@ pub fn pairwise_distance<E: Element>(
 /// use nncore::{loss::{cosine_embedding_loss, Reduction}, DynTensor};
 /// let a = DynTensor::<f64>::from_vec(vec![1.0, 0.0], &[1, 2]).unwrap();
 /// let b = DynTensor::<f64>::from_vec(vec![0.0, 1.0], &[1, 2]).unwrap();
-/// let l = cosine_embedding_loss(&a, &b, &DynTensor::ones(&[1]), 0.0, Reduction::Sum).unwrap();
+/// let l = cosine_embedding_loss(&a, &b, &DynTensor::ones(&[1]).unwrap(), 0.0, Reduction::Sum).unwrap();
 /// assert!((l.item() - 1.0).abs() < 1e-12);
 /// ```
 pub fn cosine_embedding_loss<E: Element>(
@@ -179,7 +179,7 @@ impl Default for TripletMarginOptions {
 ///
 /// ```
 /// use nncore::{loss::{triplet_margin_loss, TripletMarginOptions}, DynTensor};
-/// let a = DynTensor::<f64>::zeros(&[1, 2]);
+/// let a = DynTensor::<f64>::zeros(&[1, 2]).unwrap();
 /// let p = DynTensor::<f64>::from_vec(vec![3.0, 4.0], &[1, 2]).unwrap();
 /// let o = TripletMarginOptions { eps: 0.0, ..Default::default() };
 /// assert_eq!(triplet_margin_loss(&a, &p, &a, o).unwrap().item(), 6.0);
@@ -228,8 +228,8 @@ super::module_macro::loss_builder! {
     ///
     /// ```
     /// use nncore::{loss::CosineEmbeddingLoss, DynTensor};
-    /// let a = DynTensor::<f32>::ones(&[2, 3]);
-    /// let l = CosineEmbeddingLoss::new().forward_dyn(&a, &a, &DynTensor::ones(&[2])).unwrap();
+    /// let a = DynTensor::<f32>::ones(&[2, 3]).unwrap();
+    /// let l = CosineEmbeddingLoss::new().forward_dyn(&a, &a, &DynTensor::ones(&[2]).unwrap()).unwrap();
     /// assert!(l.item().abs() < 1e-6);
     /// ```
     #[derive(Copy)]
@@ -279,7 +279,7 @@ impl CosineEmbeddingLoss {
 ///
 /// ```
 /// use nncore::{loss::TripletMarginLoss, DynTensor};
-/// let a = DynTensor::<f32>::zeros(&[2, 3]);
+/// let a = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
 /// let l = TripletMarginLoss::new().margin(0.5).swap(true).forward_dyn(&a, &a, &a).unwrap();
 /// assert!((l.item() - 0.5).abs() < 1e-6);
 /// ```
@@ -323,7 +323,7 @@ impl TripletMarginLoss {
     ///
     /// ```
     /// use nncore::{loss::TripletMarginLoss, Tensor, shape::{Dyn, U2}};
-    /// let a = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::default()));
+    /// let a = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::default())).unwrap();
     /// let l = TripletMarginLoss::new().forward(a.clone(), a.clone(), a).unwrap();
     /// assert!((l.item() - 1.0).abs() < 1e-6);
     /// ```
@@ -420,7 +420,9 @@ mod tests {
 
     #[test]
     fn zero_vectors_and_bad_input() {
-        let z = DynTensor::<f64>::zeros(&[1, 3]).requires_grad_(true);
+        let z = DynTensor::<f64>::zeros(&[1, 3])
+            .unwrap()
+            .requires_grad_(true);
         let s = cosine_similarity(&z, &rand64(&[1, 3], 1), 1, 1e-8).unwrap();
         assert_eq!(s.to_vec(), vec![0.0]);
         s.sum().backward().unwrap();
@@ -436,10 +438,14 @@ mod tests {
             "pairwise_distance: invalid p: -1 is not supported (a positive finite p is)"
         );
         assert_eq!(
-            msg(
-                cosine_embedding_loss(&a, &a, &DynTensor::ones(&[3]), 0.0, Reduction::Mean)
-                    .unwrap_err()
-            ),
+            msg(cosine_embedding_loss(
+                &a,
+                &a,
+                &DynTensor::ones(&[3]).unwrap(),
+                0.0,
+                Reduction::Mean
+            )
+            .unwrap_err()),
             "cosine_embedding_loss: shape mismatch: expected target of shape [2], found [3]"
         );
         assert_eq!(

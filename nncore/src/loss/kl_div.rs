@@ -107,7 +107,7 @@ pub fn kl_div<E: Element>(
 /// ```
 /// use nncore::{loss::{KLDivLoss, KlDivReduction}, DynTensor};
 /// let criterion = KLDivLoss::new().reduction(KlDivReduction::BatchMean).log_target(true);
-/// let x = DynTensor::<f32>::full(&[2, 2], 0.5f32.ln());
+/// let x = DynTensor::<f32>::full(&[2, 2], 0.5f32.ln()).unwrap();
 /// assert_eq!(criterion.forward_dyn(&x, &x).unwrap().item(), 0.0);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]

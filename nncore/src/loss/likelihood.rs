@@ -36,7 +36,7 @@ impl Default for PoissonNllOptions {
 ///
 /// ```
 /// use nncore::{loss::{poisson_nll_loss, PoissonNllOptions}, DynTensor};
-/// let x = DynTensor::<f64>::zeros(&[2]);
+/// let x = DynTensor::<f64>::zeros(&[2]).unwrap();
 /// let y = DynTensor::<f64>::from_vec(vec![1.0, 3.0], &[2]).unwrap();
 /// assert_eq!(poisson_nll_loss(&x, &y, PoissonNllOptions::default()).unwrap().item(), 1.0);
 /// ```
@@ -100,9 +100,9 @@ impl Default for GaussianNllOptions {
 ///
 /// ```
 /// use nncore::{loss::{gaussian_nll_loss, GaussianNllOptions}, DynTensor};
-/// let x = DynTensor::<f64>::zeros(&[2, 2]);
-/// let var = DynTensor::<f64>::ones(&[2]);
-/// let l = gaussian_nll_loss(&x, &DynTensor::ones(&[2, 2]), &var, GaussianNllOptions::default()).unwrap();
+/// let x = DynTensor::<f64>::zeros(&[2, 2]).unwrap();
+/// let var = DynTensor::<f64>::ones(&[2]).unwrap();
+/// let l = gaussian_nll_loss(&x, &DynTensor::ones(&[2, 2]).unwrap(), &var, GaussianNllOptions::default()).unwrap();
 /// assert_eq!(l.item(), 0.5);
 /// ```
 pub fn gaussian_nll_loss<E: Element>(
@@ -169,7 +169,7 @@ super::module_macro::pair_loss_module! {
     ///
     /// ```
     /// use nncore::{loss::PoissonNLLLoss, DynTensor};
-    /// let l = PoissonNLLLoss::new().log_input(false).forward_dyn(&DynTensor::ones(&[2]), &DynTensor::ones(&[2])).unwrap();
+    /// let l = PoissonNLLLoss::new().log_input(false).forward_dyn(&DynTensor::ones(&[2]).unwrap(), &DynTensor::ones(&[2]).unwrap()).unwrap();
     /// assert!((l.item() - 1.0).abs() < 1e-6);
     /// ```
     #[derive(Copy)]
@@ -190,8 +190,8 @@ super::module_macro::pair_loss_module! {
 ///
 /// ```
 /// use nncore::{loss::GaussianNLLLoss, DynTensor};
-/// let x = DynTensor::<f32>::zeros(&[2, 3]);
-/// let l = GaussianNLLLoss::new().forward_dyn(&x, &x, &DynTensor::ones(&[2, 1])).unwrap();
+/// let x = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
+/// let l = GaussianNLLLoss::new().forward_dyn(&x, &x, &DynTensor::ones(&[2, 1]).unwrap()).unwrap();
 /// assert_eq!(l.item(), 0.0);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -224,7 +224,7 @@ impl GaussianNLLLoss {
     ///
     /// ```
     /// use nncore::{loss::GaussianNLLLoss, Tensor, shape::{Dyn, U2}};
-    /// let x = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::default()));
+    /// let x = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::default())).unwrap();
     /// let var = Tensor::<(Dyn,)>::from_vec(vec![1.0], (Dyn(1),)).unwrap();
     /// assert_eq!(GaussianNLLLoss::new().forward(x.clone(), x, var).unwrap().item(), 0.0);
     /// ```
@@ -328,7 +328,7 @@ mod tests {
             "gaussian_nll_loss: invalid var: element 2 is -0.5; var has negative entries"
         );
         assert_eq!(
-            msg(gaussian_nll_loss(&x, &x, &DynTensor::ones(&[3, 2]), o).unwrap_err()),
+            msg(gaussian_nll_loss(&x, &x, &DynTensor::ones(&[3, 2]).unwrap(), o).unwrap_err()),
             "gaussian_nll_loss: shape mismatch: expected var of the input's shape [3, 4], or with the last dim 1 or dropped, found [3, 2]"
         );
         assert_eq!(

@@ -71,8 +71,8 @@ pub fn hinge_embedding_loss<E: Element>(
 ///
 /// ```
 /// use nncore::{loss::{soft_margin_loss, Reduction}, DynTensor};
-/// let x = DynTensor::<f64>::zeros(&[3]);
-/// let l = soft_margin_loss(&x, &DynTensor::ones(&[3]), Reduction::Sum).unwrap();
+/// let x = DynTensor::<f64>::zeros(&[3]).unwrap();
+/// let l = soft_margin_loss(&x, &DynTensor::ones(&[3]).unwrap(), Reduction::Sum).unwrap();
 /// assert!((l.item() - 3.0 * 2f64.ln()).abs() < 1e-12);
 /// ```
 pub fn soft_margin_loss<E: Element>(
@@ -101,8 +101,8 @@ pub fn soft_margin_loss<E: Element>(
 ///
 /// ```
 /// use nncore::{loss::{multilabel_soft_margin_loss, Reduction}, DynTensor};
-/// let x = DynTensor::<f64>::zeros(&[2, 3]);
-/// let y = DynTensor::<f64>::ones(&[2, 3]);
+/// let x = DynTensor::<f64>::zeros(&[2, 3]).unwrap();
+/// let y = DynTensor::<f64>::ones(&[2, 3]).unwrap();
 /// let l = multilabel_soft_margin_loss(&x, &y, None, Reduction::None).unwrap();
 /// assert_eq!(l.shape(), &[2]);
 /// ```
@@ -149,9 +149,9 @@ super::module_macro::loss_builder! {
     ///
     /// ```
     /// use nncore::{loss::MarginRankingLoss, DynTensor};
-    /// let a = DynTensor::<f32>::full(&[2], 1.0);
-    /// let b = DynTensor::<f32>::full(&[2], 2.0);
-    /// let l = MarginRankingLoss::new().margin(0.5).forward_dyn(&a, &b, &DynTensor::ones(&[2])).unwrap();
+    /// let a = DynTensor::<f32>::full(&[2], 1.0).unwrap();
+    /// let b = DynTensor::<f32>::full(&[2], 2.0).unwrap();
+    /// let l = MarginRankingLoss::new().margin(0.5).forward_dyn(&a, &b, &DynTensor::ones(&[2]).unwrap()).unwrap();
     /// assert_eq!(l.item(), 1.5);
     /// ```
     #[derive(Copy)]
@@ -202,8 +202,8 @@ super::module_macro::pair_loss_module! {
     ///
     /// ```
     /// use nncore::{loss::HingeEmbeddingLoss, DynTensor};
-    /// let d = DynTensor::<f32>::full(&[1], 0.25);
-    /// let l = HingeEmbeddingLoss::new().forward_dyn(&d, &DynTensor::full(&[1], -1.0)).unwrap();
+    /// let d = DynTensor::<f32>::full(&[1], 0.25).unwrap();
+    /// let l = HingeEmbeddingLoss::new().forward_dyn(&d, &DynTensor::full(&[1], -1.0).unwrap()).unwrap();
     /// assert_eq!(l.item(), 0.75);
     /// ```
     HingeEmbeddingLoss, "HingeEmbeddingLoss", |s, x, y| hinge_embedding_loss(x, y, s.margin, s.reduction);
@@ -216,7 +216,7 @@ super::module_macro::pair_loss_module! {
     ///
     /// ```
     /// use nncore::{loss::SoftMarginLoss, DynTensor};
-    /// let l = SoftMarginLoss::new().forward_dyn(&DynTensor::zeros(&[2]), &DynTensor::ones(&[2])).unwrap();
+    /// let l = SoftMarginLoss::new().forward_dyn(&DynTensor::zeros(&[2]).unwrap(), &DynTensor::ones(&[2]).unwrap()).unwrap();
     /// assert!((l.item() - 2f32.ln()).abs() < 1e-6);
     /// ```
     SoftMarginLoss, "SoftMarginLoss", |s, x, y| soft_margin_loss(x, y, s.reduction);
@@ -228,7 +228,7 @@ super::module_macro::pair_loss_module! {
     /// ```
     /// use nncore::{loss::MultiLabelSoftMarginLoss, DynTensor};
     /// let l = MultiLabelSoftMarginLoss::new()
-    ///     .forward_dyn(&DynTensor::zeros(&[2, 3]), &DynTensor::ones(&[2, 3])).unwrap();
+    ///     .forward_dyn(&DynTensor::zeros(&[2, 3]).unwrap(), &DynTensor::ones(&[2, 3]).unwrap()).unwrap();
     /// assert!((l.item() - 2f32.ln()).abs() < 1e-6);
     /// ```
     MultiLabelSoftMarginLoss, "MultiLabelSoftMarginLoss",

@@ -28,7 +28,7 @@ pub fn mse_loss<E: Element>(
 /// ```
 /// use nncore::{loss::{MSELoss, Reduction}, DynTensor};
 /// let criterion = MSELoss::new().reduction(Reduction::Sum);
-/// let a = DynTensor::<f32>::ones(&[3]);
+/// let a = DynTensor::<f32>::ones(&[3]).unwrap();
 /// assert_eq!(criterion.forward_dyn(&a, &a.mul_scalar(2.0)).unwrap().item(), 3.0);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
@@ -54,7 +54,7 @@ impl MSELoss {
     /// ```
     /// use nncore::{loss::MSELoss, Tensor, shape::{Dyn, U2}};
     /// let a = Tensor::<(Dyn, U2)>::from_vec(vec![1.0, 2.0], (Dyn(1), U2::default())).unwrap();
-    /// let b = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::default()));
+    /// let b = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::default())).unwrap();
     /// assert_eq!(MSELoss::new().forward(a, b).unwrap().item(), 2.5);
     /// ```
     pub fn forward<S: Shape, T: MseTarget<S>>(

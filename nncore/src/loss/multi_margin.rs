@@ -265,7 +265,7 @@ pub fn multilabel_margin_loss<E: Element>(
 /// ```
 /// use nncore::{loss::MultiMarginLoss, DynTensor, LongTensor};
 /// let criterion = MultiMarginLoss::new().p(2).margin(0.5);
-/// let x = DynTensor::<f32>::zeros(&[2, 3]);
+/// let x = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
 /// let l = criterion.forward_classes(&x, &LongTensor::from_slice(&[0, 2])).unwrap();
 /// assert!((l.item() - 2.0 * 0.25 / 3.0).abs() < 1e-6);
 /// ```
@@ -318,7 +318,7 @@ impl MultiMarginLoss {
     ///
     /// ```
     /// use nncore::{loss::MultiMarginLoss, Tensor, shape::{Dyn, U3}};
-    /// let x = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::default()));
+    /// let x = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::default())).unwrap();
     /// let y = Tensor::<(Dyn,), i64>::from_vec(vec![0, 2], (Dyn(2),)).unwrap();
     /// assert!((MultiMarginLoss::new().forward(x, y).unwrap().item() - 2.0 / 3.0).abs() < 1e-6);
     /// ```
@@ -327,7 +327,7 @@ impl MultiMarginLoss {
     ///
     /// ```compile_fail
     /// use nncore::{loss::MultiMarginLoss, Tensor, shape::{U2, U3}};
-    /// let x = Tensor::<(U2, U3)>::zeros((U2::default(), U3::default()));
+    /// let x = Tensor::<(U2, U3)>::zeros((U2::default(), U3::default())).unwrap();
     /// let y = Tensor::<(U3,), i64>::from_vec(vec![0, 2, 1], (U3::default(),)).unwrap();
     /// let _ = MultiMarginLoss::new().forward(x, y);
     /// ```
@@ -360,7 +360,7 @@ impl MultiMarginLoss {
 ///
 /// ```
 /// use nncore::{loss::MultiLabelMarginLoss, DynTensor, LongTensor};
-/// let x = DynTensor::<f32>::zeros(&[1, 3]);
+/// let x = DynTensor::<f32>::zeros(&[1, 3]).unwrap();
 /// let y = LongTensor::from_vec(vec![1, -1, 0], &[1, 3]).unwrap();
 /// assert!((MultiLabelMarginLoss::new().forward_labels(&x, &y).unwrap().item() - 2.0 / 3.0).abs() < 1e-6);
 /// ```
@@ -384,7 +384,7 @@ impl MultiLabelMarginLoss {
     ///
     /// ```
     /// use nncore::{loss::MultiLabelMarginLoss, Tensor, shape::{Dyn, U3}};
-    /// let x = Tensor::<(Dyn, U3)>::zeros((Dyn(1), U3::default()));
+    /// let x = Tensor::<(Dyn, U3)>::zeros((Dyn(1), U3::default())).unwrap();
     /// let y = Tensor::<(Dyn, U3), i64>::from_vec(vec![1, -1, 0], (Dyn(1), U3::default())).unwrap();
     /// assert!((MultiLabelMarginLoss::new().forward(x, y).unwrap().item() - 2.0 / 3.0).abs() < 1e-6);
     /// ```

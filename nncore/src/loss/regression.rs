@@ -30,7 +30,7 @@ pub fn l1_loss<E: Element>(
 /// ```
 /// use nncore::{loss::{smooth_l1_loss, Reduction}, DynTensor};
 /// let a = DynTensor::<f64>::from_vec(vec![0.5, 3.0], &[2]).unwrap();
-/// let b = DynTensor::<f64>::zeros(&[2]);
+/// let b = DynTensor::<f64>::zeros(&[2]).unwrap();
 /// assert_eq!(smooth_l1_loss(&a, &b, Reduction::None, 1.0).unwrap().to_vec(), vec![0.125, 2.5]);
 /// ```
 pub fn smooth_l1_loss<E: Element>(
@@ -74,7 +74,7 @@ pub fn smooth_l1_loss<E: Element>(
 /// ```
 /// use nncore::{loss::{huber_loss, Reduction}, DynTensor};
 /// let a = DynTensor::<f64>::from_vec(vec![0.5, 3.0], &[2]).unwrap();
-/// let b = DynTensor::<f64>::zeros(&[2]);
+/// let b = DynTensor::<f64>::zeros(&[2]).unwrap();
 /// assert_eq!(huber_loss(&a, &b, Reduction::Sum, 2.0).unwrap().item(), 0.125 + 4.0);
 /// ```
 pub fn huber_loss<E: Element>(
@@ -122,7 +122,7 @@ super::module_macro::pair_loss_module! {
     /// ```
     /// use nncore::{loss::L1Loss, Tensor, shape::U2};
     /// let a = Tensor::<(U2,)>::from_vec(vec![1.0, -1.0], (U2::default(),)).unwrap();
-    /// let b = Tensor::<(U2,)>::zeros((U2::default(),));
+    /// let b = Tensor::<(U2,)>::zeros((U2::default(),)).unwrap();
     /// assert_eq!(L1Loss::new().forward(a, b).unwrap().item(), 1.0);
     /// ```
     ///
@@ -130,8 +130,8 @@ super::module_macro::pair_loss_module! {
     ///
     /// ```compile_fail
     /// use nncore::{loss::L1Loss, Tensor, shape::{U2, U3}};
-    /// let a = Tensor::<(U2,)>::zeros((U2::default(),));
-    /// let b = Tensor::<(U3,)>::zeros((U3::default(),));
+    /// let a = Tensor::<(U2,)>::zeros((U2::default(),)).unwrap();
+    /// let b = Tensor::<(U3,)>::zeros((U3::default(),)).unwrap();
     /// let _ = L1Loss::new().forward(a, b);
     /// ```
     L1Loss, "L1Loss", |s, x, y| l1_loss(x, y, s.reduction);
@@ -143,8 +143,8 @@ super::module_macro::pair_loss_module! {
     /// ```
     /// use nncore::{loss::{SmoothL1Loss, Reduction}, DynTensor};
     /// let l = SmoothL1Loss::new().beta(0.5).reduction(Reduction::Sum);
-    /// let x = DynTensor::<f32>::ones(&[2]);
-    /// assert_eq!(l.forward_dyn(&x, &DynTensor::zeros(&[2])).unwrap().item(), 1.5);
+    /// let x = DynTensor::<f32>::ones(&[2]).unwrap();
+    /// assert_eq!(l.forward_dyn(&x, &DynTensor::zeros(&[2]).unwrap()).unwrap().item(), 1.5);
     /// ```
     SmoothL1Loss, "SmoothL1Loss", |s, x, y| smooth_l1_loss(x, y, s.reduction, s.beta);
     /// The L1/L2 switch point (0 gives the L1 loss).
@@ -156,8 +156,8 @@ super::module_macro::pair_loss_module! {
     ///
     /// ```
     /// use nncore::{loss::HuberLoss, DynTensor};
-    /// let x = DynTensor::<f32>::full(&[1], 3.0);
-    /// assert_eq!(HuberLoss::new().delta(2.0).forward_dyn(&x, &DynTensor::zeros(&[1])).unwrap().item(), 4.0);
+    /// let x = DynTensor::<f32>::full(&[1], 3.0).unwrap();
+    /// assert_eq!(HuberLoss::new().delta(2.0).forward_dyn(&x, &DynTensor::zeros(&[1]).unwrap()).unwrap().item(), 4.0);
     /// ```
     HuberLoss, "HuberLoss", |s, x, y| huber_loss(x, y, s.reduction, s.delta);
     /// The quadratic/linear switch point.

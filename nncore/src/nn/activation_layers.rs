@@ -260,7 +260,7 @@ plain_activation!(
     /// ```
     /// use nncore::nn::{DynForward, Identity};
     /// use nncore::DynTensor;
-    /// let x = DynTensor::<f32>::ones(&[2]);
+    /// let x = DynTensor::<f32>::ones(&[2]).unwrap();
     /// assert_eq!(Identity::new().forward_dyn(&x).unwrap().to_vec(), x.to_vec());
     /// assert_eq!(Identity::new().to_string(), "Identity()");
     /// ```
@@ -370,7 +370,7 @@ activation_layer!(Hardtanh, "Hardtanh", |s| format!(
 /// ```
 /// use nncore::nn::{DynForward, Softmax};
 /// use nncore::DynTensor;
-/// let y = Softmax::new(-1).forward_dyn(&DynTensor::<f32>::zeros(&[1, 4])).unwrap();
+/// let y = Softmax::new(-1).forward_dyn(&DynTensor::<f32>::zeros(&[1, 4]).unwrap()).unwrap();
 /// assert_eq!(y.to_vec(), vec![0.25; 4]);
 /// assert_eq!(Softmax::new(1).to_string(), "Softmax(dim=1)");
 /// ```

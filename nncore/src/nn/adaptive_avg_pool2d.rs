@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 /// use nncore::shape::{Dyn, U1, U3, U7};
 /// use nncore::Tensor;
 /// let pool = AdaptiveAvgPool2d::<U1>::new();
-/// let x = Tensor::<(Dyn, U3, U7, U7)>::zeros((Dyn(2), U3::default(), U7::default(), U7::default()));
+/// let x = Tensor::<(Dyn, U3, U7, U7)>::zeros((Dyn(2), U3::default(), U7::default(), U7::default())).unwrap();
 /// assert_eq!(pool.forward(x).dims().as_slice(), &[2, 3, 1, 1]);
 /// assert_eq!(pool.to_string(), "AdaptiveAvgPool2d(output_size=1)");
 /// assert_eq!(AdaptiveAvgPool2d::<U1, U3>::new().to_string(), "AdaptiveAvgPool2d(output_size=(1, 3))");

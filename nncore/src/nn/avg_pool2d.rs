@@ -120,7 +120,7 @@ avg_pool2d_layer! {
 /// use nncore::Tensor;
 /// // nn.AvgPool2d(3, stride=2, padding=1): 7x7 becomes 4x4.
 /// let pool = AvgPool2d::<U3, U2, U1>::new().count_include_pad(false);
-/// let x = Tensor::<(Dyn, U3, U7, U7)>::zeros((Dyn(2), U3::default(), U7::default(), U7::default()));
+/// let x = Tensor::<(Dyn, U3, U7, U7)>::zeros((Dyn(2), U3::default(), U7::default(), U7::default())).unwrap();
 /// let y: Tensor<(Dyn, U3, U4, U4)> = pool.forward(x);
 /// assert_eq!(y.dims().as_slice(), &[2, 3, 4, 4]);
 /// assert_eq!(pool.to_string(), "AvgPool2d(kernel_size=3, stride=2, padding=1)");
@@ -165,7 +165,7 @@ mod tests {
                 .unwrap();
         let y: Tensor<(Dyn, U1, U4, U4)> = pool.forward(x);
         assert_eq!(&y.as_dyn().to_vec()[..4], &[4.0, 5.5, 7.5, 9.0]);
-        let x = Tensor::<(Dyn, U1, Dyn, Dyn)>::zeros((Dyn(1), U1::new(), Dyn(7), Dyn(7)));
+        let x = Tensor::<(Dyn, U1, Dyn, Dyn)>::zeros((Dyn(1), U1::new(), Dyn(7), Dyn(7))).unwrap();
         assert_eq!(pool.forward(x).dims().as_slice(), &[1, 1, 4, 4]);
     }
 }

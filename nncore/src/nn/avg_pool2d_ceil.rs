@@ -23,7 +23,7 @@ avg_pool2d_layer! {
 /// use nncore::shape::{Dyn, U2, U3, U5};
 /// use nncore::Tensor;
 /// let pool = AvgPool2dCeil::<U2>::new();
-/// let x = Tensor::<(Dyn, U3, U5, U5)>::zeros((Dyn(1), U3::default(), U5::default(), U5::default()));
+/// let x = Tensor::<(Dyn, U3, U5, U5)>::zeros((Dyn(1), U3::default(), U5::default(), U5::default())).unwrap();
 /// // floor mode gives 2x2; ceil mode keeps the partial last window.
 /// let y: Tensor<(Dyn, U3, U3, U3)> = pool.forward(x);
 /// assert_eq!(y.dims().as_slice(), &[1, 3, 3, 3]);
@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn dyn_sizes_repr_and_runtime_errors() {
         let pool = AvgPool2dCeil::<U3, U2, U1>::new();
-        let x = Tensor::<(Dyn, U3, Dyn, Dyn)>::zeros((Dyn(2), U3::new(), Dyn(6), Dyn(5)));
+        let x = Tensor::<(Dyn, U3, Dyn, Dyn)>::zeros((Dyn(2), U3::new(), Dyn(6), Dyn(5))).unwrap();
         let y = pool.forward(x);
         assert_eq!(y.dims().as_slice(), &[2, 3, 4, 3]);
         assert_eq!(y.as_dyn().shape(), &[2, 3, 4, 3]);
@@ -151,9 +151,12 @@ mod tests {
             pool.to_string(),
             "AvgPool2d(kernel_size=3, stride=2, padding=1)"
         );
-        let rank = pool.forward_dyn(&DynTensor::zeros(&[1, 5])).unwrap_err();
+        let rank = pool
+            .forward_dyn(&DynTensor::zeros(&[1, 5]).unwrap())
+            .unwrap_err();
         assert!(rank.to_string().starts_with("AvgPool2d: "), "{rank}");
-        let small = AvgPool2dCeil::<U4, U1>::new().forward_dyn(&DynTensor::zeros(&[1, 1, 3, 3]));
+        let small =
+            AvgPool2dCeil::<U4, U1>::new().forward_dyn(&DynTensor::zeros(&[1, 1, 3, 3]).unwrap());
         let small = small.unwrap_err().to_string();
         assert!(small.starts_with("AvgPool2d: "), "{small}");
     }

@@ -265,7 +265,7 @@ batch_norm_layer!(
     /// use nncore::shape::{Dyn, U3};
     /// use nncore::Tensor;
     /// let mut bn = BatchNorm1d::<U3>::new();
-    /// let x = Tensor::<(Dyn, U3)>::randn((Dyn(8), U3::default()));
+    /// let x = Tensor::<(Dyn, U3)>::randn((Dyn(8), U3::default())).unwrap();
     /// let _ = bn.forward(x.clone());
     /// assert_eq!(bn.num_batches_tracked(), Some(1));
     /// bn.eval();
@@ -291,7 +291,7 @@ batch_norm_layer!(
     /// use nncore::shape::{Dyn, U4, U5};
     /// use nncore::Tensor;
     /// let bn = BatchNorm2d::<U4>::new().momentum(None).affine(false);
-    /// let x = Tensor::<(Dyn, U4, U5, U5)>::randn((Dyn(2), U4::default(), U5::default(), U5::default()));
+    /// let x = Tensor::<(Dyn, U4, U5, U5)>::randn((Dyn(2), U4::default(), U5::default(), U5::default())).unwrap();
     /// assert_eq!(bn.forward(x).dims().as_slice(), &[2, 4, 5, 5]);
     /// assert_eq!(bn.to_string(), "BatchNorm2d(4, eps=1e-05, momentum=None, affine=False, bias=False, track_running_stats=True)");
     /// ```
@@ -337,12 +337,16 @@ mod tests {
         }
         // Means 1 then 3: cumulative average 2.
         assert!((bn.running_mean().unwrap().to_vec()[0] - 2.0).abs() < 1e-6);
-        let err = bn.forward_dyn(&DynTensor::zeros(&[1, 2])).unwrap_err();
+        let err = bn
+            .forward_dyn(&DynTensor::zeros(&[1, 2]).unwrap())
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "BatchNorm1d: invalid input: Expected more than 1 value per channel when training, got input size [1, 2]"
         );
-        let err = bn.forward_dyn(&DynTensor::zeros(&[4, 3])).unwrap_err();
+        let err = bn
+            .forward_dyn(&DynTensor::zeros(&[4, 3]).unwrap())
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "BatchNorm1d: shape mismatch: expected an input (batch, 2, ...), found [4, 3]"

@@ -35,7 +35,7 @@ type Sizes<Cin, Cout, K, S, P, D, G> = fn() -> (Cin, Cout, K, S, P, D, G);
 /// use nncore::Tensor;
 /// // nn.Conv1d(3, 6, 3, stride=2): a length of 10 becomes 4.
 /// let conv = Conv1d::<U3, U6, U3, U2>::new();
-/// let x = Tensor::<(Dyn, U3, U10)>::zeros((Dyn(2), U3::default(), U10::default()));
+/// let x = Tensor::<(Dyn, U3, U10)>::zeros((Dyn(2), U3::default(), U10::default())).unwrap();
 /// let y: Tensor<(Dyn, U6, U4)> = conv.forward(x);
 /// assert_eq!(y.dims().as_slice(), &[2, 6, 4]);
 /// assert_eq!(conv.to_string(), "Conv1d(3, 6, kernel_size=(3,), stride=(2,))");
@@ -207,10 +207,10 @@ mod tests {
     #[test]
     fn typed_length_matches_the_runtime_op() {
         let conv = Conv1d::<U6, U3, U3, U2, U1, U2, U3>::new();
-        let x = Tensor::<(Dyn, U6, U11)>::zeros((Dyn(2), U6::new(), U11::new()));
+        let x = Tensor::<(Dyn, U6, U11)>::zeros((Dyn(2), U6::new(), U11::new())).unwrap();
         let y: Tensor<(Dyn, U3, crate::shape::U5)> = conv.forward(x);
         assert_eq!(y.as_dyn().shape(), &[2, 3, 5]);
-        let x = Tensor::<(Dyn, U6, Dyn)>::zeros((Dyn(1), U6::new(), Dyn(11)));
+        let x = Tensor::<(Dyn, U6, Dyn)>::zeros((Dyn(1), U6::new(), Dyn(11))).unwrap();
         let y = conv.forward(x);
         assert_eq!(y.dims().as_slice(), y.as_dyn().shape());
         assert_eq!(y.dims().as_slice(), &[1, 3, 5]);

@@ -36,7 +36,7 @@ type ConvSizes<Cin, Cout, K, S, P, D, G> = fn() -> (Cin, Cout, K, S, P, D, G);
 /// use nncore::shape::{Dyn, U1, U2, U3, U4, U28, U5, U6};
 /// use nncore::Tensor;
 /// let conv = Conv2d::<U1, U6, U5, U1, U2>::new();
-/// let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(4), U1::default(), U28::default(), U28::default()));
+/// let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(4), U1::default(), U28::default(), U28::default())).unwrap();
 /// let y = conv.forward(x);
 /// assert_eq!(y.dims().as_slice(), &[4, 6, 28, 28]);
 /// assert_eq!(conv.to_string(), "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))");

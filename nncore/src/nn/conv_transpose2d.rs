@@ -37,7 +37,7 @@ type Sizes<Cin, Cout, K, S, P, OP, G, D> = PhantomData<fn() -> (Cin, Cout, K, S,
 /// use nncore::Tensor;
 /// // ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1) doubles the size.
 /// let up = ConvTranspose2d::<U8, U4, U3, U2, U1, U1>::new();
-/// let x = Tensor::<(Dyn, U8, U4, U4)>::zeros((Dyn(1), U8::default(), U4::default(), U4::default()));
+/// let x = Tensor::<(Dyn, U8, U4, U4)>::zeros((Dyn(1), U8::default(), U4::default(), U4::default())).unwrap();
 /// let y: Tensor<(Dyn, U4, U8, U8)> = up.forward(x);
 /// assert_eq!(y.dims().as_slice(), &[1, 4, 8, 8]);
 /// assert_eq!(up.to_string(), "ConvTranspose2d(8, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))");
@@ -213,11 +213,12 @@ mod tests {
     #[test]
     fn typed_sizes_match_the_runtime_op() {
         let layer = ConvTranspose2d::<U6, U4, U3, U2, U2, U1, U2, U2>::new();
-        let x = Tensor::<(Dyn, U6, U5, U3)>::zeros((Dyn(2), U6::new(), U5::new(), U3::new()));
+        let x =
+            Tensor::<(Dyn, U6, U5, U3)>::zeros((Dyn(2), U6::new(), U5::new(), U3::new())).unwrap();
         let y = layer.forward(x);
         assert_eq!(y.dims().as_slice(), &[2, 4, 10, 6]);
         assert_eq!(y.as_dyn().shape(), &[2, 4, 10, 6]);
-        let x = Tensor::<(Dyn, U6, Dyn, Dyn)>::zeros((Dyn(1), U6::new(), Dyn(5), Dyn(3)));
+        let x = Tensor::<(Dyn, U6, Dyn, Dyn)>::zeros((Dyn(1), U6::new(), Dyn(5), Dyn(3))).unwrap();
         let y = layer.forward(x);
         assert_eq!(y.dims().as_slice(), y.as_dyn().shape());
         assert_eq!(y.dims().as_slice(), &[1, 4, 10, 6]);
@@ -241,7 +242,7 @@ mod tests {
     #[should_panic(expected = "the output height would be empty")]
     fn dyn_size_too_small_panics() {
         let layer = ConvTranspose2d::<U4, U4, U1, U1, U2>::new();
-        let x = Tensor::<(Dyn, U4, Dyn, Dyn)>::zeros((Dyn(1), U4::new(), Dyn(2), Dyn(2)));
+        let x = Tensor::<(Dyn, U4, Dyn, Dyn)>::zeros((Dyn(1), U4::new(), Dyn(2), Dyn(2))).unwrap();
         let _ = layer.forward(x);
     }
 }

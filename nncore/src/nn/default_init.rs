@@ -13,8 +13,8 @@ use crate::{DynTensor, Element, Result};
 ///
 /// ```
 /// use nncore::{nn::default_init, DynTensor};
-/// let w = DynTensor::<f64>::zeros(&[4, 2, 3, 3]);
-/// let b = DynTensor::<f64>::zeros(&[4]);
+/// let w = DynTensor::<f64>::zeros(&[4, 2, 3, 3]).unwrap();
+/// let b = DynTensor::<f64>::zeros(&[4]).unwrap();
 /// default_init(&w, Some(&b)).unwrap();
 /// let bound = 1.0 / 18f64.sqrt();
 /// assert!(w.to_vec().iter().chain(&b.to_vec()).all(|v| v.abs() <= bound));

@@ -108,7 +108,7 @@ dropout_layer!(
     /// use nncore::DynTensor;
     /// let mut d = Dropout::new(0.25).unwrap();
     /// assert_eq!(d.to_string(), "Dropout(p=0.25, inplace=False)");
-    /// let x = DynTensor::<f32>::ones(&[100]);
+    /// let x = DynTensor::<f32>::ones(&[100]).unwrap();
     /// assert!(d.forward_dyn(&x).unwrap().to_vec().contains(&0.0));
     /// d.eval();
     /// assert_eq!(d.forward_dyn(&x).unwrap().to_vec(), x.to_vec());

@@ -15,7 +15,7 @@ use std::fmt;
 /// use nncore::nn::{Flatten, Forward};
 /// use nncore::shape::{Dyn, consts::{U16, U5}};
 /// use nncore::Tensor;
-/// let x = Tensor::<(Dyn, U16, U5, U5)>::zeros((Dyn(2), U16::default(), U5::default(), U5::default()));
+/// let x = Tensor::<(Dyn, U16, U5, U5)>::zeros((Dyn(2), U16::default(), U5::default(), U5::default())).unwrap();
 /// let y = Flatten::new().forward(x);
 /// assert_eq!(y.dims().as_slice(), &[2, 400]);
 /// assert_eq!(Flatten::new().to_string(), "Flatten(start_dim=1, end_dim=-1)");

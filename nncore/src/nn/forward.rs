@@ -31,8 +31,8 @@ pub trait Forward<Input> {
 /// use nncore::shape::{U3, U4};
 /// use nncore::DynTensor;
 /// let fc = Linear::<U4, U3>::new();
-/// assert!(fc.forward_dyn(&DynTensor::zeros(&[2, 4])).is_ok());
-/// let err = fc.forward_dyn(&DynTensor::zeros(&[2, 5])).unwrap_err();
+/// assert!(fc.forward_dyn(&DynTensor::zeros(&[2, 4]).unwrap()).is_ok());
+/// let err = fc.forward_dyn(&DynTensor::zeros(&[2, 5]).unwrap()).unwrap_err();
 /// assert_eq!(err.to_string(), "Linear: shape mismatch: expected input [*, 4], found [2, 5]");
 /// ```
 pub trait DynForward {

@@ -20,9 +20,9 @@ use std::fmt;
 /// use nncore::DynTensor;
 /// let ln = LayerNorm::new(&[4]);
 /// assert_eq!(ln.to_string(), "LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)");
-/// let y = ln.forward_dyn(&DynTensor::randn(&[2, 3, 4])).unwrap();
+/// let y = ln.forward_dyn(&DynTensor::randn(&[2, 3, 4]).unwrap()).unwrap();
 /// assert_eq!(y.shape(), &[2, 3, 4]);
-/// let err = ln.forward_dyn(&DynTensor::zeros(&[2, 5])).unwrap_err();
+/// let err = ln.forward_dyn(&DynTensor::zeros(&[2, 5]).unwrap()).unwrap_err();
 /// assert_eq!(err.to_string(), "LayerNorm: shape mismatch: expected an input of shape [*, 4], found [2, 5]");
 /// assert_eq!(
 ///     LayerNorm::new(&[4, 5]).eps(1e-6).elementwise_affine(false).to_string(),

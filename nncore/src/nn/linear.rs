@@ -20,7 +20,7 @@ use std::marker::PhantomData;
 /// use nncore::shape::{Dyn, consts::{U784, U256}};
 /// use nncore::Tensor;
 /// let fc = Linear::<U784, U256>::new();
-/// let x = Tensor::<(Dyn, U784)>::zeros((Dyn(32), U784::default()));
+/// let x = Tensor::<(Dyn, U784)>::zeros((Dyn(32), U784::default())).unwrap();
 /// let y: Tensor<(Dyn, U256)> = fc.forward(x);
 /// assert_eq!(y.dims().as_slice(), &[32, 256]);
 /// assert_eq!(fc.to_string(), "Linear(in_features=784, out_features=256, bias=True)");

@@ -102,7 +102,7 @@ max_pool2d_layer! {
 /// use nncore::shape::{Dyn, U2, U6, U28};
 /// use nncore::Tensor;
 /// let pool = MaxPool2d::<U2>::new();
-/// let x = Tensor::<(Dyn, U6, U28, U28)>::zeros((Dyn(1), U6::default(), U28::default(), U28::default()));
+/// let x = Tensor::<(Dyn, U6, U28, U28)>::zeros((Dyn(1), U6::default(), U28::default(), U28::default())).unwrap();
 /// assert_eq!(pool.forward(x).dims().as_slice(), &[1, 6, 14, 14]);
 /// assert_eq!(pool.to_string(), "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)");
 /// ```

@@ -21,7 +21,7 @@ max_pool2d_layer! {
 /// use nncore::shape::{Dyn, U2, U3, U5};
 /// use nncore::Tensor;
 /// let pool = MaxPool2dCeil::<U2>::new();
-/// let x = Tensor::<(Dyn, U3, U5, U5)>::zeros((Dyn(1), U3::default(), U5::default(), U5::default()));
+/// let x = Tensor::<(Dyn, U3, U5, U5)>::zeros((Dyn(1), U3::default(), U5::default(), U5::default())).unwrap();
 /// // floor mode gives 2x2; ceil mode keeps the partial last window.
 /// let y: Tensor<(Dyn, U3, U3, U3)> = pool.forward(x);
 /// assert_eq!(y.dims().as_slice(), &[1, 3, 3, 3]);
@@ -74,7 +74,8 @@ mod tests {
     {
         let pool = MaxPool2dCeil::<K, S, P, D>::new();
         let x =
-            Tensor::<(Dyn, U2, H, W)>::zeros((Dyn(1), U2::default(), H::default(), W::default()));
+            Tensor::<(Dyn, U2, H, W)>::zeros((Dyn(1), U2::default(), H::default(), W::default()))
+                .unwrap();
         let y = pool.forward(x);
         let dims: Dims = y.shape().dims();
         assert_eq!(dims.as_slice(), &[1, 2, expected.0, expected.1]);
@@ -99,7 +100,8 @@ mod tests {
     #[test]
     fn dyn_sizes_are_computed_at_the_call() {
         let pool = MaxPool2dCeil::<U3, U2>::new();
-        let x = Tensor::<(Dyn, U3, Dyn, Dyn)>::zeros((Dyn(2), U3::default(), Dyn(7), Dyn(8)));
+        let x =
+            Tensor::<(Dyn, U3, Dyn, Dyn)>::zeros((Dyn(2), U3::default(), Dyn(7), Dyn(8))).unwrap();
         let y = pool.forward(x);
         assert_eq!(y.dims().as_slice(), &[2, 3, 3, 4]);
         assert_eq!(y.as_dyn().shape(), &[2, 3, 3, 4]);
@@ -112,9 +114,12 @@ mod tests {
             pool.to_string(),
             "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True)"
         );
-        let rank = pool.forward_dyn(&DynTensor::zeros(&[1, 5])).unwrap_err();
+        let rank = pool
+            .forward_dyn(&DynTensor::zeros(&[1, 5]).unwrap())
+            .unwrap_err();
         assert!(rank.to_string().starts_with("MaxPool2d: "), "{rank}");
-        let small = MaxPool2dCeil::<U4, U1>::new().forward_dyn(&DynTensor::zeros(&[1, 1, 3, 3]));
+        let small =
+            MaxPool2dCeil::<U4, U1>::new().forward_dyn(&DynTensor::zeros(&[1, 1, 3, 3]).unwrap());
         let small = small.unwrap_err().to_string();
         assert!(small.starts_with("MaxPool2d: "), "{small}");
     }

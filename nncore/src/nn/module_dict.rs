@@ -194,7 +194,7 @@ impl<T: Module> Module for ModuleDict<T> {
 /// use nncore::nn::{DynForward, ModuleDict, ReLU};
 /// use nncore::DynTensor;
 /// let d = ModuleDict::<ReLU>::new();
-/// let err = d.forward_dyn(&DynTensor::zeros(&[1])).unwrap_err();
+/// let err = d.forward_dyn(&DynTensor::zeros(&[1]).unwrap()).unwrap_err();
 /// assert_eq!(err.to_string(), "ModuleDict: invalid forward: a ModuleDict has no forward, as in PyTorch: call its entries");
 /// ```
 impl<T: Module> DynForward for ModuleDict<T> {

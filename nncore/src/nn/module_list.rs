@@ -35,7 +35,7 @@ use std::ops::{Index, IndexMut};
 /// assert_eq!(net.len(), 3);
 /// assert_eq!(net.get(-1).unwrap().type_name(), "Linear"); // net[-1]
 /// assert_eq!(net.named_parameters()[2].0, "2.weight");
-/// let y = net.forward_dyn(&DynTensor::zeros(&[2, 784])).unwrap();
+/// let y = net.forward_dyn(&DynTensor::zeros(&[2, 784]).unwrap()).unwrap();
 /// assert_eq!(y.shape(), &[2, 10]);
 /// ```
 pub struct ModuleList<T = Box<dyn DynModule>> {
@@ -265,7 +265,7 @@ impl<T: DynModule> DynForward for ModuleList<T> {
 /// use nncore::shape::{Dyn, U8};
 /// use nncore::Tensor;
 /// let blocks: ModuleList<Linear<U8, U8>> = (0..3).map(|_| Linear::new()).collect();
-/// let y: Tensor<(Dyn, U8)> = blocks.forward(Tensor::zeros((Dyn(2), U8::default())));
+/// let y: Tensor<(Dyn, U8)> = blocks.forward(Tensor::zeros((Dyn(2), U8::default())).unwrap());
 /// assert_eq!(y.dims().as_slice(), &[2, 8]);
 /// ```
 impl<X, T: Forward<X, Output = X>> Forward<X> for ModuleList<T> {
@@ -329,7 +329,9 @@ mod tests {
     fn a_size_mismatch_is_an_error_naming_the_layer() {
         let mut list = mixed();
         list.append(Box::new(Linear::<U4, U2>::new()));
-        let err = list.forward_dyn(&DynTensor::zeros(&[5, 4])).unwrap_err();
+        let err = list
+            .forward_dyn(&DynTensor::zeros(&[5, 4]).unwrap())
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "ModuleList: shape mismatch: expected layer (3) Linear to get input [*, 4], found [5, 2]"

@@ -66,7 +66,7 @@ impl<L> Sequential<L> {
     /// use nncore::shape::{Dyn, U2, U3, U4};
     /// use nncore::Tensor;
     /// let net = Sequential::new((Linear::<U4, U3>::new(), (ReLU::new(), (Linear::<U3, U2>::new(), ()))));
-    /// let y: Tensor<(Dyn, U2)> = net.forward(Tensor::zeros((Dyn(5), U4::new())));
+    /// let y: Tensor<(Dyn, U2)> = net.forward(Tensor::zeros((Dyn(5), U4::new())).unwrap());
     /// assert_eq!(y.dims().as_slice(), &[5, 2]);
     /// ```
     pub fn forward<X: ChainForward<L>>(&self, x: X) -> X::Output {

@@ -72,8 +72,8 @@ pub(crate) fn load_state_dict(
                         context: context.to_string(),
                         key: key.clone(),
                         reason: format!(
-                            "shape {:?} does not fit the model's {:?}",
-                            shape,
+                            "shape {} does not fit the model's {:?}",
+                            crate::excerpt(&format!("{shape:?}")),
                             target.shape()
                         ),
                     });
@@ -101,7 +101,8 @@ pub(crate) fn load_state_dict(
         if let Some(key) = report.unexpected_keys.first() {
             return Err(Error::StateDict {
                 context: context.to_string(),
-                key: key.clone(),
+                // From the file: quoted short.
+                key: crate::excerpt(key).into_owned(),
                 reason: format!(
                     "not in the model ({} unexpected in all)",
                     report.unexpected_keys.len()
@@ -137,7 +138,7 @@ pub(crate) fn save(
 /// Loads a safetensors file into `m`; errors name the file and the first
 /// tensor that does not fit.
 pub(crate) fn load(m: &dyn Module, path: &Path, strict: bool) -> Result<LoadReport> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = crate::io::read_safetensors_file(path)?;
     load_safetensors_bytes_into(m, &bytes, path, strict)
 }
 

@@ -78,9 +78,9 @@ fn unflatten<E: Element>(x: &DynTensor<E>, dim: isize, sizes: &[isize]) -> Resul
 /// use nncore::DynTensor;
 /// let un = DynUnflatten::new(1, &[16, 5, 5]).unwrap();
 /// assert_eq!(un.to_string(), "Unflatten(dim=1, unflattened_size=(16, 5, 5))");
-/// let y = un.forward_dyn(&DynTensor::zeros(&[2, 400])).unwrap();
+/// let y = un.forward_dyn(&DynTensor::zeros(&[2, 400]).unwrap()).unwrap();
 /// assert_eq!(y.shape(), &[2, 16, 5, 5]);
-/// let err = un.forward_dyn(&DynTensor::zeros(&[2, 300])).unwrap_err();
+/// let err = un.forward_dyn(&DynTensor::zeros(&[2, 300]).unwrap()).unwrap_err();
 /// assert!(err.to_string().starts_with("Unflatten: shape mismatch"));
 /// ```
 #[derive(Clone, Debug)]
@@ -180,7 +180,7 @@ impl fmt::Display for DynUnflatten {
 /// use nncore::Tensor;
 /// let un = Unflatten::<(U16, U5, U5)>::new();
 /// assert_eq!(un.to_string(), "Unflatten(dim=1, unflattened_size=(16, 5, 5))");
-/// let x = Tensor::<(Dyn, U400)>::zeros((Dyn(2), U400::default()));
+/// let x = Tensor::<(Dyn, U400)>::zeros((Dyn(2), U400::default())).unwrap();
 /// assert_eq!(un.forward(x).dims().as_slice(), &[2, 16, 5, 5]);
 /// ```
 pub struct Unflatten<Sz> {
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn bad_input_is_an_error_naming_the_layer() {
-        let x = DynTensor::<f32>::zeros(&[2, 10]);
+        let x = DynTensor::<f32>::zeros(&[2, 10]).unwrap();
         let err = DynUnflatten::new(1, &[3, 3])
             .unwrap()
             .forward_dyn(&x)
@@ -336,7 +336,7 @@ mod tests {
         );
         // The typed form checks a Dyn dimension at the call.
         let err = Unflatten::<(U2, U5)>::new()
-            .forward_dyn(&DynTensor::zeros(&[1, 12]))
+            .forward_dyn(&DynTensor::zeros(&[1, 12]).unwrap())
             .unwrap_err();
         assert!(err.to_string().contains("unflattened_size=(2, 5)"));
     }

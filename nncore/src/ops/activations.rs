@@ -76,7 +76,7 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// assert_eq!(DynTensor::<f64>::zeros(&[1]).silu().item(), 0.0);
+    /// assert_eq!(DynTensor::<f64>::zeros(&[1]).unwrap().silu().item(), 0.0);
     /// ```
     pub fn silu(&self) -> Self {
         unary(self, ew::Silu, "SiluBackward")

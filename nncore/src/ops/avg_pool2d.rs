@@ -215,9 +215,10 @@ pub fn adaptive_avg_pool2d<E: Element>(
                 reason.replace("adaptive_avg_pool2d: ", ""),
             )
         })?;
+        let shape = vec![batch, channels, geometry.out_h, geometry.out_w];
+        crate::tensor::admit::<E>("AdaptiveAvgPool2d", &shape)?;
         let mut out = vec![E::zero(); batch * channels * geometry.out_h * geometry.out_w];
         adaptive_avg_pool2d_forward(&geometry, &x.data(), &mut out);
-        let shape = vec![batch, channels, geometry.out_h, geometry.out_w];
         Ok(DynTensor::from_op(out, shape, &[x], || {
             AdaptiveAvgPool2dBackward { geometry }
         }))

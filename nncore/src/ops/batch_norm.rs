@@ -119,12 +119,13 @@ impl<E: Element> Backward<E> for BatchNormBackward<E> {
 /// variance come from the batch, and the running statistics, if given,
 /// are updated in place (the variance with Bessel's correction, as
 /// PyTorch does). Otherwise the running statistics are used. Training mode
-/// needs more than one value per channel.
+/// needs more than one value per channel, except that an empty batch gives
+/// an empty output and leaves the running statistics alone, as in PyTorch.
 ///
 /// ```
 /// use nncore::{ops::{batch_norm, BatchNormOptions}, DynTensor};
 /// let x = DynTensor::<f64>::from_vec(vec![1.0, 3.0], &[2, 1]).unwrap();
-/// let (rm, rv) = (DynTensor::zeros(&[1]), DynTensor::ones(&[1]));
+/// let (rm, rv) = (DynTensor::zeros(&[1]).unwrap(), DynTensor::ones(&[1]).unwrap());
 /// let o = BatchNormOptions { training: true, ..Default::default() };
 /// let y = batch_norm(&x, Some((&rm, &rv)), None, None, o).unwrap();
 /// assert!((y.to_vec()[0] + 1.0).abs() < 1e-4);
@@ -166,7 +167,9 @@ pub fn batch_norm<E: Element>(
         rv.expect_shape("BatchNorm (running_var)", &[c])?;
     }
     let batch_stats = options.training || running.is_none();
-    if batch_stats && m <= 1 {
+    // PyTorch refuses exactly one value per channel (`size_prods == 1`);
+    // an empty batch passes through.
+    if batch_stats && m == 1 {
         return Err(Error::option(
             OP,
             "input",
@@ -190,7 +193,7 @@ pub fn batch_norm<E: Element>(
             sq[ch] += d * d;
         }
         let var: Vec<f64> = sq.iter().map(|s| s / m as f64).collect();
-        if let (Some((rm, rv)), true) = (running, options.training) {
+        if let (Some((rm, rv)), true, true) = (running, options.training, m > 0) {
             let mom = options.momentum;
             let mut rm = rm.data_mut();
             let mut rv = rv.data_mut();

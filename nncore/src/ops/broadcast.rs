@@ -33,6 +33,9 @@ pub(crate) fn broadcast_shape(op: &'static str, a: &[usize], b: &[usize]) -> Res
             }
         };
     }
+    // Two tensors that exist can broadcast to one that cannot; the op
+    // allocates a `usize` index per output element.
+    crate::tensor::admit::<usize>(op, &out)?;
     Ok(out)
 }
 

@@ -129,13 +129,18 @@ mod tests {
             .requires_grad_(true);
         x.clamp(Some(0.0), Some(1.0)).sum().backward().unwrap();
         assert_eq!(x.grad().unwrap(), vec![1.0, 1.0, 0.0]);
-        let a = DynTensor::<f64>::full(&[1], 2.0).requires_grad_(true);
-        let b = DynTensor::<f64>::full(&[1], 2.0).requires_grad_(true);
+        let a = DynTensor::<f64>::full(&[1], 2.0)
+            .unwrap()
+            .requires_grad_(true);
+        let b = DynTensor::<f64>::full(&[1], 2.0)
+            .unwrap()
+            .requires_grad_(true);
         a.minimum(&b).unwrap().sum().backward().unwrap();
         assert_eq!((a.grad().unwrap()[0], b.grad().unwrap()[0]), (0.5, 0.5));
         assert!(
             DynTensor::<f64>::zeros(&[2])
-                .maximum(&DynTensor::zeros(&[3]))
+                .unwrap()
+                .maximum(&DynTensor::zeros(&[3]).unwrap())
                 .unwrap_err()
                 .to_string()
                 .starts_with("maximum: shape mismatch")

@@ -75,8 +75,8 @@ impl Conv1dOptions {
 ///
 /// ```
 /// use nncore::{ops::{conv1d, Conv1dOptions}, DynTensor};
-/// let x = DynTensor::<f32>::ones(&[2, 3, 10]);
-/// let w = DynTensor::<f32>::ones(&[4, 3, 3]);
+/// let x = DynTensor::<f32>::ones(&[2, 3, 10]).unwrap();
+/// let w = DynTensor::<f32>::ones(&[4, 3, 3]).unwrap();
 /// let y = conv1d(&x, &w, None, Conv1dOptions::default()).unwrap();
 /// assert_eq!(y.shape(), &[2, 4, 8]);
 /// assert_eq!(y.to_vec()[0], 9.0);

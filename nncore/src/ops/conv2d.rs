@@ -100,8 +100,8 @@ impl<E: Element> Backward<E> for Conv2dBackward {
 ///
 /// ```
 /// use nncore::{ops::{conv2d, Conv2dOptions}, DynTensor};
-/// let x = DynTensor::<f32>::ones(&[1, 1, 4, 4]);
-/// let w = DynTensor::<f32>::ones(&[2, 1, 3, 3]);
+/// let x = DynTensor::<f32>::ones(&[1, 1, 4, 4]).unwrap();
+/// let w = DynTensor::<f32>::ones(&[2, 1, 3, 3]).unwrap();
 /// let y = conv2d(&x, &w, None, Conv2dOptions::default().padding(1)).unwrap();
 /// assert_eq!(y.shape(), &[1, 2, 4, 4]);
 /// assert_eq!(y.to_vec()[5], 9.0);
@@ -172,6 +172,8 @@ fn conv2d_batched<E: Element>(
     geometry
         .validate()
         .map_err(|reason| Error::option("Conv2d", "geometry", reason))?;
+    let shape = [batch, out_channels, geometry.out_h(), geometry.out_w()];
+    crate::tensor::admit::<E>("Conv2d", &shape)?;
     // `conv2d_forward` overwrites every element.
     let mut out = pool::take_overwritable(geometry.output_len());
     let bias_data = bias.map(|b| b.data());
@@ -183,7 +185,6 @@ fn conv2d_batched<E: Element>(
         &mut out,
     );
     drop(bias_data);
-    let shape = [batch, out_channels, geometry.out_h(), geometry.out_w()];
     let backward = || Conv2dBackward { geometry };
     Ok(match bias {
         Some(b) => DynTensor::from_op(out, shape, &[input, weight, b], backward),

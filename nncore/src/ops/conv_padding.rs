@@ -50,8 +50,8 @@ pub(crate) fn same_split(kernel: usize, dilation: usize) -> (usize, usize) {
 ///
 /// ```
 /// use nncore::{ops::{conv2d_padded, Conv2dOptions, ConvPadding}, DynTensor};
-/// let x = DynTensor::<f32>::ones(&[1, 1, 5, 6]);
-/// let w = DynTensor::<f32>::ones(&[1, 1, 2, 3]);
+/// let x = DynTensor::<f32>::ones(&[1, 1, 5, 6]).unwrap();
+/// let w = DynTensor::<f32>::ones(&[1, 1, 2, 3]).unwrap();
 /// let y = conv2d_padded(&x, &w, None, Conv2dOptions::default(), ConvPadding::Same).unwrap();
 /// assert_eq!(y.shape(), &[1, 1, 5, 6]);
 /// ```
@@ -160,8 +160,12 @@ pub(crate) fn pad_end<E: Element>(
         ));
     }
     let (h, w) = (x.shape()[r - 2], x.shape()[r - 1]);
-    let (oh, ow) = (h + extra_h, w + extra_w);
-    let planes = x.numel() / (h * w).max(1);
+    let (oh, ow) = (h.saturating_add(extra_h), w.saturating_add(extra_w));
+    let mut shape = x.shape().to_vec();
+    shape[r - 2] = oh;
+    shape[r - 1] = ow;
+    crate::tensor::admit::<E>("pad", &shape)?;
+    let planes = x.shape()[..r - 2].iter().product::<usize>();
     let mut out = vec![E::zero(); planes * oh * ow];
     {
         let data = x.data();
@@ -171,9 +175,6 @@ pub(crate) fn pad_end<E: Element>(
             }
         }
     }
-    let mut shape = x.shape().to_vec();
-    shape[r - 2] = oh;
-    shape[r - 1] = ow;
     let in_shape = x.shape().to_vec();
     Ok(DynTensor::from_op(out, shape, &[x], || PadEndBackward {
         in_shape,

@@ -60,7 +60,7 @@ impl ConvTranspose2dOptions {
 
 /// The output size of a transposed convolution along one axis:
 /// `(size - 1)·stride - 2·padding + dilation·(kernel - 1) + output_padding + 1`,
-/// or `None` when it is not positive.
+/// or `None` when it is not positive or does not fit in `usize`.
 ///
 /// ```
 /// use nncore::ops::conv_transpose_out;
@@ -74,11 +74,26 @@ pub fn conv_transpose_out(
     output_padding: usize,
     dilation: usize,
 ) -> Option<usize> {
-    let full =
-        (size.checked_sub(1)? * stride + dilation * kernel.checked_sub(1)? + output_padding + 1)
-            as i64;
-    let out = full - 2 * padding as i64;
-    (out > 0).then_some(out as usize)
+    let out = output_size_wide(size, kernel, stride, padding, output_padding, dilation)?;
+    usize::try_from(out).ok().filter(|&o| o > 0)
+}
+
+/// [`conv_transpose_out`] in `i128`, where no `usize` arguments overflow;
+/// `None` for an empty input or kernel.
+fn output_size_wide(
+    size: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    output_padding: usize,
+    dilation: usize,
+) -> Option<i128> {
+    let [size, kernel, stride, padding, output_padding, dilation] =
+        [size, kernel, stride, padding, output_padding, dilation].map(|v| v as i128);
+    if size == 0 || kernel == 0 {
+        return None;
+    }
+    Some((size - 1) * stride + dilation * (kernel - 1) + output_padding + 1 - 2 * padding)
 }
 
 struct ConvTranspose2dBackward {
@@ -133,8 +148,8 @@ impl<E: Element> Backward<E> for ConvTranspose2dBackward {
 ///
 /// ```
 /// use nncore::{ops::{conv_transpose2d, ConvTranspose2dOptions}, DynTensor};
-/// let x = DynTensor::<f32>::ones(&[1, 1, 2, 2]);
-/// let w = DynTensor::<f32>::ones(&[1, 1, 2, 2]);
+/// let x = DynTensor::<f32>::ones(&[1, 1, 2, 2]).unwrap();
+/// let w = DynTensor::<f32>::ones(&[1, 1, 2, 2]).unwrap();
 /// let y = conv_transpose2d(&x, &w, None, ConvTranspose2dOptions::default().stride(2)).unwrap();
 /// assert_eq!(y.shape(), &[1, 1, 4, 4]);
 /// assert_eq!(y.to_vec(), vec![1.0; 16]);
@@ -199,6 +214,14 @@ fn batched<E: Element>(
         }
     }
     let out = |size, k, s, p, op, d, axis: &str| {
+        let wide = output_size_wide(size, k, s, p, op, d).unwrap_or(0);
+        if wide > usize::MAX as i128 {
+            return Err(Error::TooLarge {
+                op: OP,
+                shape: format!("[{batch}, {cout}, ..]"),
+                reason: format!("its {axis} would be {wide}, more than usize::MAX"),
+            });
+        }
         conv_transpose_out(size, k, s, p, op, d).ok_or_else(|| {
             Error::option(OP, "padding", format!("the output {axis} would be empty (input {size}, kernel {k}, stride {s}, padding {p})"))
         })
@@ -241,6 +264,7 @@ fn batched<E: Element>(
         .validate()
         .map_err(|reason| Error::option(OP, "geometry", reason))?;
     debug_assert_eq!((geometry.out_h(), geometry.out_w()), (h, w));
+    crate::tensor::admit::<E>(OP, &[batch, cout, oh, ow])?;
     let mut y = vec![E::zero(); batch * cout * oh * ow];
     conv2d_backward_input(&geometry, &input.data(), &weight.data(), &mut y);
     if let Some(b) = bias {

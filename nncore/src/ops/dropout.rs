@@ -83,7 +83,7 @@ fn masked<E: Element>(x: &DynTensor<E>, p: f64, plane: usize, name: &'static str
 /// ```
 /// use nncore::{ops::dropout, DynTensor};
 /// nncore::manual_seed(0);
-/// let x = DynTensor::<f32>::ones(&[1000]);
+/// let x = DynTensor::<f32>::ones(&[1000]).unwrap();
 /// let y = dropout(&x, 0.5, true).unwrap();
 /// assert!(y.to_vec().iter().all(|&v| v == 0.0 || v == 2.0));
 /// assert_eq!(dropout(&x, 0.5, false).unwrap().to_vec(), x.to_vec());
@@ -102,7 +102,7 @@ pub fn dropout<E: Element>(input: &DynTensor<E>, p: f64, training: bool) -> Resu
 ///
 /// ```
 /// use nncore::{ops::dropout2d, DynTensor};
-/// let x = DynTensor::<f32>::ones(&[2, 8, 3, 3]);
+/// let x = DynTensor::<f32>::ones(&[2, 8, 3, 3]).unwrap();
 /// let y = dropout2d(&x, 0.5, true).unwrap().to_vec();
 /// // Every 3x3 plane is all zeros or all twos.
 /// assert!(y.chunks(9).all(|p| p.iter().all(|&v| v == p[0])));
@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn statistics_and_edges() {
-        let x = DynTensor::<f64>::ones(&[20000]);
+        let x = DynTensor::<f64>::ones(&[20000]).unwrap();
         let y = crate::fork_rng(1, || dropout(&x, 0.25, true).unwrap().to_vec());
         let kept = y.iter().filter(|&&v| v != 0.0).count() as f64 / 20000.0;
         assert!((kept - 0.75).abs() < 0.02, "{kept}");

@@ -164,14 +164,15 @@ pub fn embedding<E: Element>(
 ) -> Result<DynTensor<E>> {
     let (n, dim) = weight_dims(weight)?;
     let idx = checked_indices(indices, n)?;
+    let mut shape = indices.shape().to_vec();
+    shape.push(dim);
+    crate::tensor::admit::<E>("Embedding", &shape)?;
     let w = weight.data();
     let mut out = Vec::with_capacity(idx.len() * dim);
     for &i in &idx {
         out.extend_from_slice(&w[i * dim..][..dim]);
     }
     drop(w);
-    let mut shape = indices.shape().to_vec();
-    shape.push(dim);
     Ok(DynTensor::from_op(out, shape, &[weight], || {
         EmbeddingBackward {
             indices: idx,

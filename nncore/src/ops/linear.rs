@@ -72,6 +72,7 @@ pub fn matmul<E: Element>(a: &DynTensor<E>, b: &DynTensor<E>) -> Result<DynTenso
             format!("{k2} rows"),
         ));
     }
+    crate::tensor::admit::<E>("matmul", &[m, n])?;
     let mut out = pool::take_overwritable(m * n);
     gemm(
         MatRef::row_major(&a.data(), m, k),
@@ -145,9 +146,9 @@ impl<E: Element> Backward<E> for LinearBackward {
 ///
 /// ```
 /// use nncore::{ops::linear, DynTensor};
-/// let x = DynTensor::<f32>::ones(&[2, 3]);
-/// let w = DynTensor::<f32>::ones(&[4, 3]);
-/// let b = DynTensor::<f32>::zeros(&[4]);
+/// let x = DynTensor::<f32>::ones(&[2, 3]).unwrap();
+/// let w = DynTensor::<f32>::ones(&[4, 3]).unwrap();
+/// let b = DynTensor::<f32>::zeros(&[4]).unwrap();
 /// assert_eq!(linear(&x, &w, Some(&b)).unwrap().to_vec(), vec![3.0; 8]);
 /// ```
 pub fn linear<E: Element>(
@@ -173,7 +174,11 @@ pub fn linear<E: Element>(
     if let Some(b) = bias {
         b.expect_shape("Linear (bias)", &[out_features])?;
     }
-    let rows = x.numel() / in_features;
+    // The leading sizes' product, not `numel / in_features`: Linear(0, n)
+    // is allowed (PyTorch gives the bias, broadcast).
+    let rows = x_shape[..x_shape.len() - 1].iter().product();
+    let shape = Dims::with_last(x_shape, out_features);
+    crate::tensor::admit::<E>("Linear", &shape)?;
     let mut out = pool::take_overwritable(rows * out_features);
     if let Some(b) = bias {
         let b = b.data();
@@ -187,7 +192,6 @@ pub fn linear<E: Element>(
         MatMut::row_major(&mut out, rows, out_features),
         bias.is_some(),
     );
-    let shape = Dims::with_last(x_shape, out_features);
     let backward = || LinearBackward {
         rows,
         in_features,

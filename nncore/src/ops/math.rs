@@ -38,7 +38,7 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// assert_eq!(DynTensor::<f64>::full(&[1], 9.0).sqrt().item(), 3.0);
+    /// assert_eq!(DynTensor::<f64>::full(&[1], 9.0).unwrap().sqrt().item(), 3.0);
     /// ```
     pub fn sqrt(&self) -> Self {
         unary(self, "SqrtBackward", f64::sqrt, |x| 0.5 / x.sqrt())
@@ -48,7 +48,7 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// assert_eq!(DynTensor::<f64>::full(&[1], 1e-20).log1p().item(), 1e-20);
+    /// assert_eq!(DynTensor::<f64>::full(&[1], 1e-20).unwrap().log1p().item(), 1e-20);
     /// ```
     pub fn log1p(&self) -> Self {
         unary(self, "Log1pBackward", f64::ln_1p, |x| 1.0 / (1.0 + x))

@@ -123,7 +123,9 @@ mod tests {
 
     #[test]
     fn zero_vector_has_zero_gradient_and_bad_p_is_an_error() {
-        let x = crate::DynTensor::<f64>::zeros(&[2, 3]).requires_grad_(true);
+        let x = crate::DynTensor::<f64>::zeros(&[2, 3])
+            .unwrap()
+            .requires_grad_(true);
         x.norm_dim(2.0, 1, false).unwrap().sum().backward().unwrap();
         assert_eq!(x.grad().unwrap(), vec![0.0; 6]);
         assert_eq!(

@@ -81,7 +81,7 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// assert_eq!(DynTensor::<f32>::ones(&[2, 3]).sum().item(), 6.0);
+    /// assert_eq!(DynTensor::<f32>::ones(&[2, 3]).unwrap().sum().item(), 6.0);
     /// ```
     pub fn sum(&self) -> Self {
         let total = self.data().iter().copied().sum();

@@ -25,7 +25,7 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// let x = DynTensor::<f32>::zeros(&[2, 3, 4]);
+    /// let x = DynTensor::<f32>::zeros(&[2, 3, 4]).unwrap();
     /// assert_eq!(x.reshape(&[2, -1]).unwrap().shape(), &[2, 12]);
     /// ```
     pub fn reshape(&self, shape: &[isize]) -> Result<Self> {

@@ -59,7 +59,7 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// assert_eq!(DynTensor::<f32>::ones(&[2]).mul_scalar(3.0).to_vec(), vec![3.0, 3.0]);
+    /// assert_eq!(DynTensor::<f32>::ones(&[2]).unwrap().mul_scalar(3.0).to_vec(), vec![3.0, 3.0]);
     /// ```
     pub fn mul_scalar(&self, value: E) -> Self {
         self.affine(value, E::zero())

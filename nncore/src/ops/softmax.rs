@@ -62,7 +62,7 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// let x = DynTensor::<f64>::zeros(&[2, 4]);
+    /// let x = DynTensor::<f64>::zeros(&[2, 4]).unwrap();
     /// assert_eq!(x.softmax(1).unwrap().to_vec(), vec![0.25; 8]);
     /// ```
     pub fn softmax(&self, dim: isize) -> Result<Self> {

@@ -4,7 +4,7 @@
 
 use super::StateValue;
 use crate::io::{NamedTensor, load_safetensors_bytes, save_safetensors};
-use crate::{Element, Error, Result};
+use crate::{Element, Error, Result, excerpt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -160,7 +160,7 @@ impl OptimizerStateDict<f32> {
     /// Reads a file written by [`OptimizerStateDict::save`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::io::read_safetensors_file(path)?;
         Self::from_bytes(&bytes, path)
     }
 
@@ -192,8 +192,8 @@ impl OptimizerStateDict<f32> {
     /// its metadata JSON text.
     pub(crate) fn from_parts(tensors: Vec<NamedTensor>, text: &str, path: &Path) -> Result<Self> {
         let bad = |reason: String| Error::bad_file(path, reason);
-        let meta: Value =
-            serde_json::from_str(text).map_err(|e| bad(format!("bad metadata: {e}")))?;
+        let meta: Value = serde_json::from_str(text)
+            .map_err(|e| bad(format!("bad metadata: {}", excerpt(&e.to_string()))))?;
         let optimizer = meta["optimizer"]
             .as_str()
             .ok_or_else(|| bad("metadata has no optimizer name".into()))?
@@ -201,9 +201,9 @@ impl OptimizerStateDict<f32> {
         let mut groups = Vec::new();
         for g in meta["param_groups"].as_array().into_iter().flatten() {
             let params = serde_json::from_value(g["params"].clone())
-                .map_err(|e| bad(format!("bad param indices: {e}")))?;
+                .map_err(|e| bad(format!("bad param indices: {}", excerpt(&e.to_string()))))?;
             let shapes = serde_json::from_value(g["shapes"].clone())
-                .map_err(|e| bad(format!("bad shapes: {e}")))?;
+                .map_err(|e| bad(format!("bad shapes: {}", excerpt(&e.to_string()))))?;
             groups.push(GroupState {
                 params,
                 shapes,
@@ -214,23 +214,23 @@ impl OptimizerStateDict<f32> {
         for (index, entries) in meta["state"].as_object().into_iter().flatten() {
             let index: usize = index
                 .parse()
-                .map_err(|_| bad(format!("bad state index `{index}`")))?;
+                .map_err(|_| bad(format!("bad state index `{}`", excerpt(index))))?;
             let slot = state.entry(index).or_default();
             for (name, v) in entries.as_object().into_iter().flatten() {
-                let x = from_exact_text(v)
-                    .as_f64()
-                    .ok_or_else(|| bad(format!("state {index}.{name} is not a number")))?;
+                let x = from_exact_text(v).as_f64().ok_or_else(|| {
+                    bad(format!("state {index}.{} is not a number", excerpt(name)))
+                })?;
                 slot.insert(name.clone(), StateValue::Scalar(x));
             }
         }
         for t in tensors {
             let rest = t.name.strip_prefix("state.");
             let Some((index, name)) = rest.and_then(|r| r.split_once('.')) else {
-                return Err(bad(format!("unexpected tensor `{}`", t.name)));
+                return Err(bad(format!("unexpected tensor `{}`", excerpt(&t.name))));
             };
             let index: usize = index
                 .parse()
-                .map_err(|_| bad(format!("unexpected tensor `{}`", t.name)))?;
+                .map_err(|_| bad(format!("unexpected tensor `{}`", excerpt(&t.name))))?;
             state
                 .entry(index)
                 .or_default()

@@ -106,8 +106,8 @@ impl Dim for Invalid {
 /// fn residual<B: BatchDim>(x: Tensor<(B, U64)>) -> Tensor<(B, U64)> {
 ///     x.relu() + x
 /// }
-/// let _ = residual(Tensor::<(Dyn, U64)>::zeros((Dyn(4), U64::new())));
-/// let _ = residual(Tensor::<(U32, U64)>::zeros((U32::new(), U64::new())));
+/// let _ = residual(Tensor::<(Dyn, U64)>::zeros((Dyn(4), U64::new())).unwrap());
+/// let _ = residual(Tensor::<(U32, U64)>::zeros((U32::new(), U64::new())).unwrap());
 /// ```
 pub trait BatchDim: Dim + crate::shape::arith::DimCompat<Self, Output = typenum::B1> {}
 

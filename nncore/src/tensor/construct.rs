@@ -1,8 +1,14 @@
 //! Ways to make a tensor: constants, data, and random draws from Kiln's
 //! seeded generator.
+//!
+//! Each takes a runtime shape, so each returns [`Result`]: a shape whose
+//! product overflows, or a tensor the machine cannot hold, is an
+//! [`Error::TooLarge`](crate::Error::TooLarge) (PyTorch raises a
+//! `RuntimeError` there too), never a tensor of the wrong size or an abort.
 
 use super::DynTensor;
-use crate::{Element, rng};
+use super::size::alloc_filled;
+use crate::{Element, Result, rng};
 use rand_distr::{Distribution, StandardNormal, Uniform};
 
 impl<E: Element> DynTensor<E> {
@@ -10,23 +16,30 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// assert_eq!(DynTensor::<f32>::zeros(&[2, 3]).to_vec(), vec![0.0; 6]);
+    /// assert_eq!(DynTensor::<f32>::zeros(&[2, 3])?.to_vec(), vec![0.0; 6]);
+    /// let err = DynTensor::<f32>::zeros(&[1 << 40]).unwrap_err(); // 4 TiB
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "zeros: shape [1099511627776] is too large: cannot allocate 4398046511104 bytes (out of memory)"
+    /// );
+    /// # Ok::<(), nncore::Error>(())
     /// ```
-    pub fn zeros(shape: &[usize]) -> Self {
-        Self::full(shape, E::zero())
+    pub fn zeros(shape: &[usize]) -> Result<Self> {
+        Self::filled("zeros", shape, E::zero())
     }
 
     /// A tensor of ones.
-    pub fn ones(shape: &[usize]) -> Self {
-        Self::full(shape, E::one())
+    pub fn ones(shape: &[usize]) -> Result<Self> {
+        Self::filled("ones", shape, E::one())
     }
 
     /// A tensor filled with one value.
-    pub fn full(shape: &[usize], value: E) -> Self {
-        Self::leaf(
-            super::pool::take_filled(shape.iter().product(), value),
-            shape,
-        )
+    pub fn full(shape: &[usize], value: E) -> Result<Self> {
+        Self::filled("full", shape, value)
+    }
+
+    fn filled(op: &'static str, shape: &[usize], value: E) -> Result<Self> {
+        Ok(Self::leaf(alloc_filled(op, shape, value)?, shape))
     }
 
     /// A rank-0 tensor holding one value.
@@ -40,26 +53,33 @@ impl<E: Element> DynTensor<E> {
     /// ```
     /// use nncore::{manual_seed, DynTensor};
     /// manual_seed(7);
-    /// let a = DynTensor::<f32>::randn(&[3]);
+    /// let a = DynTensor::<f32>::randn(&[3])?;
     /// manual_seed(7);
-    /// assert_eq!(a.to_vec(), DynTensor::<f32>::randn(&[3]).to_vec());
+    /// assert_eq!(a.to_vec(), DynTensor::<f32>::randn(&[3])?.to_vec());
+    /// # Ok::<(), nncore::Error>(())
     /// ```
-    pub fn randn(shape: &[usize]) -> Self {
-        let n = shape.iter().product();
-        let data = rng::with_rng(|r| (0..n).map(|_| E::of(StandardNormal.sample(r))).collect());
-        Self::leaf(data, shape)
+    pub fn randn(shape: &[usize]) -> Result<Self> {
+        let mut data = alloc_filled("randn", shape, E::zero())?;
+        rng::with_rng(|r| {
+            for x in &mut data {
+                *x = E::of(StandardNormal.sample(r));
+            }
+        });
+        Ok(Self::leaf(data, shape))
     }
 
     /// Uniform draws in `[low, high)` from Kiln's global generator, like
     /// `torch.empty(shape).uniform_(low, high)`.
-    pub fn rand_uniform(shape: &[usize], low: f64, high: f64) -> Self {
-        let n = shape.iter().product();
-        let data = if low < high {
+    pub fn rand_uniform(shape: &[usize], low: f64, high: f64) -> Result<Self> {
+        let mut data = alloc_filled("rand_uniform", shape, E::of(low))?;
+        if low < high {
             let dist = Uniform::new(low, high).expect("low < high checked above");
-            rng::with_rng(|r| (0..n).map(|_| E::of(dist.sample(r))).collect())
-        } else {
-            vec![E::of(low); n]
-        };
-        Self::leaf(data, shape)
+            rng::with_rng(|r| {
+                for x in &mut data {
+                    *x = E::of(dist.sample(r));
+                }
+            });
+        }
+        Ok(Self::leaf(data, shape))
     }
 }

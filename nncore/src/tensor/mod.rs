@@ -11,10 +11,12 @@ mod dims;
 mod long;
 pub mod pool;
 mod recycle;
+mod size;
 
 pub(crate) use dims::Dims;
 pub use long::LongTensor;
 pub(crate) use recycle::release_graph_parts;
+pub(crate) use size::admit;
 
 use crate::autograd::GradFn;
 use crate::{Element, Error, Result};

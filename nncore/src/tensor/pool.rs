@@ -140,8 +140,13 @@ pub fn take_empty<T: 'static>(capacity: usize) -> Vec<T> {
 /// A pooled buffer of capacity `capacity` as it was given back: plain-data
 /// buffers keep their values (see [`give_back`]).
 fn take_empty_keeping_values<T: 'static>(capacity: usize) -> Vec<T> {
+    pooled(capacity).unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
+/// The pooled buffer of capacity `capacity`, if one is idle.
+fn pooled<T: 'static>(capacity: usize) -> Option<Vec<T>> {
     if capacity == 0 || size_of::<T>() == 0 {
-        return Vec::with_capacity(capacity);
+        return None;
     }
     let bytes = capacity * size_of::<T>();
     with_registry(|pool: &mut VecPool<T>, idle| {
@@ -150,7 +155,28 @@ fn take_empty_keeping_values<T: 'static>(capacity: usize) -> Vec<T> {
         Some(v)
     })
     .flatten()
-    .unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
+/// [`take_filled`] whose allocation may fail: a buffer the allocator
+/// refuses is an error instead of an abort (the constructors' path, where
+/// a user's runtime size becomes an allocation).
+pub(crate) fn try_take_filled<T: Clone + 'static>(
+    len: usize,
+    value: T,
+) -> Result<Vec<T>, std::collections::TryReserveError> {
+    let mut v = match pooled(len) {
+        Some(mut v) => {
+            v.clear();
+            v
+        }
+        None => {
+            let mut v = Vec::new();
+            v.try_reserve_exact(len)?;
+            v
+        }
+    };
+    v.resize(len, value);
+    Ok(v)
 }
 
 /// A buffer of `len` elements whose values are unspecified (stale values of

@@ -11,7 +11,7 @@ use crate::{DynTensor, Element, LongTensor, Result};
 /// ```
 /// use nncore::{DType, DynTensor};
 /// fn storage_of<D: DType>(_: &D::Storage) {}
-/// storage_of::<f32>(&DynTensor::<f32>::zeros(&[1]));
+/// storage_of::<f32>(&DynTensor::<f32>::zeros(&[1]).unwrap());
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an element type of a Kiln tensor",

@@ -5,7 +5,7 @@
 //! The element checks ([`ElementTarget`], [`ClassTarget`]) are implemented
 //! on the input's element type with the target's element type as
 //! parameter, and have exactly one impl each, so the compiler infers the
-//! target's element type where it is not written (`Tensor::zeros(..)` as
+//! target's element type where it is not written (`Tensor::zeros(..).unwrap()` as
 //! an MSE target is `f32`; `vec![0, 2]` as labels is `i64`). The losses
 //! take their target as a type parameter bounded by [`MseTarget`] or
 //! [`CrossEntropyTarget`], which combine the element check with the shape rule.
@@ -25,7 +25,7 @@ use crate::{DynTensor, Element, LongTensor};
 /// {
 ///     <f32 as ElementTarget<D>>::target_storage(s)
 /// }
-/// let t = DynTensor::<f32>::zeros(&[2]);
+/// let t = DynTensor::<f32>::zeros(&[2]).unwrap();
 /// assert_eq!(float_target::<f32>(&t).shape(), &[2]);
 /// ```
 #[diagnostic::on_unimplemented(
@@ -108,14 +108,14 @@ impl<S: Shape, D: DType> TypedTensor for Tensor<S, D> {
 /// it, so that the compiler first takes the argument's type as written and
 /// only then checks it: a wrong element type is reported by
 /// [`ElementTarget`]'s message rather than as "mismatched types", a target
-/// whose element type is not written (`Tensor::zeros(..)`) is still
+/// whose element type is not written (`Tensor::zeros(..).unwrap()`) is still
 /// inferred as `f32`, and an error lists no "other types implementing" it.
 ///
 /// ```
 /// use nncore::{MseTarget, Tensor, shape::{Dyn, U2}};
 /// fn check<S: nncore::shape::Shape, T: MseTarget<S>>(_: &Tensor<S>, _: &T) {}
-/// let y = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::new()));
-/// check(&y, &Tensor::zeros((Dyn(1), U2::new())));
+/// let y = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::new())).unwrap();
+/// check(&y, &Tensor::zeros((Dyn(1), U2::new())).unwrap());
 /// ```
 pub trait MseTarget<S: Shape> {
     /// The target's runtime tensor.
@@ -144,7 +144,7 @@ where
 /// ```
 /// use nncore::{CrossEntropyTarget, Tensor, shape::{Dyn, U3}};
 /// fn check<S: nncore::shape::Shape, T: CrossEntropyTarget<S>>(_: &Tensor<S>, _: &T) {}
-/// let logits = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::new()));
+/// let logits = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::new())).unwrap();
 /// check(&logits, &Tensor::from_vec(vec![0, 2], (Dyn(2),)).unwrap());
 /// ```
 pub trait CrossEntropyTarget<S: Shape> {

@@ -104,20 +104,34 @@ impl<S: Shape, D: DType> Tensor<S, D> {
 }
 
 impl<S: Shape, E: Element> Tensor<S, E> {
-    /// Zeros of the given shape.
-    pub fn zeros(shape: S) -> Self {
-        Tensor {
-            raw: DynTensor::zeros(shape.dims().as_slice()),
+    /// Zeros of the given shape; an error when the shape (its `Dyn` sizes
+    /// are runtime numbers) does not fit in memory.
+    ///
+    /// ```
+    /// use nncore::{Tensor, shape::{Dyn, consts::U784}};
+    /// let x = Tensor::<(Dyn, U784)>::zeros((Dyn(2), U784::default()))?;
+    /// assert_eq!(x.dims().as_slice(), &[2, 784]);
+    /// let err = Tensor::<(Dyn, U784)>::zeros((Dyn(1 << 60), U784::default())).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "zeros: shape [1152921504606846976, 784] is too large: the product of its sizes overflows usize"
+    /// );
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn zeros(shape: S) -> Result<Self> {
+        Ok(Tensor {
+            raw: DynTensor::zeros(shape.dims().as_slice())?,
             shape,
-        }
+        })
     }
 
-    /// Standard normal draws (Kiln's seeded generator) of the given shape.
-    pub fn randn(shape: S) -> Self {
-        Tensor {
-            raw: DynTensor::randn(shape.dims().as_slice()),
+    /// Standard normal draws (Kiln's seeded generator) of the given shape;
+    /// an error when the shape does not fit in memory.
+    pub fn randn(shape: S) -> Result<Self> {
+        Ok(Tensor {
+            raw: DynTensor::randn(shape.dims().as_slice())?,
             shape,
-        }
+        })
     }
 
     /// Back-propagates from this scalar (a loss), like `loss.backward()`.

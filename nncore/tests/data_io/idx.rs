@@ -38,19 +38,17 @@ fn reads_raw_and_gzip_files() {
     assert_eq!(read_idx_labels(&path).unwrap().labels, [7, 3]);
 }
 
+/// A file with no examples is an error: training on it would do nothing
+/// and report a score of nothing.
 #[test]
-fn empty_file_sets_are_allowed() {
+fn empty_files_are_refused() {
     assert_eq!(
-        parse_idx_images(&idx(IMAGES, &[0, 28, 28], &[]), "f")
-            .unwrap()
-            .count,
-        0
+        images_err(&idx(IMAGES, &[0, 28, 28], &[])),
+        "f.idx: the header says the file holds 0 images; a data set needs at least one example"
     );
-    assert!(
-        parse_idx_labels(&gz(&idx(LABELS, &[0], &[])), "f")
-            .unwrap()
-            .labels
-            .is_empty()
+    assert_eq!(
+        labels_err(&gz(&idx(LABELS, &[0], &[]))),
+        "f.idx: the header says the file holds 0 labels; a data set needs at least one example"
     );
 }
 
@@ -140,18 +138,26 @@ fn images_without_pixels() {
 fn header_sizes_that_overflow() {
     assert_eq!(
         images_err(&idx(IMAGES, &[u32::MAX, u32::MAX, u32::MAX], &[])),
-        "f.idx: the header claims pixel data for 4294967295 images of 4294967295x4294967295, \
-         more bytes than this machine can address"
+        "f.idx: the header claims pixel data for 4294967295 images of 4294967295x4294967295 \
+         (79228162458924105385300197375 bytes), more than Kiln reads from one IDX file \
+         (2147483648 bytes, MAX_IDX_BYTES): the header's count is implausible"
     );
 }
 
 #[test]
 fn truncated_data() {
     let file = idx(IMAGES, &[60000, 28, 28], &[0; 1000]);
-    let expected = "f.idx: expected 47040000 bytes of pixel data for 60000 images of 28x28, found 1000 \
-                    (the file is truncated)";
-    assert_eq!(images_err(&file), expected);
-    assert_eq!(images_err(&gz(&file)), expected);
+    assert_eq!(
+        images_err(&file),
+        "f.idx: expected 47040000 bytes of pixel data for 60000 images of 28x28, found 1000 \
+         (the file is truncated)"
+    );
+    let file = idx(IMAGES, &[60, 28, 28], &[0; 1000]);
+    assert_eq!(
+        images_err(&gz(&file)),
+        "f.idx: expected 47040 bytes of pixel data for 60 images of 28x28, found 1000 \
+         (the file is truncated)"
+    );
     assert_eq!(
         labels_err(&idx(LABELS, &[3], &[1, 2])),
         "f.idx: expected 3 bytes of label data for 3 labels, found 2 (the file is truncated)"
@@ -171,14 +177,67 @@ fn trailing_data() {
     );
 }
 
-/// A gzip header claiming 4 billion images is an error, not a 3 TB allocation.
+/// A gzip header claiming 4 billion images is an error from the header
+/// alone, before anything is inflated: above MAX_IDX_BYTES.
 #[test]
 fn huge_claim_in_small_gzip() {
     let file = gz(&idx(IMAGES, &[4_000_000_000, 28, 28], &[0; 784]));
     assert_eq!(
         images_err(&file),
-        "f.idx: expected 3136000000000 bytes of pixel data for 4000000000 images of 28x28, found 784 \
-         (the file is truncated)"
+        "f.idx: the header claims pixel data for 4000000000 images of 28x28 (3136000000000 bytes), \
+         more than Kiln reads from one IDX file (2147483648 bytes, MAX_IDX_BYTES): the header's count is implausible"
+    );
+}
+
+/// A gzip bomb: 2 MiB of zeros compress to about 10 KB, and a header that
+/// promises 2.5 million images (under MAX_IDX_BYTES) more than deflate can
+/// inflate from the file is refused before anything is inflated, with the
+/// bound in the message; never reported as a truncated stream.
+#[test]
+fn gzip_bomb_is_refused_from_the_header() {
+    let file = gz(&idx(IMAGES, &[2_500_000, 28, 28], &vec![0; 2 << 20]));
+    let len = file.len();
+    assert!(len < 16_000, "{len}");
+    assert_eq!(
+        images_err(&file),
+        format!(
+            "f.idx: the header claims pixel data for 2500000 images of 28x28 (1960000000 bytes), \
+             but a gzip stream of {len} bytes inflates to at most {} bytes: the header's count is implausible",
+            len * 1032
+        )
+    );
+    // deflate's best case stays under the 1032:1 bound the check relies on.
+    use std::io::Write;
+    let mut best = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    best.write_all(&vec![0; 8 << 20]).unwrap();
+    let zeros = best.finish().unwrap();
+    assert!(
+        zeros.len() * nncore::data::idx::MAX_GZIP_RATIO > 8 << 20,
+        "{}",
+        zeros.len()
+    );
+}
+
+/// A path that is not a regular file, and a file above the size bound, are
+/// refused before reading (`/dev/zero` would never end).
+#[test]
+fn endless_and_oversized_paths_are_refused_unread() {
+    assert_eq!(
+        read_idx_images("/dev/zero").unwrap_err().to_string(),
+        "/dev/zero: is a character device, not a regular file; \
+         Kiln reads only files whose size is known before reading"
+    );
+    let dir = TempDir::new("idx-oversized");
+    let path = dir.join("big");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(3 << 30).unwrap(); // sparse: no disk space used
+    assert_eq!(
+        read_idx_labels(&path).unwrap_err().to_string(),
+        format!(
+            "{}: the file is 3221225472 bytes, more than Kiln reads as an IDX file \
+             (2147483664 bytes: MAX_IDX_BYTES of data and a header)",
+            path.display()
+        )
     );
 }
 

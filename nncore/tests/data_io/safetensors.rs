@@ -247,3 +247,95 @@ fn save_into_missing_directory() {
         "{message}"
     );
 }
+
+/// Weights paths are judged from the header and the file's size before the
+/// data is read: an endless stream and a file gigabytes longer than its
+/// header declares (sparse here, so the test uses no disk) are refused
+/// unread, by every loader of weights and checkpoints.
+#[test]
+fn endless_and_oversized_weights_are_refused_unread() {
+    use nncore::checkpoint::Checkpoint;
+    use nncore::optim::OptimizerStateDict;
+    let refusal = "/dev/zero: is a character device, not a regular file; \
+                   Kiln reads only files whose size is known before reading";
+    assert_eq!(
+        load_safetensors("/dev/zero").unwrap_err().to_string(),
+        refusal
+    );
+    assert_eq!(
+        Checkpoint::load("/dev/zero").unwrap_err().to_string(),
+        refusal
+    );
+    assert_eq!(
+        OptimizerStateDict::load("/dev/zero")
+            .unwrap_err()
+            .to_string(),
+        refusal
+    );
+
+    let dir = TempDir::new("st-oversized");
+    saved(&dir);
+    let path = dir.join("model.safetensors");
+    let len = std::fs::metadata(&path).unwrap().len();
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.set_len(len + (5 << 30)).unwrap();
+    let expected = format!(
+        "{}: the file has 5368709120 bytes of trailing data after the 32 bytes of tensor data its header declares",
+        path.display()
+    );
+    assert_eq!(load_safetensors(&path).unwrap_err().to_string(), expected);
+    assert_eq!(Checkpoint::load(&path).unwrap_err().to_string(), expected);
+    file.set_len(len - 5).unwrap();
+    assert_eq!(
+        load_safetensors(&path).unwrap_err().to_string(),
+        format!(
+            "{}: the file is truncated: its header declares 32 bytes of tensor data, but only 27 follow",
+            path.display()
+        )
+    );
+}
+
+/// A tensor name of 5 MB in a file is quoted in 200 bytes, with its length.
+#[test]
+fn a_5_mb_tensor_name_is_quoted_short() {
+    use nncore::checkpoint::Checkpoint;
+    let dir = TempDir::new("st-long-name");
+    let path = dir.join("weights.safetensors");
+    let name = "x".repeat(5 << 20);
+    let checkpoint = serde_json::json!({
+        "epoch": 1, "step": 1, "rng_seed": "0".repeat(64), "rng_stream": "0", "rng_word_pos": "0",
+    });
+    let optimizer = serde_json::json!({ "optimizer": "SGD", "param_groups": [], "state": {} });
+    let metadata = BTreeMap::from([
+        ("kiln.checkpoint".to_string(), checkpoint.to_string()),
+        ("kiln.optimizer".to_string(), optimizer.to_string()),
+    ]);
+    save_safetensors(&path, &[(&name, &[1], &[1.0])], Some(&metadata)).unwrap();
+    let err = Checkpoint::load(&path).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: unexpected tensor `{}… (5242880 bytes in all)` (neither `model.` nor `optimizer.`)",
+            path.display(),
+            "x".repeat(200)
+        )
+    );
+    // serde's messages quote the value they reject: cut short too.
+    let meta = serde_json::json!({
+        "optimizer": "SGD",
+        "param_groups": [{ "params": "7".repeat(5 << 20) }],
+    });
+    let metadata = BTreeMap::from([("kiln.optimizer".to_string(), meta.to_string())]);
+    save_safetensors(&path, &[], Some(&metadata)).unwrap();
+    let err = nncore::optim::OptimizerStateDict::load(&path)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: bad param indices: invalid type: string \"{}… (5242924 bytes in all)",
+            path.display(),
+            "7".repeat(178)
+        )
+    );
+}

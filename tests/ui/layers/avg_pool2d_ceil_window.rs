@@ -6,6 +6,6 @@ use kiln::shape::{Dyn, U1, U2, U3, U4, U5};
 
 fn main() {
     let pool = AvgPool2dCeil::<U5, U2>::new();
-    let x = Tensor::<(Dyn, U1, U4, U3)>::zeros((Dyn(1), U1::default(), U4::default(), U3::default()));
+    let x = Tensor::<(Dyn, U1, U4, U3)>::zeros((Dyn(1), U1::default(), U4::default(), U3::default())).unwrap();
     let _y = pool.forward(x);
 }

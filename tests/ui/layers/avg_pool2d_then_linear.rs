@@ -6,6 +6,6 @@ use kiln::prelude::*;
 fn main() {
     let pool = AvgPool2d::<U3, U2, U1>::new();
     let head = Linear::<U196, U10>::new();
-    let x = Tensor::<(Dyn, U4, U16, U16)>::zeros((Dyn(1), U4::new(), U16::new(), U16::new()));
+    let x = Tensor::<(Dyn, U4, U16, U16)>::zeros((Dyn(1), U4::new(), U16::new(), U16::new())).unwrap();
     let _y = head.forward(Flatten::new().forward(pool.forward(x)));
 }

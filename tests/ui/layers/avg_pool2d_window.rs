@@ -5,6 +5,6 @@ use kiln::Tensor;
 
 fn main() {
     let pool = AvgPool2d::<U4>::new();
-    let x = Tensor::<(Dyn, U2, U3, U3)>::zeros((Dyn(1), U2::default(), U3::default(), U3::default()));
+    let x = Tensor::<(Dyn, U2, U3, U3)>::zeros((Dyn(1), U2::default(), U3::default(), U3::default())).unwrap();
     let _y = pool.forward(x);
 }

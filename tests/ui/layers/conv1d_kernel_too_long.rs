@@ -5,6 +5,6 @@ use kiln::Tensor;
 
 fn main() {
     let conv = Conv1d::<U2, U4, U7>::new();
-    let x = Tensor::<(Dyn, U2, U5)>::zeros((Dyn(1), U2::default(), U5::default()));
+    let x = Tensor::<(Dyn, U2, U5)>::zeros((Dyn(1), U2::default(), U5::default())).unwrap();
     let _y = conv.forward(x);
 }

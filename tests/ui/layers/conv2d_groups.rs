@@ -5,7 +5,7 @@ use kiln::Tensor;
 
 fn main() {
     let conv = Conv2d::<U6, U8, U3, U1, U1, U1, U4>::new();
-    let x = Tensor::<(Dyn, U6, U10, U10)>::zeros((Dyn(1), U6::default(), U10::default(), U10::default()));
+    let x = Tensor::<(Dyn, U6, U10, U10)>::zeros((Dyn(1), U6::default(), U10::default(), U10::default())).unwrap();
     let _y = conv.forward(x);
     // (the error is reported where the layer is built)
 }

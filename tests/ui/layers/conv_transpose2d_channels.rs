@@ -5,6 +5,6 @@ use kiln::Tensor;
 
 fn main() {
     let up = ConvTranspose2d::<U8, U4, U3, U2>::new();
-    let x = Tensor::<(Dyn, U3, U4, U4)>::zeros((Dyn(1), U3::default(), U4::default(), U4::default()));
+    let x = Tensor::<(Dyn, U3, U4, U4)>::zeros((Dyn(1), U3::default(), U4::default(), U4::default())).unwrap();
     let _y = up.forward(x);
 }

@@ -6,6 +6,6 @@ use kiln::Tensor;
 
 fn main() {
     let up = ConvTranspose2d::<U4, U4, U1, U1, U1, U0>::new();
-    let x = Tensor::<(Dyn, U4, U1, U1)>::zeros((Dyn(1), U4::default(), U1::default(), U1::default()));
+    let x = Tensor::<(Dyn, U4, U1, U1)>::zeros((Dyn(1), U4::default(), U1::default(), U1::default())).unwrap();
     let _y = up.forward(x);
 }

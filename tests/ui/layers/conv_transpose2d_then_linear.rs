@@ -9,6 +9,6 @@ fn main() {
         Flatten,
         Linear(64, 10),
     ];
-    let x = Tensor::<(Dyn, U8, U4, U4)>::zeros((Dyn(1), U8::new(), U4::new(), U4::new()));
+    let x = Tensor::<(Dyn, U8, U4, U4)>::zeros((Dyn(1), U8::new(), U4::new(), U4::new())).unwrap();
     let _y = decoder.forward(x);
 }

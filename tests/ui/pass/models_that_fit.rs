@@ -42,18 +42,18 @@ fn main() {
         ReLU,
         Linear(84, 10),
     ];
-    let images = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new()));
+    let images = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new())).unwrap();
     let _: Tensor<(Dyn, U10)> = lenet.forward(images);
 
     let seq = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
     let mlp = Mlp { hidden: Linear::new(), act: ReLU::new(), output: Linear::new() };
-    let rows = Tensor::<(Dyn, U784)>::zeros((Dyn(2), U784::new()));
+    let rows = Tensor::<(Dyn, U784)>::zeros((Dyn(2), U784::new())).unwrap();
     let _: Tensor<(Dyn, U10)> = seq.forward(rows.clone());
     let _: Tensor<(Dyn, U10)> = mlp.forward(rows);
     // A static batch of 32 works through the same generic forward.
-    let fixed = Tensor::<(U32, U784)>::zeros((U32::new(), U784::new()));
+    let fixed = Tensor::<(U32, U784)>::zeros((U32::new(), U784::new())).unwrap();
     let _: Tensor<(U32, U10)> = mlp.forward(fixed);
 
     let block = Residual { fc: Linear::new(), act: ReLU::new() };
-    let _ = block.forward(Tensor::<(Dyn, U64)>::zeros((Dyn(4), U64::new())));
+    let _ = block.forward(Tensor::<(Dyn, U64)>::zeros((Dyn(4), U64::new())).unwrap());
 }

@@ -2,7 +2,7 @@
 use kiln::prelude::*;
 
 fn main() {
-    let logits = Tensor::<(Dyn, U10)>::zeros((Dyn(2), U10::new()));
-    let target = Tensor::<(Dyn,)>::zeros((Dyn(2),));
+    let logits = Tensor::<(Dyn, U10)>::zeros((Dyn(2), U10::new())).unwrap();
+    let target = Tensor::<(Dyn,)>::zeros((Dyn(2),)).unwrap();
     let _loss = CrossEntropyLoss::new().forward(logits, target);
 }

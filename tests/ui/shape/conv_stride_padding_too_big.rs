@@ -4,6 +4,6 @@ use kiln::prelude::*;
 
 fn main() {
     let model = sequential![Conv2d(1, 4, 9, stride = 2, padding = 1), ReLU];
-    let x = Tensor::<(Dyn, U1, U6, U6)>::zeros((Dyn(1), U1::new(), U6::new(), U6::new()));
+    let x = Tensor::<(Dyn, U1, U6, U6)>::zeros((Dyn(1), U1::new(), U6::new(), U6::new())).unwrap();
     let _y = model.forward(x);
 }

@@ -3,6 +3,6 @@ use kiln::prelude::*;
 
 fn main() {
     let model = sequential![Conv2d(1, 6, 5)];
-    let x = Tensor::<(Dyn, U1, U28, U4)>::zeros((Dyn(1), U1::new(), U28::new(), U4::new()));
+    let x = Tensor::<(Dyn, U1, U28, U4)>::zeros((Dyn(1), U1::new(), U28::new(), U4::new())).unwrap();
     let _y = model.forward(x);
 }

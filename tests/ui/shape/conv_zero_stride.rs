@@ -4,6 +4,6 @@ use kiln::prelude::*;
 
 fn main() {
     let conv = Conv2d::<U1, U4, U3, U0>::new();
-    let x = Tensor::<(Dyn, U1, U8, U8)>::zeros((Dyn(1), U1::new(), U8::new(), U8::new()));
+    let x = Tensor::<(Dyn, U1, U8, U8)>::zeros((Dyn(1), U1::new(), U8::new(), U8::new())).unwrap();
     let _y = conv.forward(x);
 }

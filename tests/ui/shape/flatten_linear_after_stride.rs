@@ -10,6 +10,6 @@ fn main() {
         Flatten,
         Linear(1024, 10),
     ];
-    let x = Tensor::<(Dyn, U3, U32, U32)>::zeros((Dyn(1), U3::new(), U32::new(), U32::new()));
+    let x = Tensor::<(Dyn, U3, U32, U32)>::zeros((Dyn(1), U3::new(), U32::new(), U32::new())).unwrap();
     let _y = model.forward(x);
 }

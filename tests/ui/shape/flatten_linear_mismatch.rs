@@ -13,6 +13,6 @@ fn main() {
         Flatten,
         Linear(256, 120),
     ];
-    let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(1), U1::new(), U28::new(), U28::new()));
+    let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(1), U1::new(), U28::new(), U28::new())).unwrap();
     let _y = model.forward(x);
 }

@@ -3,6 +3,6 @@ use kiln::prelude::*;
 
 fn main() {
     let model = sequential![Flatten, Linear(8, 2)];
-    let x = Tensor::<(U8,)>::zeros((U8::new(),));
+    let x = Tensor::<(U8,)>::zeros((U8::new(),)).unwrap();
     let _y = model.forward(x);
 }

@@ -3,6 +3,6 @@ use kiln::prelude::*;
 
 fn main() {
     let fc = Linear::<U1, U4>::new();
-    let x = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new()));
+    let x = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new())).unwrap();
     let _y = fc.forward(x.sum());
 }

@@ -3,7 +3,7 @@
 use kiln::prelude::*;
 
 fn main() {
-    let y = Tensor::<(Dyn, U1)>::zeros((Dyn(4), U1::new()));
-    let target = Tensor::<(Dyn,)>::zeros((Dyn(4),));
+    let y = Tensor::<(Dyn, U1)>::zeros((Dyn(4), U1::new())).unwrap();
+    let target = Tensor::<(Dyn,)>::zeros((Dyn(4),)).unwrap();
     let _loss = MSELoss::new().forward(y, target);
 }

@@ -11,6 +11,6 @@ fn main() {
         Flatten,
         Linear(8, 10),
     ];
-    let x = Tensor::<(Dyn, U1, U8, U8)>::zeros((Dyn(1), U1::new(), U8::new(), U8::new()));
+    let x = Tensor::<(Dyn, U1, U8, U8)>::zeros((Dyn(1), U1::new(), U8::new(), U8::new())).unwrap();
     let _y = model.forward(x);
 }

@@ -33,7 +33,7 @@ use std::fmt;
 /// let fc = DynLayer::new("Linear", &LayerOptions::new().with("in_features", 4).with("out_features", 3)).unwrap();
 /// assert_eq!(fc.to_string(), "Linear(in_features=4, out_features=3, bias=True)");
 /// assert_eq!(fc.named_parameters()[0].1.shape(), &[3, 4]);
-/// assert_eq!(fc.forward_dyn(&DynTensor::zeros(&[2, 4])).unwrap().shape(), &[2, 3]);
+/// assert_eq!(fc.forward_dyn(&DynTensor::zeros(&[2, 4]).unwrap()).unwrap().shape(), &[2, 3]);
 /// ```
 pub struct DynLayer {
     type_name: &'static str,
@@ -119,7 +119,7 @@ impl fmt::Display for DynLayer {
 /// use nncore::DynTensor;
 /// let bn = DescribedLayer::new("BatchNorm1d", &LayerOptions::new().with("num_features", 10)).unwrap();
 /// assert_eq!(bn.to_string(), "BatchNorm1d(10, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)");
-/// let err = bn.forward_dyn(&DynTensor::zeros(&[2, 10])).unwrap_err();
+/// let err = bn.forward_dyn(&DynTensor::zeros(&[2, 10]).unwrap()).unwrap_err();
 /// assert_eq!(err.to_string(), "BatchNorm1d: invalid type: is described only (printout, no parameters): Kiln cannot run it at run time yet");
 /// ```
 pub struct DescribedLayer {
@@ -197,7 +197,9 @@ mod tests {
             .with("padding", 1);
         let conv = DynLayer::new("Conv2d", &o).unwrap();
         assert_eq!(conv.named_parameters()[0].1.shape(), &[6, 2, 3, 3]);
-        let y = conv.forward_dyn(&DynTensor::zeros(&[1, 4, 5, 5])).unwrap();
+        let y = conv
+            .forward_dyn(&DynTensor::zeros(&[1, 4, 5, 5]).unwrap())
+            .unwrap();
         assert_eq!(y.shape(), &[1, 6, 5, 5]);
         assert_eq!(
             conv.to_string(),
@@ -228,7 +230,7 @@ mod tests {
     #[test]
     fn dropout_is_the_identity_in_eval_and_scales_in_training() {
         let mut d = DynLayer::new("Dropout", &LayerOptions::new().with("p", 0.5)).unwrap();
-        let x = DynTensor::ones(&[1000]);
+        let x = DynTensor::ones(&[1000]).unwrap();
         let y = d.forward_dyn(&x).unwrap().to_vec();
         assert!(y.iter().all(|v| *v == 0.0 || *v == 2.0));
         let kept = y.iter().filter(|v| **v == 2.0).count();

@@ -21,7 +21,7 @@ use std::fmt;
 /// net.push(build_layer("Linear", &LayerOptions::new().with("in_features", 4).with("out_features", 2)).unwrap());
 /// net.push(build_layer("ReLU", &LayerOptions::new()).unwrap());
 /// assert_eq!(net.named_parameters()[1].0, "0.bias");
-/// let err = net.forward_dyn(&DynTensor::zeros(&[1, 3])).unwrap_err();
+/// let err = net.forward_dyn(&DynTensor::zeros(&[1, 3]).unwrap()).unwrap_err();
 /// assert_eq!(err.to_string(), "Sequential: shape mismatch: expected layer (0) Linear to get input [*, 4], found [1, 3]");
 /// ```
 pub struct DynSequential {

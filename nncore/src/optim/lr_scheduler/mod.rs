@@ -151,6 +151,14 @@ pub(crate) fn from_state<T: serde::de::DeserializeOwned>(
     name: &'static str,
     state: &serde_json::Value,
 ) -> Result<T> {
-    serde_json::from_value(state.clone())
-        .map_err(|e| Error::option(name, "state_dict", format!("not a {name} state dict: {e}")))
+    serde_json::from_value(state.clone()).map_err(|e| {
+        Error::option(
+            name,
+            "state_dict",
+            format!(
+                "not a {name} state dict: {}",
+                crate::excerpt(&e.to_string())
+            ),
+        )
+    })
 }
