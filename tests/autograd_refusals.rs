@@ -26,8 +26,10 @@ fn setup() -> Setup {
         ..Default::default()
     };
     let opt = SGD::new(model.parameters(), options).unwrap();
-    let x = Tensor::<(Dyn, U3)>::randn((Dyn(2), U3::new())).requires_grad_(true);
-    let target = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new()));
+    let x = Tensor::<(Dyn, U3)>::randn((Dyn(2), U3::new()))
+        .unwrap()
+        .requires_grad_(true);
+    let target = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new())).unwrap();
     Setup {
         model,
         opt,

@@ -61,7 +61,7 @@ fn a_leaf_and_a_graph_that_saves_nothing_take_any_number_of_passes() {
     backward_with(&x, vec![1.0, 1.0, 1.0]).unwrap();
     assert_eq!(x.grad().unwrap(), vec![2.0; 3]);
     x.zero_grad();
-    let b = DynTensor::<f64>::ones(&[3]);
+    let b = DynTensor::<f64>::ones(&[3]).unwrap();
     let loss = x.add(&b).unwrap().add_scalar(1.0).reshape(&[1, 3]).unwrap().sum();
     loss.backward().unwrap();
     loss.backward().unwrap();
@@ -131,8 +131,8 @@ fn version_counts_in_place_changes_only() {
 
 #[test]
 fn a_weight_changed_after_the_forward_is_refused_with_pytorchs_words() {
-    let x = DynTensor::<f32>::ones(&[2, 3]).requires_grad_(true);
-    let w = DynTensor::<f32>::ones(&[4, 3]).requires_grad_(true);
+    let x = DynTensor::<f32>::ones(&[2, 3]).unwrap().requires_grad_(true);
+    let w = DynTensor::<f32>::ones(&[4, 3]).unwrap().requires_grad_(true);
     let loss = linear(&x, &w, None).unwrap().sum();
     w.data_mut()[0] = 2.0;
     crate::init::zeros_(&w);
@@ -168,7 +168,7 @@ fn a_changed_output_that_backward_reads_is_refused() {
 fn an_op_that_does_not_read_its_input_accepts_an_in_place_change() {
     // PyTorch: c = (a + b).sum(); b.add_(1) under no_grad; c.backward() gives a.grad = 1.
     let a = leaf(&[1.0; 3], &[3]);
-    let b = DynTensor::<f64>::ones(&[3]);
+    let b = DynTensor::<f64>::ones(&[3]).unwrap();
     let loss = a.add(&b).unwrap().sum();
     b.data_mut().iter_mut().for_each(|v| *v += 1.0);
     loss.backward().unwrap();
