@@ -62,7 +62,13 @@ fn a_leaf_and_a_graph_that_saves_nothing_take_any_number_of_passes() {
     assert_eq!(x.grad().unwrap(), vec![2.0; 3]);
     x.zero_grad();
     let b = DynTensor::<f64>::ones(&[3]).unwrap();
-    let loss = x.add(&b).unwrap().add_scalar(1.0).reshape(&[1, 3]).unwrap().sum();
+    let loss = x
+        .add(&b)
+        .unwrap()
+        .add_scalar(1.0)
+        .reshape(&[1, 3])
+        .unwrap()
+        .sum();
     loss.backward().unwrap();
     loss.backward().unwrap();
     assert_eq!(x.grad().unwrap(), vec![2.0; 3]);
@@ -81,7 +87,12 @@ fn a_shared_subgraph_backpropagated_twice_with_retain_matches_pytorch() {
     l.backward().unwrap();
     assert_eq!(x.grad().unwrap(), vec![18.0; 6]);
     assert_eq!(w.grad().unwrap(), vec![6.0; 6]);
-    assert!(l.backward().unwrap_err().to_string().contains(BACKWARD_TWICE));
+    assert!(
+        l.backward()
+            .unwrap_err()
+            .to_string()
+            .contains(BACKWARD_TWICE)
+    );
 }
 
 #[test]
@@ -112,7 +123,11 @@ fn a_pass_frees_the_inputs_the_graph_held_unless_retained() {
     loss.backward_with_options(retain()).unwrap();
     assert_eq!(Arc::strong_count(&h.node), 3);
     loss.backward().unwrap();
-    assert_eq!(Arc::strong_count(&h.node), 1, "only the user's handle is left");
+    assert_eq!(
+        Arc::strong_count(&h.node),
+        1,
+        "only the user's handle is left"
+    );
     assert_eq!(loss.grad_fn_name(), Some("SumBackward"), "the names stay");
 }
 
@@ -186,7 +201,10 @@ fn only_the_read_operand_of_a_division_is_checked() {
     assert_eq!(a.grad().unwrap(), vec![0.25, 0.125]);
     b.data_mut()[0] = 5.0;
     let err = loss.backward().unwrap_err().to_string();
-    assert!(err.contains("which is input 1 of DivBackward, is at version 1"), "{err}");
+    assert!(
+        err.contains("which is input 1 of DivBackward, is at version 1"),
+        "{err}"
+    );
 }
 
 #[test]
