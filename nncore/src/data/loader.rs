@@ -107,6 +107,7 @@ impl<D: Dataset> DataLoader<D> {
     /// let err = DataLoader::new(&test, 0).unwrap_err();
     /// assert_eq!(err.to_string(), "DataLoader: invalid batch_size: must be at least 1, got 0");
     ///
+    /// #[derive(Debug)]
     /// struct Nothing;
     /// impl nncore::data::Dataset for Nothing {
     ///     type Item = ();

@@ -53,10 +53,10 @@ impl<S: Shape, D: DType> Tensor<S, D> {
     ///
     /// ```
     /// use nncore::{DynTensor, Tensor, shape::{Dyn, consts::U4}};
-    /// let raw = DynTensor::<f32>::zeros(&[8, 4]);
+    /// let raw = DynTensor::<f32>::zeros(&[8, 4]).unwrap();
     /// let x = Tensor::<(Dyn, U4)>::from_dyn(raw).unwrap();
     /// assert_eq!(x.shape().0, Dyn(8));
-    /// let err = Tensor::<(Dyn, U4)>::from_dyn(DynTensor::<f32>::zeros(&[8, 5])).unwrap_err();
+    /// let err = Tensor::<(Dyn, U4)>::from_dyn(DynTensor::<f32>::zeros(&[8, 5]).unwrap()).unwrap_err();
     /// assert_eq!(err.to_string(), "Tensor::from_dyn: shape mismatch: expected [*, 4], found [8, 5]");
     /// ```
     pub fn from_dyn(raw: D::Storage) -> Result<Self> {
