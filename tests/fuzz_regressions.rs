@@ -9,7 +9,7 @@
 //! checks on, and wrapped to 0 without them).
 
 use kiln::DynTensor;
-use kiln::conformance::CaseFile;
+use kiln_conformance::CaseFile;
 use kiln::data::{parse_idx_images, parse_idx_labels};
 use kiln::io::load_safetensors_bytes;
 use kiln::nn::load_safetensors_bytes_into;

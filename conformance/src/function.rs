@@ -3,7 +3,7 @@
 use super::Outcome;
 use super::case::Case;
 use super::harness::{evaluate, float_inputs};
-use crate::loss::{cosine_similarity, pairwise_distance};
+use nncore::loss::{cosine_similarity, pairwise_distance};
 use crate::ops::GeluApproximate;
 
 /// Performs one function case.
