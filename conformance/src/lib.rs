@@ -30,6 +30,7 @@ mod loss_ctc;
 mod module;
 mod module_norm;
 mod optimizer;
+mod options;
 mod repr;
 mod scheduler;
 

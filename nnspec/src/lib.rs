@@ -38,6 +38,48 @@ pub struct Layer {
     /// Whether `sequential!` builds it from `Name(args...)` (else a
     /// `sequential!` entry of this name is the user's own expression).
     pub sequential: bool,
+    /// What it does to the feature and channel counts, which
+    /// `sequential!` follows to compare adjacent literal sizes.
+    pub chain: Chain,
+}
+
+/// What a layer does to the sizes `sequential!` follows along a chain: the
+/// features (last dimension) and the channels (dimension 1 of an image).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chain {
+    /// Maps features: the argument at `input` in, at `output` out (Linear).
+    Features {
+        /// Index of the input-size argument.
+        input: usize,
+        /// Index of the output-size argument.
+        output: usize,
+    },
+    /// Maps channels (the convolutions).
+    Channels {
+        /// Index of the input-size argument.
+        input: usize,
+        /// Index of the output-size argument.
+        output: usize,
+    },
+    /// Expects the argument at `arg` as the feature count (BatchNorm1d);
+    /// the channels after it are unknown.
+    ExpectsFeatures {
+        /// Index of the size argument.
+        arg: usize,
+    },
+    /// Expects the argument at `arg` as the channel count and keeps it
+    /// (BatchNorm2d); the features after it are unknown.
+    ExpectsChannels {
+        /// Index of the size argument.
+        arg: usize,
+    },
+    /// Keeps the channels; the features after it are unknown (the pools).
+    KeepsChannels,
+    /// Keeps every size (activations, dropout).
+    KeepsAll,
+    /// The sizes after it are unknown (Flatten, a layer `sequential!`
+    /// does not build).
+    Unknown,
 }
 
 /// One constructor argument.
@@ -157,7 +199,12 @@ mod tests {
         for (i, l) in LAYERS.iter().enumerate() {
             assert!(LAYERS[..i].iter().all(|o| o.name != l.name), "{}", l.name);
             for (j, a) in l.args.iter().enumerate() {
-                assert!(l.args[..j].iter().all(|o| o.name != a.name), "{}.{}", l.name, a.name);
+                assert!(
+                    l.args[..j].iter().all(|o| o.name != a.name),
+                    "{}.{}",
+                    l.name,
+                    a.name
+                );
                 if let Default::SameAs(k) = a.default {
                     assert!(k < j, "{}.{}", l.name, a.name);
                 }

@@ -1,6 +1,6 @@
 //! The table: one row per layer, arguments in PyTorch's order.
 
-use crate::{Arg, Default, Form, Layer};
+use crate::{Arg, Chain, Default, Form, Layer};
 
 const fn arg(name: &'static str, default: Default, form: Form) -> Arg {
     Arg {
@@ -25,11 +25,12 @@ const REQUIRED: Default = Default::Required;
 const TRUE: Default = Default::Bool(true);
 const FALSE: Default = Default::Bool(false);
 
-const fn sequential(name: &'static str, args: &'static [Arg]) -> Layer {
+const fn sequential(name: &'static str, chain: Chain, args: &'static [Arg]) -> Layer {
     Layer {
         name,
         args,
         sequential: true,
+        chain,
     }
 }
 
@@ -38,8 +39,18 @@ const fn runtime(name: &'static str, args: &'static [Arg]) -> Layer {
         name,
         args,
         sequential: false,
+        chain: Chain::Unknown,
     }
 }
+
+const FEATURES: Chain = Chain::Features {
+    input: 0,
+    output: 1,
+};
+const CHANNELS: Chain = Chain::Channels {
+    input: 0,
+    output: 1,
+};
 
 /// `_ConvNd`'s arguments after `kernel_size`, as `Conv1d` and `Conv2d` take them.
 macro_rules! conv_args {
@@ -56,7 +67,11 @@ macro_rules! conv_args {
             fixed(
                 "padding_mode",
                 Default::Str("zeros"),
-                concat!("sequential! builds ", $name, " with padding_mode = \"zeros\" only"),
+                concat!(
+                    "sequential! builds ",
+                    $name,
+                    " with padding_mode = \"zeros\" only"
+                ),
             ),
         ]
     };
@@ -70,17 +85,35 @@ macro_rules! batch_norm_args {
             fixed(
                 "eps",
                 Default::Float(1e-5),
-                concat!("sequential! builds ", $name, " with eps = 1e-5; use ", $name, "::<C>::new().eps(..) as an expression"),
+                concat!(
+                    "sequential! builds ",
+                    $name,
+                    " with eps = 1e-5; use ",
+                    $name,
+                    "::<C>::new().eps(..) as an expression"
+                ),
             ),
             fixed(
                 "momentum",
                 Default::Float(0.1),
-                concat!("sequential! builds ", $name, " with momentum = 0.1; use ", $name, "::<C>::new().momentum(..) as an expression"),
+                concat!(
+                    "sequential! builds ",
+                    $name,
+                    " with momentum = 0.1; use ",
+                    $name,
+                    "::<C>::new().momentum(..) as an expression"
+                ),
             ),
             fixed(
                 "affine",
                 TRUE,
-                concat!("sequential! builds ", $name, " with affine = true; use ", $name, "::<C>::new().affine(false) as an expression"),
+                concat!(
+                    "sequential! builds ",
+                    $name,
+                    " with affine = true; use ",
+                    $name,
+                    "::<C>::new().affine(false) as an expression"
+                ),
             ),
             fixed(
                 "bias",
@@ -90,7 +123,13 @@ macro_rules! batch_norm_args {
             fixed(
                 "track_running_stats",
                 TRUE,
-                concat!("sequential! builds ", $name, " with track_running_stats = true; use ", $name, "::<C>::new().track_running_stats(false) as an expression"),
+                concat!(
+                    "sequential! builds ",
+                    $name,
+                    " with track_running_stats = true; use ",
+                    $name,
+                    "::<C>::new().track_running_stats(false) as an expression"
+                ),
             ),
         ]
     };
@@ -103,16 +142,18 @@ const INPLACE: Arg = opt("inplace", FALSE);
 pub const LAYERS: &[Layer] = &[
     sequential(
         "Linear",
+        FEATURES,
         &[
             arg("in_features", REQUIRED, SIZE),
             arg("out_features", REQUIRED, SIZE),
             arg("bias", TRUE, Form::Flag),
         ],
     ),
-    sequential("Conv1d", conv_args!("Conv1d")),
-    sequential("Conv2d", conv_args!("Conv2d")),
+    sequential("Conv1d", CHANNELS, conv_args!("Conv1d")),
+    sequential("Conv2d", CHANNELS, conv_args!("Conv2d")),
     sequential(
         "ConvTranspose2d",
+        CHANNELS,
         &[
             arg("in_channels", REQUIRED, POSITIVE),
             arg("out_channels", REQUIRED, POSITIVE),
@@ -132,6 +173,7 @@ pub const LAYERS: &[Layer] = &[
     ),
     sequential(
         "MaxPool2d",
+        Chain::KeepsChannels,
         &[
             arg("kernel_size", REQUIRED, POSITIVE),
             arg("stride", Default::SameAs(0), POSITIVE),
@@ -153,6 +195,7 @@ pub const LAYERS: &[Layer] = &[
     ),
     sequential(
         "AvgPool2d",
+        Chain::KeepsChannels,
         &[
             arg("kernel_size", REQUIRED, POSITIVE),
             arg("stride", Default::SameAs(0), POSITIVE),
@@ -178,10 +221,19 @@ pub const LAYERS: &[Layer] = &[
     ),
     sequential(
         "AdaptiveAvgPool2d",
+        Chain::KeepsChannels,
         &[arg("output_size", REQUIRED, POSITIVE)],
     ),
-    sequential("BatchNorm1d", batch_norm_args!("BatchNorm1d")),
-    sequential("BatchNorm2d", batch_norm_args!("BatchNorm2d")),
+    sequential(
+        "BatchNorm1d",
+        Chain::ExpectsFeatures { arg: 0 },
+        batch_norm_args!("BatchNorm1d"),
+    ),
+    sequential(
+        "BatchNorm2d",
+        Chain::ExpectsChannels { arg: 0 },
+        batch_norm_args!("BatchNorm2d"),
+    ),
     runtime(
         "LayerNorm",
         &[
@@ -205,6 +257,7 @@ pub const LAYERS: &[Layer] = &[
     ),
     sequential(
         "Flatten",
+        Chain::Unknown,
         &[
             fixed(
                 "start_dim",
@@ -224,6 +277,7 @@ pub const LAYERS: &[Layer] = &[
     ),
     sequential(
         "Dropout",
+        Chain::KeepsAll,
         &[
             arg("p", Default::Float(0.5), Form::Probability),
             fixed(
@@ -235,6 +289,7 @@ pub const LAYERS: &[Layer] = &[
     ),
     sequential(
         "Dropout2d",
+        Chain::KeepsAll,
         &[
             arg("p", Default::Float(0.5), Form::Probability),
             fixed(
@@ -246,6 +301,7 @@ pub const LAYERS: &[Layer] = &[
     ),
     sequential(
         "ReLU",
+        Chain::KeepsAll,
         &[fixed(
             "inplace",
             FALSE,
@@ -260,15 +316,16 @@ pub const LAYERS: &[Layer] = &[
     runtime("GELU", &[opt("approximate", Default::Str("none"))]),
     sequential(
         "SiLU",
+        Chain::KeepsAll,
         &[fixed(
             "inplace",
             FALSE,
             "SiLU(inplace = true) is not supported: only inplace = false",
         )],
     ),
-    sequential("Sigmoid", &[]),
-    sequential("Tanh", &[]),
-    sequential("Identity", &[]),
+    sequential("Sigmoid", Chain::KeepsAll, &[]),
+    sequential("Tanh", Chain::KeepsAll, &[]),
+    sequential("Identity", Chain::KeepsAll, &[]),
     runtime(
         "Softplus",
         &[
