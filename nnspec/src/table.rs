@@ -308,6 +308,15 @@ pub const LAYERS: &[Layer] = &[
             "ReLU(inplace = true) is not supported: only inplace = false",
         )],
     ),
+    sequential(
+        "ReLU6",
+        Chain::KeepsAll,
+        &[fixed(
+            "inplace",
+            FALSE,
+            "ReLU6(inplace = true) is not supported: only inplace = false",
+        )],
+    ),
     runtime(
         "LeakyReLU",
         &[opt("negative_slope", Default::Float(0.01)), INPLACE],

@@ -24,7 +24,6 @@ const OTHER_TORCH_LAYERS: &[&str] = &[
     "SELU",
     "CELU",
     "Mish",
-    "ReLU6",
     "PReLU",
     "RReLU",
     "Dropout1d",

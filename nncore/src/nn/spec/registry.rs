@@ -115,6 +115,7 @@ static REGISTRY: &[Registered] = &[
     Registered::runs::<DropoutSpec>(),
     Registered::runs::<Dropout2dSpec>(),
     Registered::runs::<ReLUSpec>(),
+    Registered::runs::<ReLU6Spec>(),
     Registered::runs::<LeakyReLUSpec>(),
     Registered::runs::<ELUSpec>(),
     Registered::runs::<GELUSpec>(),
