@@ -17,7 +17,7 @@ fn main() {
         eprintln!("usage: conformance PATH... (case files or folders of them)");
         std::process::exit(2);
     }
-    match kiln::conformance::run_paths(&paths, &mut std::io::stdout()) {
+    match kiln_conformance::run_paths(&paths, &mut std::io::stdout()) {
         Ok(summary) if summary.failed == 0 => {}
         Ok(_) => std::process::exit(1),
         Err(e) => {

@@ -21,8 +21,6 @@
 pub use nncore::*;
 pub use nnmacro::{Module, Sequential, sequential};
 
-pub mod conformance;
-
 /// The names a training script needs, like `import torch.nn as nn`.
 pub mod prelude {
     pub use crate::{Module, Sequential, sequential};

@@ -3,10 +3,10 @@
 //! Cases Kiln cannot perform yet are skipped, never passed; the counts
 //! printed here show the coverage.
 
-use kiln::conformance::run_paths;
+use kiln_conformance::run_paths;
 use std::path::PathBuf;
 
-fn run(file: &str) -> kiln::conformance::Summary {
+fn run(file: &str) -> kiln_conformance::Summary {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/conformance")
         .join(file);

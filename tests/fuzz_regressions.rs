@@ -9,11 +9,11 @@
 //! checks on, and wrapped to 0 without them).
 
 use kiln::DynTensor;
-use kiln::conformance::CaseFile;
 use kiln::data::{parse_idx_images, parse_idx_labels};
 use kiln::io::load_safetensors_bytes;
 use kiln::nn::load_safetensors_bytes_into;
 use kiln::prelude::*;
+use kiln_conformance::CaseFile;
 use std::path::{Path, PathBuf};
 
 fn input(name: &str) -> (PathBuf, Vec<u8>) {

@@ -299,3 +299,15 @@ fn train_eval_reaches_children() {
     model.train();
     assert!(model.is_training());
 }
+
+/// A layer added through `nnspec::LAYERS` (ReLU6) is built by `sequential!`
+/// with no change to nnmacro's code; PyTorch 2.15 prints
+/// `nn.Sequential(nn.Linear(3, 4), nn.ReLU6())` the same.
+#[test]
+fn a_layer_in_the_table_is_built_by_sequential() {
+    let model = sequential![Linear(3, 4), ReLU6];
+    assert_eq!(
+        model.to_string(),
+        "Sequential(\n  (0): Linear(in_features=3, out_features=4, bias=True)\n  (1): ReLU6()\n)"
+    );
+}

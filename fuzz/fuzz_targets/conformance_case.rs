@@ -2,7 +2,7 @@
 //! every typed accessor the runner uses on the cases it accepts.
 #![no_main]
 
-use kiln::conformance::CaseFile;
+use kiln_conformance::CaseFile;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

@@ -10,7 +10,7 @@ use kiln::nn::{
     AdaptiveAvgPool2d, AvgPool2d, AvgPool2dCeil, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d,
     ConvTranspose2d, Dropout, Dropout2d, DynModule, DynUnflatten, ELU, Embedding, Flatten, GELU,
     Hardtanh, Identity, LayerNorm, LeakyReLU, Linear, LogSoftmax, MaxPool2d, MaxPool2dCeil,
-    ModuleExt, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh, Unflatten,
+    ModuleExt, ReLU, ReLU6, SiLU, Sigmoid, Softmax, Softplus, Tanh, Unflatten,
 };
 use kiln::ops::{
     BatchNormOptions, EmbeddingOptions, GeluApproximate, adaptive_avg_pool2d, avg_pool2d,
@@ -131,6 +131,15 @@ fn activations(m: &mut Matrix, rng: &mut Rng) {
         layer(m, "ReLU", l.clone(), &ReLU::new(), rng.away(n), &s, |x| {
             Ok(x[0].relu())
         });
+        layer(
+            m,
+            "ReLU6",
+            l.clone(),
+            &ReLU6::new(),
+            rng.away(n).iter().map(|v| 3.0 + 4.5 * v).collect(),
+            &s,
+            |x| Ok(x[0].hardtanh(0.0, 6.0)),
+        );
         layer(
             m,
             "Identity",

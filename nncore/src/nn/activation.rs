@@ -2,9 +2,10 @@
 //! elementwise function.
 
 use super::module::training_flag;
+use super::spec::{Args, LayerSpec, RunSpec};
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::shape::Shape;
-use crate::{DynTensor, Result, Tensor};
+use crate::{DynTensor, Element, Result, Tensor};
 use std::fmt;
 
 /// `nn.ReLU`: `max(x, 0)` elementwise; any shape.
@@ -16,7 +17,7 @@ use std::fmt;
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ReLU {
-    inplace: bool,
+    spec: ReLUSpec,
     training: bool,
 }
 
@@ -30,7 +31,7 @@ impl ReLU {
     /// `nn.ReLU()`.
     pub fn new() -> Self {
         ReLU {
-            inplace: false,
+            spec: ReLUSpec::default(),
             training: true,
         }
     }
@@ -38,7 +39,7 @@ impl ReLU {
     /// PyTorch's `inplace` flag. Kiln never overwrites an op's input, so
     /// the flag only changes the printout (the result is the same).
     pub fn inplace(mut self, inplace: bool) -> Self {
-        self.inplace = inplace;
+        self.spec.inplace = inplace;
         self
     }
 }
@@ -49,17 +50,13 @@ impl Module for ReLU {
         "ReLU"
     }
     fn extra_repr(&self) -> String {
-        if self.inplace {
-            "inplace=True".into()
-        } else {
-            String::new()
-        }
+        self.spec.extra_repr()
     }
 }
 
 impl DynForward for ReLU {
     fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-        Ok(x.relu())
+        self.spec.run(x, None, None, self.training)
     }
 }
 
@@ -73,5 +70,44 @@ impl<S: Shape> Forward<Tensor<S>> for ReLU {
 impl fmt::Display for ReLU {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
+    }
+}
+
+/// `nn.ReLU(inplace=False)`'s argument: what [`ReLU`] holds, prints and
+/// runs, and a `ReLU` built at run time parses.
+///
+/// ```
+/// use nncore::nn::ReLUSpec;
+/// use nncore::nn::spec::LayerSpec;
+/// assert_eq!(ReLUSpec { inplace: true }.extra_repr(), "inplace=True");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReLUSpec {
+    /// `inplace`: Kiln never overwrites an op's input, so it only changes
+    /// the printout.
+    pub inplace: bool,
+}
+
+impl LayerSpec for ReLUSpec {
+    const NAME: &'static str = "ReLU";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(ReLUSpec {
+            inplace: a.flag("inplace")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        if self.inplace { "inplace=True" } else { "" }.into()
+    }
+}
+
+impl RunSpec for ReLUSpec {
+    fn run<E: Element>(
+        &self,
+        x: &DynTensor<E>,
+        _: Option<&DynTensor<E>>,
+        _: Option<&DynTensor<E>>,
+        _training: bool,
+    ) -> Result<DynTensor<E>> {
+        Ok(x.relu())
     }
 }

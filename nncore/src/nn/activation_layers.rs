@@ -1,37 +1,37 @@
 //! The activation layers besides ReLU, and `Identity`: modules without
 //! parameters that apply an elementwise function (or a softmax over one
 //! dimension). Each keeps the shape, static or not.
+//!
+//! Each layer holds its spec (PyTorch's arguments: `LeakyReLUSpec`, ...),
+//! which prints it and runs it; a layer built at run time runs the same
+//! spec.
 
 use super::module::training_flag;
+use super::spec::{Args, LayerSpec, RunSpec, inplace_suffix, pytorch_default};
 use super::{DynForward, Forward, Module, PyNumber, fmt_module};
-use crate::kernels::elementwise as ew;
-use crate::ops::unary::unary;
+use crate::ops::GeluApproximate;
 use crate::shape::Shape;
-use crate::{DynTensor, Result, Tensor};
+use crate::{DynTensor, Element, Result, Tensor};
 use std::fmt;
 
-/// Re-exported for the layers that print floats and import it from here.
-pub(crate) use super::py_number::py_float;
-
-/// Implements `Default`, `Module`, `DynForward`, the shape-keeping
-/// `Forward` and `Display` for an activation layer whose struct has a
-/// `training` field and a `fn apply(&self, &DynTensor) -> Result<DynTensor>`.
+/// Implements `Module`, `DynForward`, the shape-keeping `Forward` and
+/// `Display` for an activation layer whose struct holds its `spec` and a
+/// `training` flag.
 macro_rules! activation_layer {
-    ($ty:ident, $name:literal, |$s:ident| $extra:expr) => {
+    ($ty:ident, $name:literal) => {
         impl Module for $ty {
             training_flag!();
             fn type_name(&self) -> &str {
                 $name
             }
             fn extra_repr(&self) -> String {
-                let $s = self;
-                $extra
+                self.spec.extra_repr()
             }
         }
 
         impl DynForward for $ty {
             fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-                self.apply(x)
+                self.spec.run(x, None, None, self.training)
             }
         }
 
@@ -42,7 +42,9 @@ macro_rules! activation_layer {
             /// `dim` outside the input's rank).
             fn forward(&self, x: Tensor<S>) -> Tensor<S> {
                 let shape = x.shape();
-                let y = self.apply(x.as_dyn()).unwrap_or_else(|e| panic!("{e}"));
+                let y = self
+                    .forward_dyn(x.as_dyn())
+                    .unwrap_or_else(|e| panic!("{e}"));
                 Tensor::from_raw_unchecked(y, shape)
             }
         }
@@ -54,6 +56,56 @@ macro_rules! activation_layer {
         }
     };
 }
+
+pub(super) use activation_layer;
+
+/// `impl RunSpec` for a spec whose forward is an elementwise function of
+/// its input.
+macro_rules! elementwise_run {
+    ($spec:ty, |$s:ident, $x:ident| $body:expr) => {
+        impl RunSpec for $spec {
+            fn run<E: Element>(
+                &self,
+                $x: &DynTensor<E>,
+                _: Option<&DynTensor<E>>,
+                _: Option<&DynTensor<E>>,
+                _training: bool,
+            ) -> Result<DynTensor<E>> {
+                let $s = self;
+                $body
+            }
+        }
+    };
+}
+
+pub(super) use elementwise_run;
+
+/// `nn.LeakyReLU(negative_slope=0.01, inplace=False)`'s arguments.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeakyReLUSpec {
+    /// `negative_slope`, as given.
+    pub negative_slope: PyNumber,
+    /// `inplace` (printed only).
+    pub inplace: bool,
+}
+
+impl LayerSpec for LeakyReLUSpec {
+    const NAME: &'static str = "LeakyReLU";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(LeakyReLUSpec {
+            negative_slope: a.number("negative_slope")?,
+            inplace: a.flag("inplace")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        let inplace = inplace_suffix(self.inplace);
+        format!("negative_slope={}{inplace}", self.negative_slope)
+    }
+}
+
+elementwise_run!(LeakyReLUSpec, |s, x| Ok(
+    x.leaky_relu(s.negative_slope.value())
+));
 
 /// `nn.LeakyReLU(negative_slope=0.01)`: `x` if `x >= 0`, else `slope·x`.
 /// The slope prints as it was given, as PyTorch prints it (an integer `1`
@@ -71,7 +123,7 @@ macro_rules! activation_layer {
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct LeakyReLU {
-    negative_slope: PyNumber,
+    spec: LeakyReLUSpec,
     training: bool,
 }
 
@@ -79,32 +131,51 @@ impl LeakyReLU {
     /// `nn.LeakyReLU(negative_slope)`: an integer or a float, printed as
     /// given.
     pub fn new(negative_slope: impl Into<PyNumber>) -> Self {
-        LeakyReLU {
+        let spec = LeakyReLUSpec {
             negative_slope: negative_slope.into(),
+            inplace: false,
+        };
+        LeakyReLU {
+            spec,
             training: true,
         }
-    }
-    fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
-        Ok(unary(
-            x,
-            ew::LeakyRelu {
-                slope: self.negative_slope.value(),
-            },
-            "LeakyReluBackward",
-        ))
     }
 }
 
 impl Default for LeakyReLU {
     fn default() -> Self {
-        Self::new(0.01)
+        LeakyReLU {
+            spec: pytorch_default(),
+            training: true,
+        }
     }
 }
 
-activation_layer!(LeakyReLU, "LeakyReLU", |s| format!(
-    "negative_slope={}",
-    s.negative_slope
-));
+activation_layer!(LeakyReLU, "LeakyReLU");
+
+/// `nn.ELU(alpha=1.0, inplace=False)`'s arguments.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ELUSpec {
+    /// `alpha`, as given.
+    pub alpha: PyNumber,
+    /// `inplace` (printed only).
+    pub inplace: bool,
+}
+
+impl LayerSpec for ELUSpec {
+    const NAME: &'static str = "ELU";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(ELUSpec {
+            alpha: a.number("alpha")?,
+            inplace: a.flag("inplace")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        format!("alpha={}{}", self.alpha, inplace_suffix(self.inplace))
+    }
+}
+
+elementwise_run!(ELUSpec, |s, x| Ok(x.elu(s.alpha.value())));
 
 /// `nn.ELU(alpha=1.0)`: `x` if `x > 0`, else `alpha·(exp(x) - 1)`.
 /// `alpha` prints as it was given, as PyTorch prints it (see [`PyNumber`]).
@@ -118,36 +189,66 @@ activation_layer!(LeakyReLU, "LeakyReLU", |s| format!(
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ELU {
-    alpha: PyNumber,
+    spec: ELUSpec,
     training: bool,
 }
 
 impl ELU {
     /// `nn.ELU(alpha)`: an integer or a float, printed as given.
     pub fn new(alpha: impl Into<PyNumber>) -> Self {
-        ELU {
+        let spec = ELUSpec {
             alpha: alpha.into(),
+            inplace: false,
+        };
+        ELU {
+            spec,
             training: true,
         }
-    }
-    fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
-        Ok(unary(
-            x,
-            ew::Elu {
-                alpha: self.alpha.value(),
-            },
-            "EluBackward",
-        ))
     }
 }
 
 impl Default for ELU {
     fn default() -> Self {
-        Self::new(1.0)
+        ELU {
+            spec: pytorch_default(),
+            training: true,
+        }
     }
 }
 
-activation_layer!(ELU, "ELU", |s| format!("alpha={}", s.alpha));
+activation_layer!(ELU, "ELU");
+
+/// `nn.GELU(approximate='none')`'s argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GELUSpec {
+    /// `approximate`: `'none'` or `'tanh'`.
+    pub approximate: GeluApproximate,
+}
+
+impl LayerSpec for GELUSpec {
+    const NAME: &'static str = "GELU";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        let approximate = match a.value("approximate")? {
+            crate::nn::dynamic::OptValue::Str(s) if s == "none" => GeluApproximate::None,
+            crate::nn::dynamic::OptValue::Str(s) if s == "tanh" => GeluApproximate::Tanh,
+            other => {
+                return Err(a.error(
+                    "approximate",
+                    format!("{} is not 'none' or 'tanh'", other.py_repr()),
+                ));
+            }
+        };
+        Ok(GELUSpec { approximate })
+    }
+    fn extra_repr(&self) -> String {
+        match self.approximate {
+            GeluApproximate::None => "approximate='none'".into(),
+            GeluApproximate::Tanh => "approximate='tanh'".into(),
+        }
+    }
+}
+
+elementwise_run!(GELUSpec, |s, x| Ok(x.gelu(s.approximate)));
 
 /// `nn.GELU(approximate='none' | 'tanh')`: `x·Φ(x)`, or its tanh
 /// approximation.
@@ -159,7 +260,7 @@ activation_layer!(ELU, "ELU", |s| format!("alpha={}", s.alpha));
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct GELU {
-    tanh: bool,
+    spec: GELUSpec,
     training: bool,
 }
 
@@ -167,23 +268,18 @@ impl GELU {
     /// The exact GELU (`approximate='none'`).
     pub fn new() -> Self {
         GELU {
-            tanh: false,
+            spec: pytorch_default(),
             training: true,
         }
     }
     /// The tanh approximation (`approximate='tanh'`).
     pub fn tanh() -> Self {
         GELU {
-            tanh: true,
+            spec: GELUSpec {
+                approximate: GeluApproximate::Tanh,
+            },
             training: true,
         }
-    }
-    fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
-        Ok(if self.tanh {
-            unary(x, ew::GeluTanh, "GeluBackward")
-        } else {
-            unary(x, ew::Gelu, "GeluBackward")
-        })
     }
 }
 
@@ -193,27 +289,60 @@ impl Default for GELU {
     }
 }
 
-activation_layer!(GELU, "GELU", |s| format!(
-    "approximate='{}'",
-    if s.tanh { "tanh" } else { "none" }
-));
+activation_layer!(GELU, "GELU");
 
-/// Declares a parameterless activation layer.
+/// `nn.SiLU(inplace=False)`'s argument.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SiLUSpec {
+    /// `inplace` (printed only).
+    pub inplace: bool,
+}
+
+impl LayerSpec for SiLUSpec {
+    const NAME: &'static str = "SiLU";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(SiLUSpec {
+            inplace: a.flag("inplace")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        inplace_suffix(self.inplace).trim_start_matches(", ").into()
+    }
+}
+
+elementwise_run!(SiLUSpec, |_s, x| Ok(x.silu()));
+
+/// Declares a parameterless activation layer without arguments and its
+/// (empty) spec.
 macro_rules! plain_activation {
-    ($(#[$doc:meta])* $ty:ident, $name:literal, |$x:ident| $body:expr) => {
+    ($(#[$doc:meta])* $ty:ident, $spec:ident, $name:literal, |$x:ident| $body:expr) => {
+        #[doc = concat!("`nn.", $name, "()`'s arguments: none.")]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct $spec;
+
+        impl LayerSpec for $spec {
+            const NAME: &'static str = $name;
+            fn parse(_: &Args<'_>) -> Result<Self> {
+                Ok($spec)
+            }
+            fn extra_repr(&self) -> String {
+                String::new()
+            }
+        }
+
+        elementwise_run!($spec, |_s, $x| $body);
+
         $(#[$doc])*
         #[derive(Clone, Copy, Debug)]
         pub struct $ty {
+            spec: $spec,
             training: bool,
         }
 
         impl $ty {
             #[doc = concat!("`nn.", $name, "()`.")]
             pub fn new() -> Self {
-                $ty { training: true }
-            }
-            fn apply(&self, $x: &DynTensor) -> Result<DynTensor> {
-                $body
+                $ty { spec: $spec, training: true }
             }
         }
 
@@ -223,19 +352,40 @@ macro_rules! plain_activation {
             }
         }
 
-        activation_layer!($ty, $name, |_s| String::new());
+        activation_layer!($ty, $name);
     };
 }
 
-plain_activation!(
-    /// `nn.SiLU()`: `x·sigmoid(x)`.
-    ///
-    /// ```
-    /// use nncore::nn::SiLU;
-    /// assert_eq!(SiLU::new().to_string(), "SiLU()");
-    /// ```
-    SiLU, "SiLU", |x| Ok(unary(x, ew::Silu, "SiluBackward"))
-);
+/// `nn.SiLU()`: `x·sigmoid(x)`.
+///
+/// ```
+/// use nncore::nn::SiLU;
+/// assert_eq!(SiLU::new().to_string(), "SiLU()");
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct SiLU {
+    spec: SiLUSpec,
+    training: bool,
+}
+
+impl SiLU {
+    /// `nn.SiLU()`.
+    pub fn new() -> Self {
+        SiLU {
+            spec: SiLUSpec::default(),
+            training: true,
+        }
+    }
+}
+
+impl Default for SiLU {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+activation_layer!(SiLU, "SiLU");
+
 plain_activation!(
     /// `nn.Sigmoid()`: `1 / (1 + exp(-x))`.
     ///
@@ -243,7 +393,7 @@ plain_activation!(
     /// use nncore::nn::Sigmoid;
     /// assert_eq!(Sigmoid::new().to_string(), "Sigmoid()");
     /// ```
-    Sigmoid, "Sigmoid", |x| Ok(x.sigmoid())
+    Sigmoid, SigmoidSpec, "Sigmoid", |x| Ok(x.sigmoid())
 );
 plain_activation!(
     /// `nn.Tanh()`.
@@ -252,7 +402,7 @@ plain_activation!(
     /// use nncore::nn::Tanh;
     /// assert_eq!(Tanh::new().to_string(), "Tanh()");
     /// ```
-    Tanh, "Tanh", |x| Ok(x.tanh())
+    Tanh, TanhSpec, "Tanh", |x| Ok(x.tanh())
 );
 plain_activation!(
     /// `nn.Identity()`: returns its input.
@@ -260,12 +410,38 @@ plain_activation!(
     /// ```
     /// use nncore::nn::{DynForward, Identity};
     /// use nncore::DynTensor;
-    /// let x = DynTensor::<f32>::ones(&[2]).unwrap();
+    /// let x = DynTensor::<f32>::ones(&[2]);
     /// assert_eq!(Identity::new().forward_dyn(&x).unwrap().to_vec(), x.to_vec());
     /// assert_eq!(Identity::new().to_string(), "Identity()");
     /// ```
-    Identity, "Identity", |x| Ok(x.clone())
+    Identity, IdentitySpec, "Identity", |x| Ok(x.clone())
 );
+
+/// `nn.Softplus(beta=1.0, threshold=20.0)`'s arguments.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SoftplusSpec {
+    /// `beta`, as given.
+    pub beta: PyNumber,
+    /// `threshold`, as given.
+    pub threshold: PyNumber,
+}
+
+impl LayerSpec for SoftplusSpec {
+    const NAME: &'static str = "Softplus";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(SoftplusSpec {
+            beta: a.number("beta")?,
+            threshold: a.number("threshold")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        format!("beta={}, threshold={}", self.beta, self.threshold)
+    }
+}
+
+elementwise_run!(SoftplusSpec, |s, x| Ok(
+    x.softplus(s.beta.value(), s.threshold.value())
+));
 
 /// `nn.Softplus(beta=1.0, threshold=20.0)`: `log(1 + exp(beta·x)) / beta`,
 /// linear above `threshold`. Each argument prints as it was given, as
@@ -281,8 +457,7 @@ plain_activation!(
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Softplus {
-    beta: PyNumber,
-    threshold: PyNumber,
+    spec: SoftplusSpec,
     training: bool,
 }
 
@@ -290,30 +465,67 @@ impl Softplus {
     /// `nn.Softplus(beta, threshold)`: each an integer or a float, printed
     /// as given.
     pub fn new(beta: impl Into<PyNumber>, threshold: impl Into<PyNumber>) -> Self {
-        Softplus {
+        let spec = SoftplusSpec {
             beta: beta.into(),
             threshold: threshold.into(),
+        };
+        Softplus {
+            spec,
             training: true,
         }
-    }
-    fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
-        let k = ew::Softplus {
-            beta: self.beta.value(),
-            threshold: self.threshold.value(),
-        };
-        Ok(unary(x, k, "SoftplusBackward"))
     }
 }
 
 impl Default for Softplus {
     fn default() -> Self {
-        Self::new(1.0, 20.0)
+        Softplus {
+            spec: pytorch_default(),
+            training: true,
+        }
     }
 }
 
-activation_layer!(Softplus, "Softplus", |s| format!(
-    "beta={}, threshold={}",
-    s.beta, s.threshold
+activation_layer!(Softplus, "Softplus");
+
+/// `nn.Hardtanh(min_val=-1.0, max_val=1.0, inplace=False)`'s arguments.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HardtanhSpec {
+    /// `min_val`, as given.
+    pub min_val: PyNumber,
+    /// `max_val`, as given.
+    pub max_val: PyNumber,
+    /// `inplace` (printed only).
+    pub inplace: bool,
+}
+
+impl LayerSpec for HardtanhSpec {
+    const NAME: &'static str = "Hardtanh";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        let (min_val, max_val) = (a.number("min_val")?, a.number("max_val")?);
+        if max_val.value() <= min_val.value() {
+            return Err(a.error(
+                "max_val",
+                format!("{max_val} must be greater than min_val ({min_val})"),
+            ));
+        }
+        Ok(HardtanhSpec {
+            min_val,
+            max_val,
+            inplace: a.flag("inplace")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "min_val={}, max_val={}{}",
+            self.min_val,
+            self.max_val,
+            inplace_suffix(self.inplace)
+        )
+    }
+}
+
+elementwise_run!(HardtanhSpec, |s, x| Ok(
+    x.hardtanh(s.min_val.value(), s.max_val.value())
 ));
 
 /// `nn.Hardtanh(min_val=-1.0, max_val=1.0)`: `x` clamped to the range.
@@ -329,8 +541,7 @@ activation_layer!(Softplus, "Softplus", |s| format!(
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Hardtanh {
-    min_val: PyNumber,
-    max_val: PyNumber,
+    spec: HardtanhSpec,
     training: bool,
 }
 
@@ -338,89 +549,120 @@ impl Hardtanh {
     /// `nn.Hardtanh(min_val, max_val)`: each an integer or a float, printed
     /// as given.
     pub fn new(min_val: impl Into<PyNumber>, max_val: impl Into<PyNumber>) -> Self {
-        Hardtanh {
+        let spec = HardtanhSpec {
             min_val: min_val.into(),
             max_val: max_val.into(),
+            inplace: false,
+        };
+        Hardtanh {
+            spec,
             training: true,
         }
-    }
-    fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
-        let k = ew::Hardtanh {
-            min: self.min_val.value(),
-            max: self.max_val.value(),
-        };
-        Ok(unary(x, k, "HardtanhBackward"))
     }
 }
 
 impl Default for Hardtanh {
     fn default() -> Self {
-        Self::new(-1.0, 1.0)
-    }
-}
-
-activation_layer!(Hardtanh, "Hardtanh", |s| format!(
-    "min_val={}, max_val={}",
-    s.min_val, s.max_val
-));
-
-/// `nn.Softmax(dim)`: `exp(x) / Σ exp(x)` along `dim` (negative counts
-/// from the end).
-///
-/// ```
-/// use nncore::nn::{DynForward, Softmax};
-/// use nncore::DynTensor;
-/// let y = Softmax::new(-1).forward_dyn(&DynTensor::<f32>::zeros(&[1, 4]).unwrap()).unwrap();
-/// assert_eq!(y.to_vec(), vec![0.25; 4]);
-/// assert_eq!(Softmax::new(1).to_string(), "Softmax(dim=1)");
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct Softmax {
-    dim: isize,
-    training: bool,
-}
-
-impl Softmax {
-    /// `nn.Softmax(dim)`.
-    pub fn new(dim: isize) -> Self {
-        Softmax {
-            dim,
+        Hardtanh {
+            spec: pytorch_default(),
             training: true,
         }
     }
-    fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
-        x.softmax(self.dim)
-    }
 }
 
-activation_layer!(Softmax, "Softmax", |s| format!("dim={}", s.dim));
+activation_layer!(Hardtanh, "Hardtanh");
 
-/// `nn.LogSoftmax(dim)`: `log(softmax(x))` along `dim`, computed stably.
-///
-/// ```
-/// use nncore::nn::LogSoftmax;
-/// assert_eq!(LogSoftmax::new(-1).to_string(), "LogSoftmax(dim=-1)");
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct LogSoftmax {
-    dim: isize,
-    training: bool,
-}
-
-impl LogSoftmax {
-    /// `nn.LogSoftmax(dim)`.
-    pub fn new(dim: isize) -> Self {
-        LogSoftmax {
-            dim,
-            training: true,
+/// Declares a softmax-like layer over one `dim` and its spec.
+macro_rules! softmax_layer {
+    ($(#[$doc:meta])* $ty:ident, $spec:ident, $name:literal, $op:ident) => {
+        #[doc = concat!("`nn.", $name, "(dim=None)`'s argument; Kiln runs it with a `dim` only (PyTorch's implicit choice is deprecated).")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct $spec {
+            /// `dim` (negative counts from the end).
+            pub dim: Option<i64>,
         }
-    }
-    fn apply(&self, x: &DynTensor) -> Result<DynTensor> {
-        x.log_softmax(self.dim)
-    }
+
+        impl LayerSpec for $spec {
+            const NAME: &'static str = $name;
+            fn parse(a: &Args<'_>) -> Result<Self> {
+                Ok($spec { dim: a.opt_int("dim")? })
+            }
+            fn extra_repr(&self) -> String {
+                match self.dim {
+                    Some(dim) => format!("dim={dim}"),
+                    None => "dim=None".into(),
+                }
+            }
+        }
+
+        impl RunSpec for $spec {
+            fn runnable(&self) -> bool {
+                self.dim.is_some()
+            }
+            fn run<E: Element>(
+                &self,
+                x: &DynTensor<E>,
+                _: Option<&DynTensor<E>>,
+                _: Option<&DynTensor<E>>,
+                _training: bool,
+            ) -> Result<DynTensor<E>> {
+                match self.dim {
+                    Some(dim) => x.$op(dim as isize),
+                    None => Err(super::spec::not_runnable($name)),
+                }
+            }
+        }
+
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $ty {
+            spec: $spec,
+            training: bool,
+        }
+
+        impl $ty {
+            #[doc = concat!("`nn.", $name, "(dim)`.")]
+            pub fn new(dim: isize) -> Self {
+                $ty {
+                    spec: $spec { dim: Some(dim as i64) },
+                    training: true,
+                }
+            }
+        }
+
+        activation_layer!($ty, $name);
+    };
 }
 
-activation_layer!(LogSoftmax, "LogSoftmax", |s| format!("dim={}", s.dim));
+softmax_layer!(
+    /// `nn.Softmax(dim)`: `exp(x) / Σ exp(x)` along `dim` (negative counts
+    /// from the end).
+    ///
+    /// ```
+    /// use nncore::nn::{DynForward, Softmax};
+    /// use nncore::DynTensor;
+    /// let y = Softmax::new(-1).forward_dyn(&DynTensor::<f32>::zeros(&[1, 4])).unwrap();
+    /// assert_eq!(y.to_vec(), vec![0.25; 4]);
+    /// assert_eq!(Softmax::new(1).to_string(), "Softmax(dim=1)");
+    /// ```
+    Softmax,
+    SoftmaxSpec,
+    "Softmax",
+    softmax
+);
+
+softmax_layer!(
+    /// `nn.LogSoftmax(dim)`: `log(softmax(x))` along `dim`, computed stably.
+    ///
+    /// ```
+    /// use nncore::nn::LogSoftmax;
+    /// assert_eq!(LogSoftmax::new(-1).to_string(), "LogSoftmax(dim=-1)");
+    /// ```
+    LogSoftmax,
+    LogSoftmaxSpec,
+    "LogSoftmax",
+    log_softmax
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,10 +1,12 @@
 //! `nn.AdaptiveAvgPool2d` with the output size given as types.
 
+use super::dynamic::OptValue;
 use super::module::training_flag;
+use super::spec::{Args, LayerSpec, RunSpec};
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::ops::adaptive_avg_pool2d;
 use crate::shape::{Dim, StaticDim};
-use crate::{DynTensor, Result, Tensor};
+use crate::{DynTensor, Element, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -49,12 +51,13 @@ impl<OH: StaticDim, OW: StaticDim> Module for AdaptiveAvgPool2d<OH, OW> {
         "AdaptiveAvgPool2d"
     }
     fn extra_repr(&self) -> String {
-        // PyTorch prints the argument as given; an int when both are equal.
-        if OH::USIZE == OW::USIZE {
-            format!("output_size={}", OH::USIZE)
+        // An int when both sides are equal, as `nn.AdaptiveAvgPool2d(n)`.
+        let output_size = if OH::USIZE == OW::USIZE {
+            AdaptiveSize::One(OH::USIZE)
         } else {
-            format!("output_size=({}, {})", OH::USIZE, OW::USIZE)
-        }
+            AdaptiveSize::Pair(Some(OH::USIZE), Some(OW::USIZE))
+        };
+        AdaptiveAvgPool2dSpec { output_size }.extra_repr()
     }
 }
 
@@ -82,5 +85,80 @@ impl<OH: StaticDim, OW: StaticDim, N: Dim, C: Dim, H: Dim, W: Dim> Forward<Tenso
 impl<OH: StaticDim, OW: StaticDim> fmt::Display for AdaptiveAvgPool2d<OH, OW> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
+    }
+}
+
+/// `AdaptiveAvgPool2d`'s `output_size` as given: an int, or a pair whose
+/// sides may be `None` (keep the input's size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdaptiveSize {
+    /// One size for both sides.
+    One(usize),
+    /// (height, width); `None` keeps the input's.
+    Pair(Option<usize>, Option<usize>),
+}
+
+/// `nn.AdaptiveAvgPool2d(output_size)`'s argument: what
+/// [`AdaptiveAvgPool2d`] prints and a layer built at run time parses and runs.
+///
+/// ```
+/// use nncore::nn::{AdaptiveAvgPool2dSpec, AdaptiveSize};
+/// use nncore::nn::spec::LayerSpec;
+/// let spec = AdaptiveAvgPool2dSpec { output_size: AdaptiveSize::Pair(None, Some(3)) };
+/// assert_eq!(spec.extra_repr(), "output_size=(None, 3)");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AdaptiveAvgPool2dSpec {
+    /// `output_size`.
+    pub output_size: AdaptiveSize,
+}
+
+impl LayerSpec for AdaptiveAvgPool2dSpec {
+    const NAME: &'static str = "AdaptiveAvgPool2d";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        let item = |v: &OptValue| match v {
+            OptValue::None => Ok(None),
+            OptValue::Int(i) if *i >= 0 => Ok(Some(*i as usize)),
+            other => Err(a.error(
+                "output_size",
+                format!("{} is not a size or None", other.py_repr()),
+            )),
+        };
+        let output_size = match a.value("output_size")? {
+            OptValue::Tuple(pair) if pair.len() == 2 => {
+                AdaptiveSize::Pair(item(&pair[0])?, item(&pair[1])?)
+            }
+            OptValue::Int(i) if i >= 0 => AdaptiveSize::One(i as usize),
+            other => {
+                return Err(a.error(
+                    "output_size",
+                    format!("{} is not a size or a pair", other.py_repr()),
+                ));
+            }
+        };
+        Ok(AdaptiveAvgPool2dSpec { output_size })
+    }
+    fn extra_repr(&self) -> String {
+        let side = |s: Option<usize>| s.map_or("None".to_string(), |s| s.to_string());
+        match self.output_size {
+            AdaptiveSize::One(n) => format!("output_size={n}"),
+            AdaptiveSize::Pair(h, w) => format!("output_size=({}, {})", side(h), side(w)),
+        }
+    }
+}
+
+impl RunSpec for AdaptiveAvgPool2dSpec {
+    fn run<E: Element>(
+        &self,
+        x: &DynTensor<E>,
+        _: Option<&DynTensor<E>>,
+        _: Option<&DynTensor<E>>,
+        _training: bool,
+    ) -> Result<DynTensor<E>> {
+        let size = match self.output_size {
+            AdaptiveSize::One(n) => (Some(n), Some(n)),
+            AdaptiveSize::Pair(h, w) => (h, w),
+        };
+        adaptive_avg_pool2d(x, size)
     }
 }

@@ -2,9 +2,11 @@
 //! so the compiler computes the output size; the layer types are written by
 //! [`avg_pool2d_layer!`], which `AvgPool2dCeil` shares.
 
+use super::spec::{Args, IntOrPair, LayerSpec, RunSpec};
 use super::{DynForward, Forward};
-use crate::Tensor;
+use crate::ops::{AvgPool2dOptions, avg_pool2d};
 use crate::shape::{AvgPool2dOut, AvgPool2dRule, StaticDim};
+use crate::{DynTensor, Element, Result, Tensor};
 
 /// Writes an average-pooling layer type over `K`×`K` windows, its sizes as
 /// types: the struct, `new`, the `count_include_pad` and
@@ -54,12 +56,17 @@ macro_rules! avg_pool2d_layer {
             /// The runtime options of the functional
             /// [`avg_pool2d`]($crate::ops::avg_pool2d).
             pub fn options(&self) -> $crate::ops::AvgPool2dOptions {
-                $crate::ops::AvgPool2dOptions::new(K::USIZE)
-                    .stride(S::USIZE)
-                    .padding(P::USIZE)
-                    .ceil_mode($ceil)
-                    .count_include_pad(self.count_include_pad)
-                    .divisor_override(self.divisor_override)
+                self.spec().options()
+            }
+
+            /// The arguments of the type and the builders, as
+            /// `nn.AvgPool2d` takes them.
+            pub fn spec(&self) -> $crate::nn::AvgPool2dSpec {
+                $crate::nn::AvgPool2dSpec {
+                    count_include_pad: self.count_include_pad,
+                    divisor_override: self.divisor_override,
+                    ..$crate::nn::AvgPool2dSpec::square(K::USIZE, S::USIZE, P::USIZE, $ceil)
+                }
             }
         }
 
@@ -74,15 +81,8 @@ macro_rules! avg_pool2d_layer {
             fn type_name(&self) -> &str {
                 "AvgPool2d"
             }
-            /// PyTorch's `AvgPool2d.extra_repr` shows only these three
-            /// (not `ceil_mode`).
             fn extra_repr(&self) -> String {
-                format!(
-                    "kernel_size={}, stride={}, padding={}",
-                    K::USIZE,
-                    S::USIZE,
-                    P::USIZE
-                )
+                $crate::nn::spec::LayerSpec::extra_repr(&self.spec())
             }
         }
 
@@ -101,6 +101,100 @@ macro_rules! avg_pool2d_layer {
 }
 
 pub(super) use avg_pool2d_layer;
+
+/// `nn.AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False,
+/// count_include_pad=True, divisor_override=None)`'s arguments, each size
+/// kept as given (an int or a pair). [`AvgPool2d`] and
+/// [`AvgPool2dCeil`](super::AvgPool2dCeil) print through it; a layer built
+/// at run time parses and runs it.
+///
+/// ```
+/// use nncore::nn::AvgPool2dSpec;
+/// use nncore::nn::spec::{LayerSpec, parse};
+/// use nncore::nn::dynamic::LayerOptions;
+/// let spec: AvgPool2dSpec = parse(&LayerOptions::new().with("kernel_size", 3).with("ceil_mode", true))?;
+/// // PyTorch's AvgPool2d.extra_repr shows only these three.
+/// assert_eq!(spec.extra_repr(), "kernel_size=3, stride=3, padding=0");
+/// # Ok::<(), nncore::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AvgPool2dSpec {
+    /// `kernel_size`.
+    pub kernel_size: IntOrPair,
+    /// `stride` (PyTorch's `None` is the kernel size).
+    pub stride: IntOrPair,
+    /// `padding`.
+    pub padding: IntOrPair,
+    /// `ceil_mode`.
+    pub ceil_mode: bool,
+    /// `count_include_pad`: whether the padding zeros count in the divisor.
+    pub count_include_pad: bool,
+    /// `divisor_override`.
+    pub divisor_override: Option<usize>,
+}
+
+impl AvgPool2dSpec {
+    /// A static layer's arguments: square sizes given as ints, PyTorch's
+    /// defaults otherwise.
+    pub(crate) fn square(k: usize, s: usize, p: usize, ceil_mode: bool) -> Self {
+        AvgPool2dSpec {
+            kernel_size: IntOrPair::One(k),
+            stride: IntOrPair::One(s),
+            padding: IntOrPair::One(p),
+            ceil_mode,
+            count_include_pad: true,
+            divisor_override: None,
+        }
+    }
+
+    /// The options of the functional [`avg_pool2d`].
+    pub fn options(&self) -> AvgPool2dOptions {
+        AvgPool2dOptions {
+            kernel_size: self.kernel_size.hw(),
+            stride: self.stride.hw(),
+            padding: self.padding.hw(),
+            ceil_mode: self.ceil_mode,
+            count_include_pad: self.count_include_pad,
+            divisor_override: self.divisor_override,
+        }
+    }
+}
+
+impl LayerSpec for AvgPool2dSpec {
+    const NAME: &'static str = "AvgPool2d";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        let divisor_override = match a.opt_int("divisor_override")? {
+            None => None,
+            Some(_) => Some(a.size("divisor_override")?),
+        };
+        Ok(AvgPool2dSpec {
+            kernel_size: a.int_or_pair("kernel_size")?,
+            stride: a.int_or_pair("stride")?,
+            padding: a.int_or_pair("padding")?,
+            ceil_mode: a.flag("ceil_mode")?,
+            count_include_pad: a.flag("count_include_pad")?,
+            divisor_override,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "kernel_size={}, stride={}, padding={}",
+            self.kernel_size, self.stride, self.padding
+        )
+    }
+}
+
+impl RunSpec for AvgPool2dSpec {
+    fn run<E: Element>(
+        &self,
+        x: &DynTensor<E>,
+        _: Option<&DynTensor<E>>,
+        _: Option<&DynTensor<E>>,
+        _training: bool,
+    ) -> Result<DynTensor<E>> {
+        avg_pool2d(x, self.options())
+    }
+}
 
 avg_pool2d_layer! {
 /// Average pooling over `K`×`K` windows with stride `S` (PyTorch's

@@ -7,13 +7,102 @@
 //! which `load_state_dict` in PyTorch copies into its int64 buffer, and
 //! Kiln's loader accepts PyTorch's int64 scalar and converts it.
 
-use super::{Buffer, DynForward, Forward, Module, Parameter, fmt_module};
-use crate::nn::activation_layers::py_float;
+use super::spec::{Args, LayerSpec, py_bool};
+use super::{Buffer, DynForward, Forward, Module, Parameter, PyNumber, fmt_module};
 use crate::ops::{BatchNormOptions, batch_norm, batch_norm_momentum};
 use crate::shape::{BatchNorm1dRule, BatchNorm2dRule, StaticDim};
 use crate::{DynTensor, Error, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
+
+/// `nn.BatchNorm1d` / `nn.BatchNorm2d`'s arguments (PyTorch's
+/// `_BatchNorm`): what the layers print, and what a runtime description
+/// parses.
+///
+/// ```
+/// use nncore::nn::BatchNorm2dSpec;
+/// use nncore::nn::spec::{LayerSpec, parse};
+/// use nncore::nn::dynamic::{LayerOptions, OptValue};
+/// let spec: BatchNorm2dSpec = parse(&LayerOptions::new().with("num_features", 8).with("momentum", OptValue::None))?;
+/// assert_eq!(spec.extra_repr(), "8, eps=1e-05, momentum=None, affine=True, bias=True, track_running_stats=True");
+/// # Ok::<(), nncore::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BatchNormArgs {
+    /// `num_features`.
+    pub num_features: usize,
+    /// `eps`, as given.
+    pub eps: PyNumber,
+    /// `momentum`, as given; `None` is the cumulative moving average.
+    pub momentum: Option<PyNumber>,
+    /// `affine`.
+    pub affine: bool,
+    /// `bias` (only with `affine`).
+    pub bias: bool,
+    /// `track_running_stats`.
+    pub track_running_stats: bool,
+}
+
+impl BatchNormArgs {
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(BatchNormArgs {
+            num_features: a.size("num_features")?,
+            eps: a.number("eps")?,
+            momentum: a.opt_number("momentum")?,
+            affine: a.flag("affine")?,
+            bias: a.flag("bias")?,
+            track_running_stats: a.flag("track_running_stats")?,
+        })
+    }
+
+    fn repr(&self) -> String {
+        let momentum = self.momentum.map_or("None".to_string(), |m| m.to_string());
+        format!(
+            "{}, eps={}, momentum={momentum}, affine={}, bias={}, track_running_stats={}",
+            self.num_features,
+            self.eps,
+            py_bool(self.affine),
+            py_bool(self.affine && self.bias),
+            py_bool(self.track_running_stats)
+        )
+    }
+}
+
+/// Declares a BatchNorm spec: [`BatchNormArgs`] under the layer's name.
+macro_rules! batch_norm_spec {
+    ($(#[$doc:meta])* $spec:ident, $name:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct $spec(pub BatchNormArgs);
+
+        impl From<BatchNormArgs> for $spec {
+            fn from(args: BatchNormArgs) -> Self {
+                $spec(args)
+            }
+        }
+
+        impl LayerSpec for $spec {
+            const NAME: &'static str = $name;
+            fn parse(a: &Args<'_>) -> Result<Self> {
+                BatchNormArgs::parse(a).map($spec)
+            }
+            fn extra_repr(&self) -> String {
+                self.0.repr()
+            }
+        }
+    };
+}
+
+batch_norm_spec!(
+    /// `nn.BatchNorm1d`'s arguments.
+    BatchNorm1dSpec,
+    "BatchNorm1d"
+);
+batch_norm_spec!(
+    /// `nn.BatchNorm2d`'s arguments.
+    BatchNorm2dSpec,
+    "BatchNorm2d"
+);
 
 /// What both BatchNorm layers hold and do.
 struct Core {
@@ -41,22 +130,16 @@ impl Core {
         }
     }
 
-    fn extra_repr(&self, c: usize) -> String {
-        let affine = if self.weight.is_some() {
-            "True"
-        } else {
-            "False"
-        };
-        let momentum = self.momentum.map_or("None".to_string(), py_float);
-        let track = if self.running_mean.is_some() {
-            "True"
-        } else {
-            "False"
-        };
-        format!(
-            "{c}, eps={}, momentum={momentum}, affine={affine}, bias={affine}, track_running_stats={track}",
-            py_float(self.eps)
-        )
+    /// The arguments this layer was built with, as `nn.BatchNorm*d` takes them.
+    fn spec<S: From<BatchNormArgs>>(&self, c: usize) -> S {
+        S::from(BatchNormArgs {
+            num_features: c,
+            eps: PyNumber::Float(self.eps),
+            momentum: self.momentum.map(PyNumber::Float),
+            affine: self.weight.is_some(),
+            bias: self.bias.is_some(),
+            track_running_stats: self.running_mean.is_some(),
+        })
     }
 
     fn parameters(&self) -> Vec<(&str, &Parameter)> {
@@ -135,7 +218,7 @@ impl Core {
 }
 
 macro_rules! batch_norm_layer {
-    ($(#[$doc:meta])* $ty:ident, $name:literal, $rule:ident) => {
+    ($(#[$doc:meta])* $ty:ident, $name:literal, $rule:ident, $spec:ident) => {
         $(#[$doc])*
         pub struct $ty<C> {
             core: Core,
@@ -217,7 +300,7 @@ macro_rules! batch_norm_layer {
                 $name
             }
             fn extra_repr(&self) -> String {
-                self.core.extra_repr(C::USIZE)
+                self.core.spec::<$spec>(C::USIZE).extra_repr()
             }
             fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
                 self.core.parameters()
@@ -277,7 +360,8 @@ batch_norm_layer!(
     /// ```
     BatchNorm1d,
     "BatchNorm1d",
-    BatchNorm1dRule
+    BatchNorm1dRule,
+    BatchNorm1dSpec
 );
 
 batch_norm_layer!(
@@ -297,7 +381,8 @@ batch_norm_layer!(
     /// ```
     BatchNorm2d,
     "BatchNorm2d",
-    BatchNorm2dRule
+    BatchNorm2dRule,
+    BatchNorm2dSpec
 );
 
 #[cfg(test)]

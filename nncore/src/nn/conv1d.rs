@@ -1,8 +1,9 @@
 //! `nn.Conv1d` with kernel, stride, padding, dilation and groups given as
 //! types, so the compiler computes the output length.
 
-use super::conv_common::{ConvRepr, conv_own_parameters, conv_parameters};
+use super::conv_common::{Conv1dSpec, conv_own_parameters, conv_parameters};
 use super::module::training_flag;
+use super::spec::LayerSpec;
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::ops::{Conv1dOptions, ConvPadding, conv1d};
 use crate::shape::{Conv1dOut, Conv1dRule, ConvGroupsRule, StaticDim, U0, U1};
@@ -136,19 +137,17 @@ impl_sizes! {
             "Conv1d"
         }
         fn extra_repr(&self) -> String {
-            ConvRepr {
-                dims: 1,
-                in_channels: Cin::USIZE,
-                out_channels: Cout::USIZE,
-                kernel_size: K::USIZE,
-                stride: S::USIZE,
-                padding: P::USIZE,
-                dilation: D::USIZE,
-                output_padding: 0,
-                groups: G::USIZE,
-                bias: self.bias.is_some(),
-            }
-            .extra_repr()
+            Conv1dSpec::square(
+            (Cin::USIZE, Cout::USIZE),
+            K::USIZE,
+            S::USIZE,
+            P::USIZE,
+            D::USIZE,
+            0,
+            G::USIZE,
+            self.bias.is_some(),
+        )
+        .extra_repr()
         }
         fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
             conv_own_parameters(&self.weight, &self.bias)

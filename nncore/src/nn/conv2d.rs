@@ -1,8 +1,9 @@
 //! `nn.Conv2d` with square kernel, stride, padding and dilation given as
 //! types, so the compiler computes the output size.
 
-use super::conv_common::{ConvRepr, conv_own_parameters, conv_parameters};
+use super::conv_common::{Conv2dSpec, conv_own_parameters, conv_parameters};
 use super::module::training_flag;
+use super::spec::LayerSpec;
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::ops::{Conv2dOptions, conv2d};
 use crate::shape::{Conv2dOut, Conv2dRule, ConvGroupsRule, StaticDim, U0, U1};
@@ -138,18 +139,16 @@ impl<
         "Conv2d"
     }
     fn extra_repr(&self) -> String {
-        ConvRepr {
-            dims: 2,
-            in_channels: Cin::USIZE,
-            out_channels: Cout::USIZE,
-            kernel_size: K::USIZE,
-            stride: S::USIZE,
-            padding: P::USIZE,
-            dilation: D::USIZE,
-            output_padding: 0,
-            groups: G::USIZE,
-            bias: self.bias.is_some(),
-        }
+        Conv2dSpec::square(
+            (Cin::USIZE, Cout::USIZE),
+            K::USIZE,
+            S::USIZE,
+            P::USIZE,
+            D::USIZE,
+            0,
+            G::USIZE,
+            self.bias.is_some(),
+        )
         .extra_repr()
     }
     fn own_parameters(&self) -> Vec<(&str, &Parameter)> {

@@ -2,8 +2,9 @@
 //! padding, groups and dilation given as types, so the compiler computes
 //! the output size.
 
-use super::conv_common::{ConvRepr, conv_own_parameters, conv_parameters};
+use super::conv_common::{ConvTranspose2dSpec, conv_own_parameters, conv_parameters};
 use super::module::training_flag;
+use super::spec::LayerSpec;
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::ops::{ConvTranspose2dOptions, conv_transpose2d};
 use crate::shape::{ConvGroupsRule, ConvTranspose2dOut, ConvTranspose2dRule, StaticDim, U0, U1};
@@ -140,19 +141,17 @@ impl_sizes! {
             "ConvTranspose2d"
         }
         fn extra_repr(&self) -> String {
-            ConvRepr {
-                dims: 2,
-                in_channels: Cin::USIZE,
-                out_channels: Cout::USIZE,
-                kernel_size: K::USIZE,
-                stride: S::USIZE,
-                padding: P::USIZE,
-                dilation: D::USIZE,
-                output_padding: OP::USIZE,
-                groups: G::USIZE,
-                bias: self.bias.is_some(),
-            }
-            .extra_repr()
+            ConvTranspose2dSpec::square(
+            (Cin::USIZE, Cout::USIZE),
+            K::USIZE,
+            S::USIZE,
+            P::USIZE,
+            D::USIZE,
+            OP::USIZE,
+            G::USIZE,
+            self.bias.is_some(),
+        )
+        .extra_repr()
         }
         fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
             conv_own_parameters(&self.weight, &self.bias)

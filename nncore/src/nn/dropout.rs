@@ -2,11 +2,11 @@
 //! identity in eval mode; draws from Kiln's seeded generator.
 
 use super::module::training_flag;
-use super::{DynForward, Forward, Module, fmt_module};
-use crate::nn::activation_layers::py_float;
+use super::spec::{Args, LayerSpec, RunSpec, py_bool, pytorch_default};
+use super::{DynForward, Forward, Module, PyNumber, fmt_module};
 use crate::ops::{dropout, dropout2d};
 use crate::shape::Shape;
-use crate::{DynTensor, Error, Result, Tensor};
+use crate::{DynTensor, Element, Error, Result, Tensor};
 use std::fmt;
 
 fn check(op: &'static str, p: f64) -> Result<f64> {
@@ -22,19 +22,53 @@ fn check(op: &'static str, p: f64) -> Result<f64> {
 }
 
 macro_rules! dropout_layer {
-    ($(#[$doc:meta])* $ty:ident, $name:literal, $op:ident) => {
+    ($(#[$doc:meta])* $ty:ident, $spec:ident, $name:literal, $op:ident) => {
+        #[doc = concat!("`nn.", $name, "(p=0.5, inplace=False)`'s arguments: what [`", $name, "`] holds and prints, and a layer built at run time parses.")]
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub struct $spec {
+            /// `p`, as given (PyTorch prints `p=0` for an int).
+            pub p: PyNumber,
+            /// `inplace`: Kiln never overwrites an op's input, so it only
+            /// changes the printout.
+            pub inplace: bool,
+        }
+
+        impl LayerSpec for $spec {
+            const NAME: &'static str = $name;
+            fn parse(a: &Args<'_>) -> Result<Self> {
+                let p = a.number("p")?;
+                check($name, p.value())?;
+                Ok($spec { p, inplace: a.flag("inplace")? })
+            }
+            fn extra_repr(&self) -> String {
+                format!("p={}, inplace={}", self.p, py_bool(self.inplace))
+            }
+        }
+
+        impl RunSpec for $spec {
+            fn run<E: Element>(
+                &self,
+                x: &DynTensor<E>,
+                _: Option<&DynTensor<E>>,
+                _: Option<&DynTensor<E>>,
+                training: bool,
+            ) -> Result<DynTensor<E>> {
+                $op(x, self.p.value(), training)
+            }
+        }
+
         $(#[$doc])*
         #[derive(Clone, Copy, Debug)]
         pub struct $ty {
-            p: f64,
-            inplace: bool,
+            spec: $spec,
             training: bool,
         }
 
         impl $ty {
             #[doc = concat!("`nn.", $name, "(p)`; `p` outside [0, 1] is an error.")]
             pub fn new(p: f64) -> Result<Self> {
-                Ok($ty { p: check($name, p)?, inplace: false, training: true })
+                check($name, p)?;
+                Ok($ty { spec: $spec { p: PyNumber::Float(p), inplace: false }, training: true })
             }
             #[doc = concat!("`nn.", $name, "(p)` for a `p` known to lie in [0, 1] (what `sequential!` builds from a checked literal).")]
             ///
@@ -46,18 +80,18 @@ macro_rules! dropout_layer {
             /// PyTorch's `inplace` flag: Kiln never overwrites an op's
             /// input, so it only changes the printout.
             pub fn inplace(mut self, inplace: bool) -> Self {
-                self.inplace = inplace;
+                self.spec.inplace = inplace;
                 self
             }
             /// The probability of zeroing.
             pub fn p(&self) -> f64 {
-                self.p
+                self.spec.p.value()
             }
         }
 
         impl Default for $ty {
             fn default() -> Self {
-                $ty { p: 0.5, inplace: false, training: true }
+                $ty { spec: pytorch_default(), training: true }
             }
         }
 
@@ -67,14 +101,13 @@ macro_rules! dropout_layer {
                 $name
             }
             fn extra_repr(&self) -> String {
-                let inplace = if self.inplace { "True" } else { "False" };
-                format!("p={}, inplace={inplace}", py_float(self.p))
+                self.spec.extra_repr()
             }
         }
 
         impl DynForward for $ty {
             fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-                $op(x, self.p, self.training)
+                self.spec.run(x, None, None, self.training)
             }
         }
 
@@ -115,6 +148,7 @@ dropout_layer!(
     /// assert!(Dropout::new(1.5).is_err());
     /// ```
     Dropout,
+    DropoutSpec,
     "Dropout",
     dropout
 );
@@ -129,6 +163,7 @@ dropout_layer!(
     /// assert_eq!(Dropout2d::default().to_string(), "Dropout2d(p=0.5, inplace=False)");
     /// ```
     Dropout2d,
+    Dropout2dSpec,
     "Dropout2d",
     dropout2d
 );

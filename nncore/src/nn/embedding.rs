@@ -1,7 +1,8 @@
 //! `nn.Embedding`: a lookup table of `num_embeddings` vectors.
 
 use super::module::training_flag;
-use super::{Forward, Module, Parameter, fmt_module};
+use super::spec::{Args, LayerSpec};
+use super::{Forward, Module, Parameter, PyNumber, fmt_module};
 use crate::autograd::{Backward, BackwardContext, Saved, no_grad};
 use crate::init::normal_;
 use crate::ops::{EmbeddingOptions, embedding, embedding_renorm_, embedding_sparse_grad};
@@ -67,17 +68,7 @@ impl Embedding {
         self.padding_idx = match padding_idx {
             None => None,
             Some(p) => {
-                let n = self.num_embeddings as i64;
-                if p >= n || p < -n {
-                    return Err(Error::option(
-                        "Embedding",
-                        "padding_idx",
-                        format!(
-                            "Padding_idx must be within num_embeddings, got {p} for {n} embeddings"
-                        ),
-                    ));
-                }
-                let p = if p < 0 { p + n } else { p } as usize;
+                let p = resolve_padding_idx(p, self.num_embeddings)?;
                 self.weight.data_mut()[p * self.dim..][..self.dim]
                     .iter_mut()
                     .for_each(|v| *v = 0.0);
@@ -175,29 +166,16 @@ impl Module for Embedding {
         "Embedding"
     }
     fn extra_repr(&self) -> String {
-        let mut s = format!("{}, {}", self.num_embeddings, self.dim);
-        if let Some(p) = self.padding_idx {
-            s.push_str(&format!(", padding_idx={p}"));
+        EmbeddingSpec {
+            num_embeddings: self.num_embeddings,
+            embedding_dim: self.dim,
+            padding_idx: self.padding_idx,
+            max_norm: self.max_norm.map(|(m, _)| PyNumber::Float(m)),
+            norm_type: PyNumber::Float(self.max_norm.map_or(2.0, |(_, n)| n)),
+            scale_grad_by_freq: self.scale_grad_by_freq,
+            sparse: self.sparse,
         }
-        if let Some((m, n)) = self.max_norm {
-            s.push_str(&format!(
-                ", max_norm={}",
-                crate::nn::activation_layers::py_float(m)
-            ));
-            if n != 2.0 {
-                s.push_str(&format!(
-                    ", norm_type={}",
-                    crate::nn::activation_layers::py_float(n)
-                ));
-            }
-        }
-        if self.scale_grad_by_freq {
-            s.push_str(", scale_grad_by_freq=True");
-        }
-        if self.sparse {
-            s.push_str(", sparse=True");
-        }
-        s
+        .extra_repr()
     }
     fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
         vec![("weight", &self.weight)]
@@ -217,6 +195,94 @@ impl Forward<&LongTensor> for Embedding {
 impl fmt::Display for Embedding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
+    }
+}
+
+/// `padding_idx` checked against `num_embeddings` as PyTorch checks it,
+/// a negative one counted from the end.
+fn resolve_padding_idx(p: i64, num_embeddings: usize) -> Result<usize> {
+    let n = num_embeddings as i64;
+    if p >= n || p < -n {
+        return Err(Error::option(
+            "Embedding",
+            "padding_idx",
+            format!("Padding_idx must be within num_embeddings, got {p} for {n} embeddings"),
+        ));
+    }
+    Ok(if p < 0 { p + n } else { p } as usize)
+}
+
+/// `nn.Embedding(num_embeddings, embedding_dim, padding_idx=None,
+/// max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False)`'s
+/// arguments: what [`Embedding`] prints and a runtime description parses.
+///
+/// ```
+/// use nncore::nn::EmbeddingSpec;
+/// use nncore::nn::spec::{LayerSpec, parse};
+/// use nncore::nn::dynamic::LayerOptions;
+/// let o = LayerOptions::new().with("num_embeddings", 10).with("embedding_dim", 3);
+/// let spec: EmbeddingSpec = parse(&o.clone().with("padding_idx", -1))?;
+/// assert_eq!(spec.extra_repr(), "10, 3, padding_idx=9");
+/// let err = parse::<EmbeddingSpec>(&o.with("padding_idx", 10)).unwrap_err();
+/// assert_eq!(err.to_string(), "Embedding: invalid padding_idx: Padding_idx must be within num_embeddings, got 10 for 10 embeddings");
+/// # Ok::<(), nncore::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EmbeddingSpec {
+    /// `num_embeddings`.
+    pub num_embeddings: usize,
+    /// `embedding_dim`.
+    pub embedding_dim: usize,
+    /// `padding_idx`, counted from the start.
+    pub padding_idx: Option<usize>,
+    /// `max_norm`, as given.
+    pub max_norm: Option<PyNumber>,
+    /// `norm_type`, as given.
+    pub norm_type: PyNumber,
+    /// `scale_grad_by_freq`.
+    pub scale_grad_by_freq: bool,
+    /// `sparse`.
+    pub sparse: bool,
+}
+
+impl LayerSpec for EmbeddingSpec {
+    const NAME: &'static str = "Embedding";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        let num_embeddings = a.size("num_embeddings")?;
+        let padding_idx = match a.opt_int("padding_idx")? {
+            None => None,
+            Some(p) => Some(resolve_padding_idx(p, num_embeddings)?),
+        };
+        Ok(EmbeddingSpec {
+            num_embeddings,
+            embedding_dim: a.size("embedding_dim")?,
+            padding_idx,
+            max_norm: a.opt_number("max_norm")?,
+            norm_type: a.number("norm_type")?,
+            scale_grad_by_freq: a.flag("scale_grad_by_freq")?,
+            sparse: a.flag("sparse")?,
+        })
+    }
+    /// PyTorch's `Embedding.extra_repr`: the sizes, then each option only
+    /// when not at its default.
+    fn extra_repr(&self) -> String {
+        let mut s = format!("{}, {}", self.num_embeddings, self.embedding_dim);
+        if let Some(p) = self.padding_idx {
+            s.push_str(&format!(", padding_idx={p}"));
+        }
+        if let Some(m) = self.max_norm {
+            s.push_str(&format!(", max_norm={m}"));
+        }
+        if self.norm_type.value() != 2.0 {
+            s.push_str(&format!(", norm_type={}", self.norm_type));
+        }
+        if self.scale_grad_by_freq {
+            s.push_str(", scale_grad_by_freq=True");
+        }
+        if self.sparse {
+            s.push_str(", sparse=True");
+        }
+        s
     }
 }
 

@@ -1,9 +1,10 @@
 //! `nn.Flatten`: all dimensions after the batch into one.
 
 use super::module::training_flag;
+use super::spec::{Args, LayerSpec, RunSpec, pytorch_default};
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::shape::{FlattenOut, FlattenRule};
-use crate::{DynTensor, Result, Tensor};
+use crate::{DynTensor, Element, Result, Tensor};
 use std::fmt;
 
 /// Flattens `(N, C, H, W)` (or `(N, A, B)`, `(N, A)`) into `(N, C·H·W)`,
@@ -44,7 +45,7 @@ impl Module for Flatten {
         "Flatten"
     }
     fn extra_repr(&self) -> String {
-        "start_dim=1, end_dim=-1".into()
+        FlattenSpec::default().extra_repr()
     }
 }
 
@@ -68,5 +69,53 @@ impl<S: FlattenRule> Forward<Tensor<S>> for Flatten {
 impl fmt::Display for Flatten {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
+    }
+}
+
+/// `nn.Flatten(start_dim=1, end_dim=-1)`'s arguments. The static
+/// [`Flatten`] is PyTorch's default (the compiler computes its output
+/// shape); a `Flatten` built at run time takes any dims.
+///
+/// ```
+/// use nncore::nn::FlattenSpec;
+/// use nncore::nn::spec::LayerSpec;
+/// assert_eq!(FlattenSpec::default().extra_repr(), "start_dim=1, end_dim=-1");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlattenSpec {
+    /// `start_dim`.
+    pub start_dim: i64,
+    /// `end_dim`.
+    pub end_dim: i64,
+}
+
+impl Default for FlattenSpec {
+    fn default() -> Self {
+        pytorch_default()
+    }
+}
+
+impl LayerSpec for FlattenSpec {
+    const NAME: &'static str = "Flatten";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(FlattenSpec {
+            start_dim: a.int("start_dim")?,
+            end_dim: a.int("end_dim")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        format!("start_dim={}, end_dim={}", self.start_dim, self.end_dim)
+    }
+}
+
+impl RunSpec for FlattenSpec {
+    fn run<E: Element>(
+        &self,
+        x: &DynTensor<E>,
+        _: Option<&DynTensor<E>>,
+        _: Option<&DynTensor<E>>,
+        _training: bool,
+    ) -> Result<DynTensor<E>> {
+        x.flatten(self.start_dim as isize, self.end_dim as isize)
     }
 }

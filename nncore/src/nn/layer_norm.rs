@@ -1,9 +1,11 @@
 //! `nn.LayerNorm`: normalisation over the trailing dimensions of each
 //! sample, with an elementwise affine transform.
 
+use super::PyNumber;
+use super::dynamic::OptValue;
 use super::module::training_flag;
+use super::spec::{Args, LayerSpec, py_bool, py_tuple};
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
-use crate::nn::activation_layers::py_float;
 use crate::ops::layer_norm;
 use crate::shape::Shape;
 use crate::{DynTensor, Result, Tensor};
@@ -81,23 +83,13 @@ impl Module for LayerNorm {
         "LayerNorm"
     }
     fn extra_repr(&self) -> String {
-        let shape = match self.normalized_shape.as_slice() {
-            [one] => format!("({one},)"),
-            dims => format!(
-                "({})",
-                dims.iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let t = |b: bool| if b { "True" } else { "False" };
-        format!(
-            "{shape}, eps={}, elementwise_affine={}, bias={}",
-            py_float(self.eps),
-            t(self.weight.is_some()),
-            t(self.bias.is_some())
-        )
+        LayerNormSpec {
+            normalized_shape: self.normalized_shape.clone(),
+            eps: PyNumber::Float(self.eps),
+            elementwise_affine: self.weight.is_some(),
+            bias: self.bias.is_some(),
+        }
+        .extra_repr()
     }
     fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
         let mut p = Vec::new();
@@ -139,5 +131,59 @@ impl<S: Shape> Forward<Tensor<S>> for LayerNorm {
 impl fmt::Display for LayerNorm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
+    }
+}
+
+/// `nn.LayerNorm(normalized_shape, eps=1e-5, elementwise_affine=True,
+/// bias=True)`'s arguments: what [`LayerNorm`] prints and a runtime
+/// description parses.
+///
+/// ```
+/// use nncore::nn::LayerNormSpec;
+/// use nncore::nn::spec::{LayerSpec, parse};
+/// use nncore::nn::dynamic::LayerOptions;
+/// let spec: LayerNormSpec = parse(&LayerOptions::new().with("normalized_shape", 10))?;
+/// assert_eq!(spec.extra_repr(), "(10,), eps=1e-05, elementwise_affine=True, bias=True");
+/// # Ok::<(), nncore::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerNormSpec {
+    /// `normalized_shape` (an int is a 1-tuple).
+    pub normalized_shape: Vec<usize>,
+    /// `eps`, as given.
+    pub eps: PyNumber,
+    /// `elementwise_affine`.
+    pub elementwise_affine: bool,
+    /// `bias` (only with `elementwise_affine`).
+    pub bias: bool,
+}
+
+impl LayerSpec for LayerNormSpec {
+    const NAME: &'static str = "LayerNorm";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        let size = |v: &OptValue| match v {
+            OptValue::Int(i) if *i >= 0 => Some(*i as usize),
+            _ => None,
+        };
+        let normalized_shape = match a.value("normalized_shape")? {
+            OptValue::Tuple(items) => items.iter().map(size).collect::<Option<Vec<_>>>(),
+            v => size(&v).map(|n| vec![n]),
+        }
+        .ok_or_else(|| a.error("normalized_shape", "is not a size or a tuple of sizes"))?;
+        Ok(LayerNormSpec {
+            normalized_shape,
+            eps: a.number("eps")?,
+            elementwise_affine: a.flag("elementwise_affine")?,
+            bias: a.flag("bias")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "{}, eps={}, elementwise_affine={}, bias={}",
+            py_tuple(&self.normalized_shape),
+            self.eps,
+            py_bool(self.elementwise_affine),
+            py_bool(self.elementwise_affine && self.bias)
+        )
     }
 }

@@ -1,10 +1,12 @@
 //! `nn.Linear`: `y = x · Wᵀ + b` over the last dimension.
 
+use super::conv_common::conv_parameters;
 use super::module::training_flag;
+use super::spec::{Args, LayerSpec, RunSpec, py_bool, weight_of};
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
 use crate::init::{FanMode, Nonlinearity, kaiming_uniform_, uniform_};
 use crate::shape::{LinearOut, LinearRule, StaticDim};
-use crate::{DynTensor, Result, Tensor, ops};
+use crate::{DynTensor, Element, Result, Tensor, ops};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -95,12 +97,12 @@ impl<I: StaticDim, O: StaticDim> Module for Linear<I, O> {
         "Linear"
     }
     fn extra_repr(&self) -> String {
-        let bias = if self.bias.is_some() { "True" } else { "False" };
-        format!(
-            "in_features={}, out_features={}, bias={bias}",
-            I::USIZE,
-            O::USIZE
-        )
+        LinearSpec {
+            in_features: I::USIZE,
+            out_features: O::USIZE,
+            bias: self.bias.is_some(),
+        }
+        .extra_repr()
     }
     fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
         let mut params = vec![("weight", &self.weight)];
@@ -135,6 +137,61 @@ impl<I: StaticDim, O: StaticDim, S: LinearRule<I, O>> Forward<Tensor<S>> for Lin
 impl<I: StaticDim, O: StaticDim> fmt::Display for Linear<I, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
+    }
+}
+
+/// `nn.Linear(in_features, out_features, bias=True)`'s arguments: what
+/// [`Linear`] prints, and what a `Linear` built at run time parses and runs.
+///
+/// ```
+/// use nncore::nn::LinearSpec;
+/// use nncore::nn::spec::LayerSpec;
+/// let spec = LinearSpec { in_features: 4, out_features: 2, bias: false };
+/// assert_eq!(spec.extra_repr(), "in_features=4, out_features=2, bias=False");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinearSpec {
+    /// `in_features`.
+    pub in_features: usize,
+    /// `out_features`.
+    pub out_features: usize,
+    /// `bias`.
+    pub bias: bool,
+}
+
+impl LayerSpec for LinearSpec {
+    const NAME: &'static str = "Linear";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(LinearSpec {
+            in_features: a.size("in_features")?,
+            out_features: a.size("out_features")?,
+            bias: a.flag("bias")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "in_features={}, out_features={}, bias={}",
+            self.in_features,
+            self.out_features,
+            py_bool(self.bias)
+        )
+    }
+}
+
+impl RunSpec for LinearSpec {
+    fn parameters(&self) -> (Option<Parameter>, Option<Parameter>) {
+        let (i, o) = (self.in_features, self.out_features);
+        let (weight, bias) = conv_parameters(&[o, i], o, self.bias);
+        (Some(weight), bias)
+    }
+    fn run<E: Element>(
+        &self,
+        x: &DynTensor<E>,
+        weight: Option<&DynTensor<E>>,
+        bias: Option<&DynTensor<E>>,
+        _training: bool,
+    ) -> Result<DynTensor<E>> {
+        ops::linear(x, weight_of(Self::NAME, weight)?, bias)
     }
 }
 

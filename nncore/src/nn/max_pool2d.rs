@@ -36,11 +36,12 @@ macro_rules! max_pool2d_layer {
             /// The runtime options of the functional
             /// [`max_pool2d`]($crate::ops::max_pool2d).
             pub fn options(&self) -> $crate::ops::MaxPool2dOptions {
-                $crate::ops::MaxPool2dOptions::new(K::USIZE)
-                    .stride(S::USIZE)
-                    .padding(P::USIZE)
-                    .dilation(D::USIZE)
-                    .ceil_mode($ceil)
+                self.spec().options()
+            }
+
+            /// The arguments of the type, as `nn.MaxPool2d` takes them.
+            pub fn spec(&self) -> $crate::nn::MaxPool2dSpec {
+                $crate::nn::MaxPool2dSpec::square(K::USIZE, S::USIZE, P::USIZE, D::USIZE, $ceil)
             }
         }
 
@@ -58,14 +59,7 @@ macro_rules! max_pool2d_layer {
                 "MaxPool2d"
             }
             fn extra_repr(&self) -> String {
-                format!(
-                    "kernel_size={}, stride={}, padding={}, dilation={}, ceil_mode={}",
-                    K::USIZE,
-                    S::USIZE,
-                    P::USIZE,
-                    D::USIZE,
-                    if $ceil { "True" } else { "False" }
-                )
+                $crate::nn::spec::LayerSpec::extra_repr(&self.spec())
             }
         }
 
@@ -87,8 +81,107 @@ macro_rules! max_pool2d_layer {
     };
 }
 
+use super::spec::{Args, IntOrPair, LayerSpec, RunSpec, py_bool};
+use crate::ops::{MaxPool2dOptions, max_pool2d};
 use crate::shape::StaticDim;
+use crate::{DynTensor, Element, Result};
 pub(super) use max_pool2d_layer;
+
+/// `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1,
+/// return_indices=False, ceil_mode=False)`'s arguments, each size kept as
+/// given (an int or a pair), as PyTorch prints it. [`MaxPool2d`] and
+/// [`MaxPool2dCeil`](super::MaxPool2dCeil) print through it; a layer
+/// built at run time parses and runs it.
+///
+/// ```
+/// use nncore::nn::MaxPool2dSpec;
+/// use nncore::nn::spec::{LayerSpec, parse};
+/// use nncore::nn::dynamic::LayerOptions;
+/// let spec: MaxPool2dSpec = parse(&LayerOptions::new().with("kernel_size", 3))?;
+/// assert_eq!(spec.extra_repr(), "kernel_size=3, stride=3, padding=0, dilation=1, ceil_mode=False");
+/// let pair: MaxPool2dSpec = parse(&LayerOptions::new().with("kernel_size", 2).with("stride", 1).with("ceil_mode", true))?;
+/// assert_eq!(pair.extra_repr(), "kernel_size=2, stride=1, padding=0, dilation=1, ceil_mode=True");
+/// # Ok::<(), nncore::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaxPool2dSpec {
+    /// `kernel_size`.
+    pub kernel_size: IntOrPair,
+    /// `stride` (PyTorch's `None` is the kernel size).
+    pub stride: IntOrPair,
+    /// `padding`.
+    pub padding: IntOrPair,
+    /// `dilation`.
+    pub dilation: IntOrPair,
+    /// `return_indices` (Kiln cannot run it yet: described only).
+    pub return_indices: bool,
+    /// `ceil_mode`.
+    pub ceil_mode: bool,
+}
+
+impl MaxPool2dSpec {
+    /// A static layer's arguments: square sizes given as ints.
+    pub(crate) fn square(k: usize, s: usize, p: usize, d: usize, ceil_mode: bool) -> Self {
+        MaxPool2dSpec {
+            kernel_size: IntOrPair::One(k),
+            stride: IntOrPair::One(s),
+            padding: IntOrPair::One(p),
+            dilation: IntOrPair::One(d),
+            return_indices: false,
+            ceil_mode,
+        }
+    }
+
+    /// The options of the functional [`max_pool2d`].
+    pub fn options(&self) -> MaxPool2dOptions {
+        MaxPool2dOptions {
+            kernel_size: self.kernel_size.hw(),
+            stride: self.stride.hw(),
+            padding: self.padding.hw(),
+            dilation: self.dilation.hw(),
+            ceil_mode: self.ceil_mode,
+        }
+    }
+}
+
+impl LayerSpec for MaxPool2dSpec {
+    const NAME: &'static str = "MaxPool2d";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        Ok(MaxPool2dSpec {
+            kernel_size: a.int_or_pair("kernel_size")?,
+            stride: a.int_or_pair("stride")?,
+            padding: a.int_or_pair("padding")?,
+            dilation: a.int_or_pair("dilation")?,
+            return_indices: a.flag("return_indices")?,
+            ceil_mode: a.flag("ceil_mode")?,
+        })
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "kernel_size={}, stride={}, padding={}, dilation={}, ceil_mode={}",
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            py_bool(self.ceil_mode)
+        )
+    }
+}
+
+impl RunSpec for MaxPool2dSpec {
+    fn runnable(&self) -> bool {
+        !self.return_indices
+    }
+    fn run<E: Element>(
+        &self,
+        x: &DynTensor<E>,
+        _: Option<&DynTensor<E>>,
+        _: Option<&DynTensor<E>>,
+        _training: bool,
+    ) -> Result<DynTensor<E>> {
+        max_pool2d(x, self.options())
+    }
+}
 
 max_pool2d_layer! {
 /// Max pooling over `K`×`K` windows with stride `S` (PyTorch's default:

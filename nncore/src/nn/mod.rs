@@ -3,7 +3,8 @@
 //! A layer is one file: its doc with an example, its options, the struct,
 //! PyTorch's initialisation, `Module` (name, parameters, printout),
 //! `DynForward` (runtime shapes) and `Forward` (static shapes, whose bounds
-//! are the shape rules), and its tests.
+//! are the shape rules), its spec (PyTorch's arguments, defaults, checks and
+//! printout, read by every consumer: see [`spec`]), and its tests.
 
 mod activation;
 mod activation_layers;
@@ -33,41 +34,47 @@ mod module_dict;
 mod module_list;
 mod parameter;
 mod py_number;
+mod relu6;
 mod repr;
 mod sequential;
+pub mod spec;
 mod state_dict;
 mod unflatten;
 
-pub use activation::ReLU;
+pub use activation::{ReLU, ReLUSpec};
 pub use activation_layers::{
-    ELU, GELU, Hardtanh, Identity, LeakyReLU, LogSoftmax, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+    ELU, ELUSpec, GELU, GELUSpec, Hardtanh, HardtanhSpec, Identity, IdentitySpec, LeakyReLU,
+    LeakyReLUSpec, LogSoftmax, LogSoftmaxSpec, SiLU, SiLUSpec, Sigmoid, SigmoidSpec, Softmax,
+    SoftmaxSpec, Softplus, SoftplusSpec, Tanh, TanhSpec,
 };
-pub use adaptive_avg_pool2d::AdaptiveAvgPool2d;
+pub use adaptive_avg_pool2d::{AdaptiveAvgPool2d, AdaptiveAvgPool2dSpec, AdaptiveSize};
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
-pub use avg_pool2d::AvgPool2d;
+pub use avg_pool2d::{AvgPool2d, AvgPool2dSpec};
 pub use avg_pool2d_ceil::AvgPool2dCeil;
-pub use batch_norm::{BatchNorm1d, BatchNorm2d};
+pub use batch_norm::{BatchNorm1d, BatchNorm1dSpec, BatchNorm2d, BatchNorm2dSpec, BatchNormArgs};
 pub use clip_grad::{clip_grad_norm_, clip_grad_value_};
+pub use conv_common::{Conv1dSpec, Conv2dSpec, ConvPaddingArg, ConvSpec, ConvTranspose2dSpec};
 pub use conv_transpose2d::ConvTranspose2d;
 pub use conv1d::Conv1d;
 pub use conv2d::Conv2d;
 pub use default_init::default_init;
-pub use dropout::{Dropout, Dropout2d};
+pub use dropout::{Dropout, Dropout2d, Dropout2dSpec, DropoutSpec};
 pub use dyn_module::DynModule;
-pub use embedding::Embedding;
-pub use flatten::Flatten;
+pub use embedding::{Embedding, EmbeddingSpec};
+pub use flatten::{Flatten, FlattenSpec};
 pub use forward::{DynForward, Forward};
-pub use layer_norm::LayerNorm;
-pub use linear::Linear;
-pub use max_pool2d::MaxPool2d;
+pub use layer_norm::{LayerNorm, LayerNormSpec};
+pub use linear::{Linear, LinearSpec};
+pub use max_pool2d::{MaxPool2d, MaxPool2dSpec};
 pub use max_pool2d_ceil::MaxPool2dCeil;
 pub use module::{Module, ModuleExt};
 pub use module_dict::ModuleDict;
 pub use module_list::ModuleList;
 pub use parameter::{Buffer, Parameter};
 pub use py_number::PyNumber;
+pub use relu6::{ReLU6, ReLU6Spec};
 pub use repr::{fmt_module, module_repr};
 pub use sequential::{Chain, ChainForward, Sequential};
 pub use state_dict::{LoadReport, StateDict, load_safetensors_bytes_into};
-pub use unflatten::{DynUnflatten, Unflatten};
+pub use unflatten::{DynUnflatten, Unflatten, UnflattenSpec};

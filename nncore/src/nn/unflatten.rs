@@ -2,7 +2,9 @@
 //! typed form for dim = 1 (sizes as types, checked by the compiler);
 //! [`DynUnflatten`] takes any dim and runtime sizes.
 
+use super::dynamic::OptValue;
 use super::module::training_flag;
+use super::spec::{Args, LayerSpec, RunSpec};
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::shape::{UnflattenOut, UnflattenRule, UnflattenSizes};
 use crate::{DynTensor, Element, Error, Result, Tensor};
@@ -85,8 +87,7 @@ fn unflatten<E: Element>(x: &DynTensor<E>, dim: isize, sizes: &[isize]) -> Resul
 /// ```
 #[derive(Clone, Debug)]
 pub struct DynUnflatten {
-    dim: isize,
-    sizes: Vec<isize>,
+    spec: UnflattenSpec,
     training: bool,
 }
 
@@ -104,41 +105,20 @@ impl DynUnflatten {
     /// );
     /// ```
     pub fn new(dim: isize, unflattened_size: &[isize]) -> Result<Self> {
-        let bad = |why: &str| {
-            Error::option(
-                "Unflatten",
-                "unflattened_size",
-                format!("{why}, got {}", tuple_repr(unflattened_size)),
-            )
-        };
-        if unflattened_size.is_empty() {
-            return Err(Error::option(
-                "Unflatten",
-                "unflattened_size",
-                "it must name at least one size, got ()",
-            ));
-        }
-        if unflattened_size.iter().any(|&s| s < -1) {
-            return Err(bad("sizes must be at least 0, or -1 to infer one"));
-        }
-        if unflattened_size.iter().filter(|&&s| s == -1).count() > 1 {
-            return Err(bad("only one size can be inferred (-1)"));
-        }
         Ok(DynUnflatten {
-            dim,
-            sizes: unflattened_size.to_vec(),
+            spec: UnflattenSpec::new(dim, unflattened_size)?,
             training: true,
         })
     }
 
     /// The dimension it splits, as given.
     pub fn dim(&self) -> isize {
-        self.dim
+        self.spec.dim
     }
 
     /// The sizes it splits into, as given.
     pub fn unflattened_size(&self) -> &[isize] {
-        &self.sizes
+        &self.spec.unflattened_size
     }
 }
 
@@ -148,17 +128,13 @@ impl Module for DynUnflatten {
         "Unflatten"
     }
     fn extra_repr(&self) -> String {
-        format!(
-            "dim={}, unflattened_size={}",
-            self.dim,
-            tuple_repr(&self.sizes)
-        )
+        self.spec.extra_repr()
     }
 }
 
 impl DynForward for DynUnflatten {
     fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
-        unflatten(x, self.dim, &self.sizes)
+        unflatten(x, self.spec.dim, &self.spec.unflattened_size)
     }
 }
 
@@ -215,7 +191,12 @@ impl<Sz: UnflattenSizes> Module for Unflatten<Sz> {
         "Unflatten"
     }
     fn extra_repr(&self) -> String {
-        format!("dim=1, unflattened_size={}", tuple_repr(&Sz::sizes()))
+        let sizes = Sz::sizes().iter().map(|&s| s as isize).collect();
+        UnflattenSpec {
+            dim: 1,
+            unflattened_size: sizes,
+        }
+        .extra_repr()
     }
 }
 
@@ -242,6 +223,99 @@ impl<Sz: UnflattenSizes, S: UnflattenRule<Sz>> Forward<Tensor<S>> for Unflatten<
 impl<Sz: UnflattenSizes> fmt::Display for Unflatten<Sz> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
+    }
+}
+
+/// `nn.Unflatten(dim, unflattened_size)`'s arguments, checked as PyTorch
+/// checks them: what [`DynUnflatten`] holds and [`Unflatten`] prints.
+///
+/// ```
+/// use nncore::nn::UnflattenSpec;
+/// use nncore::nn::spec::LayerSpec;
+/// assert_eq!(UnflattenSpec::new(1, &[2, -1])?.extra_repr(), "dim=1, unflattened_size=(2, -1)");
+/// assert!(UnflattenSpec::new(1, &[-1, -1]).is_err());
+/// # Ok::<(), nncore::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnflattenSpec {
+    /// `dim` (negative counts from the end).
+    pub dim: isize,
+    /// `unflattened_size`; one `-1` is inferred.
+    pub unflattened_size: Vec<isize>,
+}
+
+impl UnflattenSpec {
+    /// The arguments, checked: at least one size, each at least 0 or `-1`,
+    /// at most one `-1`.
+    pub fn new(dim: isize, unflattened_size: &[isize]) -> Result<Self> {
+        let bad = |why: &str| {
+            Error::option(
+                "Unflatten",
+                "unflattened_size",
+                format!("{why}, got {}", tuple_repr(unflattened_size)),
+            )
+        };
+        if unflattened_size.is_empty() {
+            return Err(Error::option(
+                "Unflatten",
+                "unflattened_size",
+                "it must name at least one size, got ()",
+            ));
+        }
+        if unflattened_size.iter().any(|&s| s < -1) {
+            return Err(bad("sizes must be at least 0, or -1 to infer one"));
+        }
+        if unflattened_size.iter().filter(|&&s| s == -1).count() > 1 {
+            return Err(bad("only one size can be inferred (-1)"));
+        }
+        Ok(UnflattenSpec {
+            dim,
+            unflattened_size: unflattened_size.to_vec(),
+        })
+    }
+}
+
+impl LayerSpec for UnflattenSpec {
+    const NAME: &'static str = "Unflatten";
+    fn parse(a: &Args<'_>) -> Result<Self> {
+        let sizes = match a.value("unflattened_size")? {
+            OptValue::Tuple(items) => items
+                .iter()
+                .map(|v| match v {
+                    OptValue::Int(i) => Ok(*i as isize),
+                    other => Err(a.error(
+                        "unflattened_size",
+                        format!("{} is not an int", other.py_repr()),
+                    )),
+                })
+                .collect::<Result<Vec<_>>>()?,
+            other => {
+                return Err(a.error(
+                    "unflattened_size",
+                    format!("{} is not a tuple of sizes", other.py_repr()),
+                ));
+            }
+        };
+        UnflattenSpec::new(a.int("dim")? as isize, &sizes)
+    }
+    fn extra_repr(&self) -> String {
+        format!(
+            "dim={}, unflattened_size={}",
+            self.dim,
+            tuple_repr(&self.unflattened_size)
+        )
+    }
+}
+
+impl RunSpec for UnflattenSpec {
+    fn run<E: Element>(
+        &self,
+        x: &DynTensor<E>,
+        _: Option<&DynTensor<E>>,
+        _: Option<&DynTensor<E>>,
+        _training: bool,
+    ) -> Result<DynTensor<E>> {
+        unflatten(x, self.dim, &self.unflattened_size)
     }
 }
 

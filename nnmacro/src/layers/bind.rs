@@ -1,7 +1,7 @@
 //! Binding a layer call's arguments (positional or keyword, PyTorch's
 //! names) to its spec, with defaults, collecting every error.
 
-use super::{ArgKind, ArgSpec, Default, LayerSpec};
+use super::{Arg, Default, Form, Layer};
 use crate::errors::Errors;
 use crate::suggest;
 use proc_macro2::Span;
@@ -37,7 +37,7 @@ pub enum Value {
 /// order of its spec.
 pub struct BoundLayer {
     /// The spec.
-    pub spec: &'static LayerSpec,
+    pub spec: &'static Layer,
     /// The layer name as written.
     pub ident: Ident,
     /// One value per spec argument.
@@ -60,12 +60,13 @@ impl BoundLayer {
 /// Binds `args` (None: the layer written without parentheses) to `spec`,
 /// recording every error in `errors`. Returns `None` if any argument failed.
 pub fn bind(
-    spec: &'static LayerSpec,
+    spec: &'static Layer,
     ident: &Ident,
     args: Option<&Punctuated<Expr, Token![,]>>,
     errors: &mut Errors,
 ) -> Option<BoundLayer> {
     let n = spec.args.len();
+    let signature = spec.signature();
     let mut given: Vec<Option<&Expr>> = vec![None; n];
     let mut ok = true;
     let mut seen_keyword = false;
@@ -76,10 +77,7 @@ pub fn bind(
             let Some(key) = single_ident(&assign.left) else {
                 errors.error_at(
                     &assign.left,
-                    format!(
-                        "expected an argument name of {}: {}",
-                        spec.name, spec.signature
-                    ),
+                    format!("expected an argument name of {}: {signature}", spec.name),
                 );
                 ok = false;
                 continue;
@@ -103,21 +101,17 @@ pub fn bind(
         } else if seen_keyword {
             errors.error_at(
                 expr,
-                format!(
-                    "positional argument after a keyword argument: {}",
-                    spec.signature
-                ),
+                format!("positional argument after a keyword argument: {signature}"),
             );
             ok = false;
         } else if position >= n {
             errors.error_at(
                 expr,
                 format!(
-                    "{} takes {} argument{}: {}",
+                    "{} takes {} argument{}: {signature}",
                     spec.name,
                     n,
                     if n == 1 { "" } else { "s" },
-                    spec.signature
                 ),
             );
             ok = false;
@@ -137,12 +131,12 @@ pub fn bind(
             (None, Default::Required) => {
                 errors.error_at(
                     ident,
-                    format!("{} is missing {}: {}", spec.name, arg.name, spec.signature),
+                    format!("{} is missing {}: {signature}", spec.name, arg.name),
                 );
                 None
             }
             (None, Default::SameAs(other)) => values.get(other).cloned(),
-            (None, Default::Value(text)) => default_value(arg.kind, text, ident.span()),
+            (None, default) => default_value(arg.form, default, ident.span()),
         };
         match value {
             Some(value) => values.push(value),
@@ -159,22 +153,23 @@ pub fn bind(
     })
 }
 
-fn default_value(kind: ArgKind, text: &str, span: Span) -> Option<Value> {
-    match kind {
-        ArgKind::Size { .. } => text
+fn default_value(form: Form, default: Default, span: Span) -> Option<Value> {
+    let text = default.rust_literal()?;
+    match form {
+        Form::Size { .. } => text
             .parse()
             .ok()
             .map(|value| Value::Size(Size { value, span })),
-        ArgKind::Flag => syn::parse_str::<Expr>(text).ok().map(Value::Flag),
-        ArgKind::Probability => syn::parse_str::<Expr>(text).ok().map(Value::Probability),
-        ArgKind::Fixed { .. } | ArgKind::Selects { .. } => Some(Value::Fixed),
+        Form::Flag => syn::parse_str::<Expr>(&text).ok().map(Value::Flag),
+        Form::Probability => syn::parse_str::<Expr>(&text).ok().map(Value::Probability),
+        Form::Fixed { .. } | Form::Selects { .. } | Form::Runtime => Some(Value::Fixed),
     }
 }
 
-fn bind_value(spec: &LayerSpec, arg: &ArgSpec, expr: &Expr, errors: &mut Errors) -> Option<Value> {
-    match arg.kind {
-        ArgKind::Flag => Some(Value::Flag(expr.clone())),
-        ArgKind::Probability => {
+fn bind_value(spec: &Layer, arg: &Arg, expr: &Expr, errors: &mut Errors) -> Option<Value> {
+    match arg.form {
+        Form::Flag => Some(Value::Flag(expr.clone())),
+        Form::Probability => {
             let value = match unwrap_group(expr) {
                 Expr::Lit(syn::ExprLit {
                     lit: Lit::Float(f), ..
@@ -208,11 +203,8 @@ fn bind_value(spec: &LayerSpec, arg: &ArgSpec, expr: &Expr, errors: &mut Errors)
                 }
             }
         }
-        ArgKind::Fixed { why } => {
-            let allowed = match arg.default {
-                Default::Value(text) => text,
-                _ => "",
-            };
+        Form::Fixed { why } => {
+            let allowed = arg.default.rust_literal().unwrap_or_default();
             if normalised(expr) == allowed {
                 Some(Value::Fixed)
             } else {
@@ -220,7 +212,14 @@ fn bind_value(spec: &LayerSpec, arg: &ArgSpec, expr: &Expr, errors: &mut Errors)
                 None
             }
         }
-        ArgKind::Selects { layer } => match normalised(expr).as_str() {
+        Form::Runtime => {
+            errors.error_at(
+                expr,
+                format!("sequential! does not take {} of {}", arg.name, spec.name),
+            );
+            None
+        }
+        Form::Selects { layer } => match normalised(expr).as_str() {
             "false" => Some(Value::Fixed),
             "true" => Some(Value::Selects(layer)),
             _ => {
@@ -234,7 +233,7 @@ fn bind_value(spec: &LayerSpec, arg: &ArgSpec, expr: &Expr, errors: &mut Errors)
                 None
             }
         },
-        ArgKind::Size { min } => {
+        Form::Size { min } => {
             let size = literal_size(spec, expr, errors)?;
             if size.value < min {
                 errors.error_at(
@@ -249,7 +248,7 @@ fn bind_value(spec: &LayerSpec, arg: &ArgSpec, expr: &Expr, errors: &mut Errors)
 }
 
 /// An integer literal as a size, or a spanned error saying why not.
-fn literal_size(spec: &LayerSpec, expr: &Expr, errors: &mut Errors) -> Option<Size> {
+fn literal_size(spec: &Layer, expr: &Expr, errors: &mut Errors) -> Option<Size> {
     match unwrap_group(expr) {
         Expr::Lit(syn::ExprLit {
             lit: Lit::Int(int), ..

@@ -5,6 +5,7 @@
 use super::ir::{Entry, Item};
 use crate::errors::Errors;
 use crate::layers::{self, BoundLayer};
+use nnspec::Chain;
 use std::collections::HashSet;
 use syn::{Expr, Ident, Type};
 
@@ -105,10 +106,10 @@ fn entry_tokens(entry: &Entry) -> proc_macro2::TokenStream {
     }
 }
 
-/// Compares each Linear's in_features with the features the chain carries
-/// at that point, and each convolution's in_channels with the channels, when
-/// those are known from literals (through ReLU, and the pools for
-/// channels). Spatial sizes are the type system's job.
+/// Compares each layer's input size with the features or channels the
+/// chain carries at that point, when those are known from literals: what
+/// each layer does to them is its `chain` in `nnspec::LAYERS`. Spatial
+/// sizes are the type system's job.
 fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
     let mut features: Option<u64> = None;
     let mut channels: Option<u64> = None;
@@ -120,14 +121,15 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
             channels = None;
             continue;
         };
-        match layer.spec.name {
-            "Linear" => {
-                let (input, output) = (layer.size(0), layer.size(1));
+        let name = layer.spec.name;
+        match layer.spec.chain {
+            Chain::Features { input, output } => {
+                let (input, output) = (layer.size(input), layer.size(output));
                 if let Some(previous) = features.filter(|&f| f != input.value) {
                     errors.error_span(
                         input.span,
                         format!(
-                            "Linear({} -> {}) cannot follow a layer that outputs {previous} features",
+                            "{name}({} -> {}) cannot follow a layer that outputs {previous} features",
                             input.value, output.value
                         ),
                     );
@@ -135,49 +137,49 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
                 features = Some(output.value);
                 channels = None;
             }
-            "Conv1d" | "Conv2d" | "ConvTranspose2d" => {
-                let (input, output) = (layer.size(0), layer.size(1));
+            Chain::Channels { input, output } => {
+                let (input, output) = (layer.size(input), layer.size(output));
                 if let Some(previous) = channels.filter(|&c| c != input.value) {
                     errors.error_span(
                         input.span,
                         format!(
-                            "{}({} -> {}) expects {} input channels, but the previous layer outputs {previous} channels",
-                            layer.spec.name, input.value, output.value, input.value
+                            "{name}({} -> {}) expects {} input channels, but the previous layer outputs {previous} channels",
+                            input.value, output.value, input.value
                         ),
                     );
                 }
                 channels = Some(output.value);
                 features = None;
             }
-            "BatchNorm2d" => {
-                let c = layer.size(0);
+            Chain::ExpectsChannels { arg } => {
+                let c = layer.size(arg);
                 if let Some(previous) = channels.filter(|&p| p != c.value) {
                     errors.error_span(
                         c.span,
                         format!(
-                            "BatchNorm2d({}) expects {} channels, but the previous layer outputs {previous} channels",
+                            "{name}({}) expects {} channels, but the previous layer outputs {previous} channels",
                             c.value, c.value
                         ),
                     );
                 }
                 features = None;
             }
-            "BatchNorm1d" => {
-                let c = layer.size(0);
+            Chain::ExpectsFeatures { arg } => {
+                let c = layer.size(arg);
                 if let Some(previous) = features.filter(|&f| f != c.value) {
                     errors.error_span(
                         c.span,
                         format!(
-                            "BatchNorm1d({}) expects {} features, but the previous layer outputs {previous} features",
+                            "{name}({}) expects {} features, but the previous layer outputs {previous} features",
                             c.value, c.value
                         ),
                     );
                 }
                 channels = None;
             }
-            "MaxPool2d" | "AvgPool2d" | "AdaptiveAvgPool2d" => features = None,
-            "ReLU" | "Dropout" | "Dropout2d" | "Identity" | "Sigmoid" | "Tanh" | "SiLU" => {}
-            _ => {
+            Chain::KeepsChannels => features = None,
+            Chain::KeepsAll => {}
+            Chain::Unknown => {
                 features = None;
                 channels = None;
             }

@@ -1,10 +1,9 @@
 //! Layers whose sizes are runtime values: built from a type name and
 //! PyTorch's constructor options.
 
-use super::describe::{extra_repr, known_type};
-use super::kind::{Kind, runnable};
 use super::value::LayerOptions;
 use crate::nn::module::training_flag;
+use crate::nn::spec::{Built, ErasedRun, LayerSpec, RunSpec, not_runnable, registered};
 use crate::nn::{DynForward, DynModule, Module, Parameter, fmt_module};
 use crate::{DynTensor, Error, Result};
 use std::fmt;
@@ -19,12 +18,13 @@ use std::fmt;
 /// runner); a model written in Rust uses the statically sized layers
 /// (`Linear<U784, U256>`), whose mistakes are compile errors.
 ///
-/// Runnable types: `Linear`, `Conv1d` and `ConvTranspose2d` (zeros
-/// padding mode), `Conv2d` (numeric padding, zeros padding mode),
-/// `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d`, `ReLU`, `LeakyReLU`,
-/// `ELU`, `GELU`, `SiLU`, `Sigmoid`, `Tanh`, `Softplus`, `Hardtanh`,
-/// `Flatten`, `Softmax` and `LogSoftmax` (with a `dim`), `Dropout`. [`build_layer`] describes the
-/// other PyTorch types with a [`DescribedLayer`].
+/// Runnable types: every type of [`registry`](crate::nn::spec::registry)
+/// registered as runnable, with the options its [`RunSpec::runnable`]
+/// accepts (`Conv1d`/`Conv2d` with the zeros padding mode, `MaxPool2d`
+/// without `return_indices`, `Softmax` with a `dim`, ...): `Linear`, the
+/// convolutions, the pools, the activations, `Flatten`, `Unflatten`,
+/// `Dropout`, `Dropout2d`, `Identity`. [`build_layer`] describes the other
+/// PyTorch types with a [`DescribedLayer`].
 ///
 /// ```
 /// use nncore::nn::dynamic::{DynLayer, LayerOptions};
@@ -37,8 +37,7 @@ use std::fmt;
 /// ```
 pub struct DynLayer {
     type_name: &'static str,
-    extra: String,
-    kind: Kind,
+    spec: Box<dyn ErasedRun>,
     weight: Option<Parameter>,
     bias: Option<Parameter>,
     training: bool,
@@ -49,24 +48,24 @@ impl DynLayer {
     /// list above; [`build_layer`] falls back to a description), or a
     /// missing or ill-typed option, naming it.
     pub fn new(type_name: &str, o: &LayerOptions) -> Result<Self> {
-        let t = known_type(type_name)?;
-        if !runnable(t, o) {
-            return Err(Error::option(
-                t,
-                "type",
-                "Kiln has no runtime forward for this layer with these options yet",
-            ));
+        let layer = registered(type_name)?;
+        match layer.build(o)? {
+            Built::Runs(layer) => Ok(layer),
+            Built::Described(_) => Err(not_runnable(layer.name)),
         }
-        let extra = extra_repr(t, o)?;
-        let (kind, (weight, bias)) = Kind::build(t, o)?;
-        Ok(DynLayer {
-            type_name: t,
-            extra,
-            kind,
+    }
+
+    /// The runnable layer of `spec`, its parameters created as PyTorch
+    /// creates them.
+    pub fn from_spec<S: RunSpec>(spec: S) -> Self {
+        let (weight, bias) = spec.parameters();
+        DynLayer {
+            type_name: S::NAME,
+            spec: Box::new(spec),
             weight,
             bias,
             training: true,
-        })
+        }
     }
 
     /// The weight, if the layer has one.
@@ -86,7 +85,7 @@ impl Module for DynLayer {
         self.type_name
     }
     fn extra_repr(&self) -> String {
-        self.extra.clone()
+        self.spec.extra_repr()
     }
     fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
         let w = self.weight.iter().map(|p| ("weight", p));
@@ -97,7 +96,7 @@ impl Module for DynLayer {
 impl DynForward for DynLayer {
     fn forward_dyn(&self, x: &DynTensor) -> Result<DynTensor> {
         let (weight, bias) = (self.weight.as_deref(), self.bias.as_deref());
-        self.kind.forward(x, weight, bias, self.training)
+        self.spec.forward(x, weight, bias, self.training)
     }
 }
 
@@ -130,11 +129,21 @@ pub struct DescribedLayer {
 impl DescribedLayer {
     /// Describes a known PyTorch layer type from its options.
     pub fn new(type_name: &str, o: &LayerOptions) -> Result<Self> {
-        let t = known_type(type_name)?;
-        Ok(DescribedLayer {
-            type_name: t,
-            extra: extra_repr(t, o)?,
-        })
+        match registered(type_name)?.build(o)? {
+            Built::Runs(layer) => Ok(DescribedLayer {
+                type_name: layer.type_name,
+                extra: layer.extra_repr(),
+            }),
+            Built::Described(layer) => Ok(layer),
+        }
+    }
+
+    /// The description of `spec`.
+    pub fn from_spec<S: LayerSpec>(spec: &S) -> Self {
+        DescribedLayer {
+            type_name: S::NAME,
+            extra: spec.extra_repr(),
+        }
     }
 }
 
@@ -174,12 +183,10 @@ impl fmt::Display for DescribedLayer {
 /// assert!(err.to_string().starts_with("build_layer: invalid type: \"Linearr\" is not a layer type"));
 /// ```
 pub fn build_layer(type_name: &str, o: &LayerOptions) -> Result<Box<dyn DynModule>> {
-    let t = known_type(type_name)?;
-    if runnable(t, o) {
-        Ok(Box::new(DynLayer::new(t, o)?))
-    } else {
-        Ok(Box::new(DescribedLayer::new(t, o)?))
-    }
+    Ok(match registered(type_name)?.build(o)? {
+        Built::Runs(layer) => Box::new(layer),
+        Built::Described(layer) => Box::new(layer),
+    })
 }
 
 #[cfg(test)]

@@ -22,11 +22,9 @@
 //! # Ok::<(), nncore::Error>(())
 //! ```
 
-mod describe;
-mod kind;
-#[cfg(test)]
-mod kind_tests;
 mod layer;
+#[cfg(test)]
+mod layer_tests;
 mod sequential;
 mod value;
 

@@ -1,7 +1,6 @@
 //! Constructor options of a runtime-built layer, and how Python prints them.
 
 use crate::nn::py_number::py_float;
-use crate::{Error, Result};
 
 /// One constructor argument as Python holds it, so a layer built at run
 /// time prints exactly as PyTorch's `repr()` does (`2` vs `2.0`,
@@ -141,81 +140,9 @@ impl LayerOptions {
         self.entries.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
-    /// The argument, or `default` when absent.
-    pub(crate) fn or(&self, name: &str, default: OptValue) -> OptValue {
-        self.get(name).cloned().unwrap_or(default)
-    }
-
     /// The names given, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|(k, _)| k.as_str())
-    }
-
-    /// A required non-negative int.
-    pub(crate) fn size(&self, op: &'static str, name: &'static str) -> Result<usize> {
-        match self.get(name) {
-            Some(OptValue::Int(v)) if *v >= 0 => Ok(*v as usize),
-            Some(other) => Err(Error::option(
-                op,
-                name,
-                format!("{} is not a size", other.py_repr()),
-            )),
-            None => Err(Error::option(op, name, "is required")),
-        }
-    }
-
-    /// An int with a default.
-    pub(crate) fn int(&self, op: &'static str, name: &'static str, default: i64) -> Result<i64> {
-        match self.get(name) {
-            None => Ok(default),
-            Some(OptValue::Int(v)) => Ok(*v),
-            Some(other) => Err(Error::option(
-                op,
-                name,
-                format!("{} is not an int", other.py_repr()),
-            )),
-        }
-    }
-
-    /// A bool with a default.
-    pub(crate) fn flag(&self, op: &'static str, name: &'static str, default: bool) -> Result<bool> {
-        match self.get(name) {
-            None => Ok(default),
-            Some(OptValue::Bool(b)) => Ok(*b),
-            Some(other) => Err(Error::option(
-                op,
-                name,
-                format!("{} is not a bool", other.py_repr()),
-            )),
-        }
-    }
-
-    /// An int-or-pair size as (height, width), with a default.
-    pub(crate) fn pair(
-        &self,
-        op: &'static str,
-        name: &'static str,
-        default: usize,
-    ) -> Result<(usize, usize)> {
-        let size = |v: &OptValue| match v {
-            OptValue::Int(i) if *i >= 0 => Some(*i as usize),
-            _ => None,
-        };
-        match self.get(name) {
-            None | Some(OptValue::None) => Ok((default, default)),
-            Some(v @ OptValue::Int(_)) => size(v)
-                .map(|s| (s, s))
-                .ok_or_else(|| Error::option(op, name, format!("{} is not a size", v.py_repr()))),
-            Some(OptValue::Tuple(t)) if t.len() == 2 => match (size(&t[0]), size(&t[1])) {
-                (Some(h), Some(w)) => Ok((h, w)),
-                _ => Err(Error::option(op, name, "is not a pair of sizes")),
-            },
-            Some(other) => Err(Error::option(
-                op,
-                name,
-                format!("{} is not a size or a pair of sizes", other.py_repr()),
-            )),
-        }
     }
 }
 
@@ -232,8 +159,9 @@ mod tests {
     #[test]
     fn a_wrong_type_is_an_error_naming_the_option() {
         let o = LayerOptions::new().with("in_features", "x");
+        let args = crate::nn::spec::Args::new("Linear", &o).unwrap();
         assert_eq!(
-            o.size("Linear", "in_features").unwrap_err().to_string(),
+            args.size("in_features").unwrap_err().to_string(),
             "Linear: invalid in_features: 'x' is not a size"
         );
     }

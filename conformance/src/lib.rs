@@ -6,10 +6,19 @@
 //! maps a case's `op` to Kiln and returns an [`Outcome`]. A case Kiln
 //! cannot perform yet is [`Outcome::Skip`], never a pass.
 //!
+//! A workspace crate of its own (`publish = false`): the `kiln` facade does
+//! not ship it. `cargo run --release --example conformance -- tests/data/conformance`
+//! and `tests/conformance.rs` use it as a dev-dependency.
+//!
 //! ```no_run
-//! let summary = kiln::conformance::run_paths(&["tests/data/conformance".into()], &mut std::io::stdout()).unwrap();
+//! let summary = kiln_conformance::run_paths(&["tests/data/conformance".into()], &mut std::io::stdout()).unwrap();
 //! assert_eq!(summary.failed, 0);
 //! ```
+
+// The families name nncore's items as `crate::ops`, `crate::nn`, ... (they
+// were written inside the facade, which re-exports nncore whole); `loss` and
+// `init` are families here, so those two are named `nncore::loss`, `nncore::init`.
+use nncore::{DynTensor, Error, LongTensor, Result, autograd, nn, ops, optim};
 
 mod case;
 mod compare;
@@ -21,6 +30,7 @@ mod loss_ctc;
 mod module;
 mod module_norm;
 mod optimizer;
+mod options;
 mod repr;
 mod scheduler;
 

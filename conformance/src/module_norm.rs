@@ -1,12 +1,19 @@
 //! The `module` family, continued: the layers with state or integer
 //! inputs (BatchNorm with its running buffers, LayerNorm, Embedding,
-//! Dropout), run through the functional ops in f64 with the layer's logic
-//! (the running-average factor) shared with `nn`.
+//! Dropout), their options parsed by the layer's spec, run through the
+//! functional ops in f64 with the layer's logic (the running-average
+//! factor) shared with `nn`.
 
 use super::Outcome;
 use super::case::{Case, TensorData};
 use super::compare::{Tolerance, compare};
 use super::harness::evaluate;
+use super::module::training;
+use crate::nn::dynamic::LayerOptions;
+use crate::nn::spec::parse;
+use crate::nn::{
+    BatchNorm1dSpec, BatchNorm2dSpec, BatchNormArgs, DropoutSpec, EmbeddingSpec, LayerNormSpec,
+};
 use crate::ops::{
     BatchNormOptions, EmbeddingOptions, batch_norm, batch_norm_momentum, dropout, embedding,
     layer_norm,
@@ -16,13 +23,26 @@ use serde_json::Value;
 /// Performs the ops of this file; `None` for any other op.
 pub(crate) fn perform(
     case: &Case,
+    options: &LayerOptions,
     tensors: Vec<(String, TensorData)>,
 ) -> Option<Result<Outcome, String>> {
+    let spec_error = |e: crate::Error| e.to_string();
     Some(match case.op.as_str() {
-        "batch_norm1d" | "batch_norm2d" => batch_norm_case(case, tensors),
-        "layer_norm" => layer_norm_case(case, tensors),
-        "embedding" => embedding_case(case, tensors),
-        "dropout" => dropout_case(case, tensors),
+        "batch_norm1d" => parse::<BatchNorm1dSpec>(options)
+            .map_err(spec_error)
+            .and_then(|s| batch_norm_case(case, s.0, tensors)),
+        "batch_norm2d" => parse::<BatchNorm2dSpec>(options)
+            .map_err(spec_error)
+            .and_then(|s| batch_norm_case(case, s.0, tensors)),
+        "layer_norm" => parse::<LayerNormSpec>(options)
+            .map_err(spec_error)
+            .and_then(|s| layer_norm_case(case, s, tensors)),
+        "embedding" => parse::<EmbeddingSpec>(options)
+            .map_err(spec_error)
+            .and_then(|s| embedding_case(case, s, tensors)),
+        "dropout" => parse::<DropoutSpec>(options)
+            .map_err(spec_error)
+            .and_then(|s| dropout_case(case, s, tensors)),
         _ => return None,
     })
 }
@@ -32,17 +52,14 @@ fn take(tensors: &mut Vec<(String, TensorData)>, name: &str) -> Option<TensorDat
     Some(tensors.remove(i).1)
 }
 
-fn batch_norm_case(case: &Case, mut tensors: Vec<(String, TensorData)>) -> Result<Outcome, String> {
-    let training = case
-        .raw
-        .get("training")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
-    let track = case.bool_option("track_running_stats", true);
-    let momentum = match case.options.get("momentum") {
-        Some(Value::Null) => None,
-        _ => Some(case.f64_option("momentum", 0.1)),
-    };
+fn batch_norm_case(
+    case: &Case,
+    spec: BatchNormArgs,
+    mut tensors: Vec<(String, TensorData)>,
+) -> Result<Outcome, String> {
+    let training = training(case);
+    let track = spec.track_running_stats;
+    let momentum = spec.momentum.map(|m| m.value());
     let rm = take(&mut tensors, "running_mean").map(|t| t.to_f64());
     let rv = take(&mut tensors, "running_var").map(|t| t.to_f64());
     let mut tracked = take(&mut tensors, "num_batches_tracked").map(|t| t.data[0] as u64);
@@ -57,7 +74,7 @@ fn batch_norm_case(case: &Case, mut tensors: Vec<(String, TensorData)>) -> Resul
     let options = BatchNormOptions {
         training: training || running.is_none(),
         momentum: batch_norm_momentum(momentum, tracked.unwrap_or(0)),
-        eps: case.f64_option("eps", 1e-5),
+        eps: spec.eps.value(),
     };
     let outcome = evaluate(case, tensors, |t| {
         batch_norm(
@@ -91,51 +108,39 @@ fn batch_norm_case(case: &Case, mut tensors: Vec<(String, TensorData)>) -> Resul
     Ok(Outcome::Pass)
 }
 
-fn layer_norm_case(case: &Case, tensors: Vec<(String, TensorData)>) -> Result<Outcome, String> {
-    let shape: Vec<usize> = match case.options.get("normalized_shape") {
-        Some(Value::Number(n)) => vec![n.as_u64().ok_or("bad normalized_shape")? as usize],
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| {
-                v.as_u64()
-                    .map(|v| v as usize)
-                    .ok_or("bad normalized_shape".to_string())
-            })
-            .collect::<Result<_, _>>()?,
-        other => return Err(format!("normalized_shape = {other:?}")),
-    };
-    let eps = case.f64_option("eps", 1e-5);
+fn layer_norm_case(
+    case: &Case,
+    spec: LayerNormSpec,
+    tensors: Vec<(String, TensorData)>,
+) -> Result<Outcome, String> {
+    let (shape, eps) = (spec.normalized_shape, spec.eps.value());
     Ok(evaluate(case, tensors, |t| {
         layer_norm(t.get("input"), &shape, t.opt("weight"), t.opt("bias"), eps)
     }))
 }
 
-fn embedding_case(case: &Case, mut tensors: Vec<(String, TensorData)>) -> Result<Outcome, String> {
+fn embedding_case(
+    case: &Case,
+    spec: EmbeddingSpec,
+    mut tensors: Vec<(String, TensorData)>,
+) -> Result<Outcome, String> {
     let indices = take(&mut tensors, "input").ok_or("no input")?.to_long();
-    let n = case.i64_option("num_embeddings", 0);
-    let padding_idx = match case.options.get("padding_idx") {
-        None | Some(Value::Null) => None,
-        Some(v) => {
-            let p = v.as_i64().ok_or("bad padding_idx")?;
-            Some(if p < 0 { p + n } else { p } as usize)
-        }
-    };
     let options = EmbeddingOptions {
-        padding_idx,
-        scale_grad_by_freq: case.bool_option("scale_grad_by_freq", false),
+        padding_idx: spec.padding_idx,
+        scale_grad_by_freq: spec.scale_grad_by_freq,
     };
     Ok(evaluate(case, tensors, |t| {
         embedding(&indices, t.get("weight"), options)
     }))
 }
 
-fn dropout_case(case: &Case, tensors: Vec<(String, TensorData)>) -> Result<Outcome, String> {
-    let training = case
-        .raw
-        .get("training")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
-    let p = case.f64_option("p", 0.5);
+fn dropout_case(
+    case: &Case,
+    spec: DropoutSpec,
+    tensors: Vec<(String, TensorData)>,
+) -> Result<Outcome, String> {
+    let training = training(case);
+    let p = spec.p.value();
     if training && p > 0.0 && p < 1.0 {
         return Ok(Outcome::Skip(
             "a random dropout mask cannot be compared value by value".into(),

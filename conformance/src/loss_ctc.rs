@@ -9,7 +9,7 @@ use super::Outcome;
 use super::case::Case;
 use super::compare::{Tolerance, compare};
 use crate::autograd::backward_with;
-use crate::loss::{CtcOptions, Reduction, ctc_loss};
+use nncore::loss::{CtcOptions, Reduction, ctc_loss};
 
 pub(crate) fn perform(case: &Case) -> Result<Outcome, String> {
     let reduction: Reduction = case

@@ -5,7 +5,8 @@
 
 use super::Outcome;
 use super::case::Case;
-use crate::nn::dynamic::{DynSequential, LayerOptions, OptValue, build_layer};
+use super::options::layer_options;
+use crate::nn::dynamic::{DynSequential, build_layer};
 use crate::nn::{DynForward, DynModule, Module, ModuleDict, ModuleList, module_repr};
 use crate::{DynTensor, Error};
 use serde_json::Value;
@@ -39,7 +40,7 @@ pub(crate) fn build(tree: &Value) -> Result<Box<dyn DynModule>, String> {
         .and_then(Value::as_str)
         .ok_or("a module has no `type` string")?;
     let Some(children) = tree.get("children") else {
-        let options = options(tree.get("options"))?;
+        let options = layer_options(tree.get("options"))?;
         return build_layer(type_name, &options).map_err(|e| e.to_string());
     };
     let children = children
@@ -110,39 +111,4 @@ impl DynForward for Custom {
             ),
         ))
     }
-}
-
-/// JSON constructor options as Python values (`2` an int, `2.0` a float,
-/// a list a tuple, `null` None).
-fn options(v: Option<&Value>) -> Result<LayerOptions, String> {
-    let mut out = LayerOptions::new();
-    match v {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (k, v) in map {
-                out.set(k, value(v)?);
-            }
-        }
-        Some(_) => return Err("`options` is not an object".into()),
-    }
-    Ok(out)
-}
-
-fn value(v: &Value) -> Result<OptValue, String> {
-    Ok(match v {
-        Value::Null => OptValue::None,
-        Value::Bool(b) => OptValue::Bool(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => OptValue::Int(i),
-            None => OptValue::Float(n.as_f64().ok_or("a number out of range")?),
-        },
-        Value::String(s) => match s.as_str() {
-            "inf" => OptValue::Float(f64::INFINITY),
-            "-inf" => OptValue::Float(f64::NEG_INFINITY),
-            "nan" => OptValue::Float(f64::NAN),
-            _ => OptValue::Str(s.clone()),
-        },
-        Value::Array(items) => OptValue::Tuple(items.iter().map(value).collect::<Result<_, _>>()?),
-        Value::Object(_) => return Err("an option is an object".into()),
-    })
 }

@@ -6,12 +6,12 @@ use super::Outcome;
 use super::case::{Case, TensorData, number};
 use super::compare::{Tolerance, compare};
 use crate::DynTensor;
-use crate::init::{
+use crate::nn::default_init;
+use nncore::init::{
     FanMode, Nonlinearity, calculate_gain, constant_, dirac_, eye_, kaiming_normal_,
     kaiming_uniform_, normal_, ones_, orthogonal_, trunc_normal_, uniform_, xavier_normal_,
     xavier_uniform_, zeros_,
 };
-use crate::nn::default_init;
 use serde_json::{Map, Value};
 
 /// Performs one init case.

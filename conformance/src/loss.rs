@@ -3,7 +3,7 @@
 use super::Outcome;
 use super::case::Case;
 use super::harness::{evaluate, float_inputs};
-use crate::loss::{
+use nncore::loss::{
     ClassTargetOptions, CrossEntropyOptions, GaussianNllOptions, KlDivReduction,
     MultiMarginOptions, PoissonNllOptions, Reduction, Target, TripletMarginOptions,
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, cross_entropy,

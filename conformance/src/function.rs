@@ -3,8 +3,8 @@
 use super::Outcome;
 use super::case::Case;
 use super::harness::{evaluate, float_inputs};
-use crate::loss::{cosine_similarity, pairwise_distance};
 use crate::ops::GeluApproximate;
+use nncore::loss::{cosine_similarity, pairwise_distance};
 
 /// Performs one function case.
 pub(crate) fn run(case: &Case) -> Outcome {
