@@ -410,7 +410,7 @@ plain_activation!(
     /// ```
     /// use nncore::nn::{DynForward, Identity};
     /// use nncore::DynTensor;
-    /// let x = DynTensor::<f32>::ones(&[2]);
+    /// let x = DynTensor::<f32>::ones(&[2]).unwrap();
     /// assert_eq!(Identity::new().forward_dyn(&x).unwrap().to_vec(), x.to_vec());
     /// assert_eq!(Identity::new().to_string(), "Identity()");
     /// ```

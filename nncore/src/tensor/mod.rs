@@ -165,7 +165,7 @@ impl<E: Element> DynTensor<E> {
     ///
     /// ```
     /// use nncore::DynTensor;
-    /// let w = DynTensor::<f32>::zeros(&[2]).requires_grad_(true);
+    /// let w = DynTensor::<f32>::zeros(&[2]).unwrap().requires_grad_(true);
     /// assert_eq!(w.version(), 0);
     /// w.data_mut()[0] = 1.0;
     /// nncore::init::ones_(&w);
