@@ -1,7 +1,8 @@
 //! Parsing case files: the JSON of FORMAT.md into typed values, with
 //! errors that name the file and the case.
 
-use crate::{DynTensor, Error, LongTensor, Result, excerpt};
+use crate::{DynTensor, Error, LongTensor, Result};
+use nncore::excerpt;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -43,7 +44,7 @@ impl CaseFile {
     /// `/dev/zero` is refused before reading).
     pub fn read(path: &Path) -> Result<Self> {
         use std::io::Read;
-        let (mut file, _) = crate::io::open_regular(path)?;
+        let (mut file, _) = nncore::io::open_regular(path)?;
         let mut text = String::new();
         file.read_to_string(&mut text)
             .map_err(|e| Error::io(path, e))?;
