@@ -4,10 +4,10 @@
 //! rank; outside `mpirun` the `rank_*` cases do nothing. Traffic stays on
 //! shared memory and loopback (`btl=self,vader`, OOB over `lo`).
 
+use kiln::checkpoint::Checkpoint;
 use kiln::distributed::{
     DdpOptions, DistributedDataParallel, DistributedSampler, ProcessGroup, ReduceOp,
 };
-use kiln::checkpoint::Checkpoint;
 use kiln::prelude::*;
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -192,7 +192,10 @@ fn rank_collectives() {
         });
         let err = result.unwrap_err().to_string();
         if rank > 0 {
-            assert!(err.ends_with("missing/x: rank 0 could not write it"), "{err}");
+            assert!(
+                err.ends_with("missing/x: rank 0 could not write it"),
+                "{err}"
+            );
         }
     });
 }
@@ -219,7 +222,9 @@ fn loss_of<M: Forward<Images, Output = Tensor<(Dyn, U10)>>>(
     range: std::ops::Range<usize>,
 ) -> Tensor<()> {
     let (x, y) = samples(range);
-    CrossEntropyLoss::new().forward(model.forward(x), y).unwrap()
+    CrossEntropyLoss::new()
+        .forward(model.forward(x), y)
+        .unwrap()
 }
 
 fn sgd(params: Vec<Parameter>) -> SGD {
@@ -237,19 +242,29 @@ fn flat_params<M: ModuleExt>(m: &M) -> Vec<f32> {
 
 fn assert_close(a: &[f32], b: &[f32], tol: f32) {
     assert_eq!(a.len(), b.len());
-    let worst = a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
+    let worst = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max);
     assert!(worst <= tol, "largest difference {worst}");
 }
 
 /// `steps` SGD steps of a global batch of `global` samples (step `s` uses
 /// samples `s*global..`), each rank taking its equal slice.
-fn train_ddp(ddp: &DistributedDataParallel<Net>, opt: &mut SGD, steps: std::ops::Range<usize>, global: usize) {
+fn train_ddp(
+    ddp: &DistributedDataParallel<Net>,
+    opt: &mut SGD,
+    steps: std::ops::Range<usize>,
+    global: usize,
+) {
     let g = ddp.group();
     let per_rank = global / g.world_size();
     for s in steps {
         let start = s * global + g.rank() * per_rank;
         opt.zero_grad();
-        ddp.backward(&loss_of(ddp, start..start + per_rank)).unwrap();
+        ddp.backward(&loss_of(ddp, start..start + per_rank))
+            .unwrap();
         opt.step().unwrap();
     }
 }
@@ -258,7 +273,9 @@ fn train_single(model: &Net, steps: usize, global: usize) -> Vec<f32> {
     let mut opt = sgd(model.parameters());
     for s in 0..steps {
         opt.zero_grad();
-        loss_of(model, s * global..(s + 1) * global).backward().unwrap();
+        loss_of(model, s * global..(s + 1) * global)
+            .backward()
+            .unwrap();
         opt.step().unwrap();
     }
     flat_params(model)
@@ -277,7 +294,11 @@ fn rank_ddp_matches_one_process() {
         assert_eq!(ddp.bucket_sizes(), [1, 1, 2]);
         manual_seed(100);
         let reference = Net::default();
-        assert_eq!(flat_params(&reference), flat_params(&ddp), "rank 0's initial weights");
+        assert_eq!(
+            flat_params(&reference),
+            flat_params(&ddp),
+            "rank 0's initial weights"
+        );
 
         let keys: Vec<String> = ddp.state_dict().into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["0.weight", "0.bias", "3.weight", "3.bias"]);
@@ -298,7 +319,9 @@ fn rank_ddp_matches_one_process() {
         ddp.backward(&loss_of(&ddp, start..start + 16)).unwrap();
         reference.zero_grad();
         for k in 0..4 {
-            loss_of(&reference, k * 16..(k + 1) * 16).backward().unwrap();
+            loss_of(&reference, k * 16..(k + 1) * 16)
+                .backward()
+                .unwrap();
         }
         for (p, r) in ddp.parameters().iter().zip(reference.parameters()) {
             let want: Vec<f32> = r.grad().unwrap().iter().map(|v| v / 2.0).collect();

@@ -5,6 +5,8 @@
 mod checkpoint;
 mod classify;
 mod curves;
+#[allow(dead_code)] // ctc_digits trains its own task.
+pub mod distributed;
 mod plot;
 mod table;
 
@@ -61,6 +63,10 @@ pub struct Args {
     /// epoch) to FILE.svg and FILE.png.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
+    /// Train on every rank of an MPI job (`mpirun -np N ...`), with
+    /// --batch-size per rank; needs a build with `--features mpi`.
+    #[arg(long)]
+    pub distributed: bool,
 }
 
 /// Parses the command line into `A` (these [`Args`], or an example's own

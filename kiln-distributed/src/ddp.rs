@@ -98,7 +98,10 @@ impl<M: Module> DistributedDataParallel<M> {
             return Err(Error::option(
                 "DistributedDataParallel",
                 "bucket_cap_mb",
-                format!("must be a positive number of MiB, got {}", options.bucket_cap_mb),
+                format!(
+                    "must be a positive number of MiB, got {}",
+                    options.bucket_cap_mb
+                ),
             ));
         }
         let all: Vec<Parameter> = module.parameters();

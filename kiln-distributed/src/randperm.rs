@@ -97,9 +97,7 @@ pub fn randperm(n: usize, seed: u64) -> Result<Vec<usize>> {
         return Err(Error::option(
             "randperm",
             "n",
-            format!(
-                "{n} is too large: PyTorch's order is reproduced below {RANDPERM_LIMIT} only"
-            ),
+            format!("{n} is too large: PyTorch's order is reproduced below {RANDPERM_LIMIT} only"),
         ));
     }
     let mut generator = Mt19937::new(seed);
