@@ -47,5 +47,8 @@ fn main() -> kiln::Result<()> {
         Dropout(0.2),
         Linear(576, 10),
     ];
+    if args.distributed {
+        return common::distributed::run::<_, (Dyn, U1, U28, U28)>(model, &[1, 28, 28], &args);
+    }
     common::run::<_, (Dyn, U1, U28, U28)>(&mut model, &[1, 28, 28], &args)
 }

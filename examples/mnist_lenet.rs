@@ -34,5 +34,8 @@ fn main() -> kiln::Result<()> {
         ReLU,
         Linear(84, 10),
     ];
+    if args.distributed {
+        return common::distributed::run::<_, (Dyn, U1, U28, U28)>(model, &[1, 28, 28], &args);
+    }
     common::run::<_, (Dyn, U1, U28, U28)>(&mut model, &[1, 28, 28], &args)
 }

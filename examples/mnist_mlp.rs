@@ -28,5 +28,8 @@ fn main() -> kiln::Result<()> {
     let args = common::Args::parse();
     manual_seed(args.seed);
     let mut model = Mlp::default();
+    if args.distributed {
+        return common::distributed::run::<_, (Dyn, U784)>(model, &[784], &args);
+    }
     common::run::<_, (Dyn, U784)>(&mut model, &[784], &args)
 }

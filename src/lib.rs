@@ -21,6 +21,13 @@
 pub use nncore::*;
 pub use nnmacro::{Module, Sequential, sequential};
 
+/// Data-parallel training over MPI, like `torch.distributed`: the process
+/// group, `DistributedDataParallel` and `DistributedSampler` (the crate
+/// `kiln-distributed`; built with the `mpi` feature). See
+/// docs/distributed.md.
+#[cfg(feature = "mpi")]
+pub use kiln_distributed as distributed;
+
 /// The names a training script needs, like `import torch.nn as nn`.
 pub mod prelude {
     pub use crate::{Module, Sequential, sequential};

@@ -24,12 +24,18 @@ impl<In: Shape> Classify<In> {
     /// The task on `--data` (or the shipped subset); `sample_dims` are the
     /// per-sample sizes the model takes (`[784]` or `[1, 28, 28]`).
     pub fn new(args: &Args, sample_dims: &[usize]) -> kiln::Result<Self> {
-        let (train, test) = super::load_mnist(args)?;
+        let task = Self::load(args, sample_dims)?;
         println!(
             "data: {} training and {} test images",
-            train.len(),
-            test.len()
+            task.train.dataset().len(),
+            task.test.len()
         );
+        Ok(task)
+    }
+
+    /// [`new`](Self::new) without printing (for ranks other than 0).
+    pub fn load(args: &Args, sample_dims: &[usize]) -> kiln::Result<Self> {
+        let (train, test) = super::load_mnist(args)?;
         Ok(Classify {
             train: DataLoader::new(train, args.batch_size)?
                 .shuffle(true)
@@ -39,6 +45,12 @@ impl<In: Shape> Classify<In> {
             criterion: CrossEntropyLoss::new(),
             input: PhantomData,
         })
+    }
+
+    /// The training images (the `--distributed` loop draws its own shards).
+    #[allow(dead_code)] // Used only with --features mpi.
+    pub fn train_set(&self) -> &Mnist {
+        self.train.dataset()
     }
 
     /// A batch as typed tensors: images `(batch, sample_dims...)` and labels.

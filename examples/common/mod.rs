@@ -6,6 +6,8 @@ pub mod checkpoint;
 mod classify;
 pub mod count;
 mod curves;
+#[allow(dead_code)] // ctc_digits trains its own task.
+pub mod distributed;
 mod plot;
 mod table;
 
@@ -62,6 +64,10 @@ pub struct Args {
     /// epoch) to FILE.svg and FILE.png.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
+    /// Train on every rank of an MPI job (`mpirun -np N ...`), with
+    /// --batch-size per rank; needs a build with `--features mpi`.
+    #[arg(long)]
+    pub distributed: bool,
 }
 
 /// Parses the command line into `A` (these [`Args`], or an example's own
