@@ -58,14 +58,7 @@ rank_gate! {
     note = "for batches of matrices (B, M, K) x (B, K, N) use bmm; for (.., K) x (K, N) with a weight use Linear",
 }
 
-/// The per-rank part of [`MatmulRule`] (the rule itself is one blanket
-/// impl, so that the compiler takes the right-hand shape from the argument
-/// instead of guessing it from the impls).
-pub trait MatmulShapes<R> {}
-
-impl<L: MatmulShapes<R> + MatmulOutput<R>, R: Shape> MatmulRule<R> for L {}
-
-impl<M: Dim, K: Dim + DimCompat<K2>, K2: Dim, N: Dim> MatmulShapes<(K2, N)> for (M, K) where
+impl<M: Dim, K: Dim + DimCompat<K2>, K2: Dim, N: Dim> MatmulRule<(K2, N)> for (M, K) where
     Compatible<K, K2>: MatmulInnerCheck<K, K2>
 {
 }
@@ -139,13 +132,8 @@ rank_gate! {
 /// The inner check runs only when the batches agree (one error per mistake).
 type InnerCondition<Bl, Br, K, K2> = Or<<Compatible<Bl, Br> as Not>::Output, Compatible<K, K2>>;
 
-/// The per-rank part of [`BmmRule`] (see [`MatmulShapes`]).
-pub trait BmmShapes<R> {}
-
-impl<L: BmmShapes<R> + BmmOutput<R>, R: Shape> BmmRule<R> for L {}
-
 impl<B: Dim + DimCompat<B2>, M: Dim, K: Dim + DimCompat<K2>, B2: Dim, K2: Dim, N: Dim>
-    BmmShapes<(B2, K2, N)> for (B, M, K)
+    BmmRule<(B2, K2, N)> for (B, M, K)
 where
     Compatible<B, B2>: BmmBatchCheck<B, B2> + Not<Output: BitOr<Compatible<K, K2>>>,
     InnerCondition<B, B2, K, K2>: BmmInnerCheck<K, K2>,
@@ -188,7 +176,7 @@ macro_rules! impl_product_ranks {
 }
 
 impl_product_ranks! {
-    MatmulShapes, MatmulOutput, matmul_output, MatmulRank, [Invalid, Invalid];
+    MatmulRule, MatmulOutput, matmul_output, MatmulRank, [Invalid, Invalid];
     0 [] 1 [B0]; 0 [] 2 [B0, B1]; 0 [] 3 [B0, B1, B2]; 0 [] 4 [B0, B1, B2, B3];
     1 [A0] 0 []; 1 [A0] 1 [B0]; 1 [A0] 2 [B0, B1]; 1 [A0] 3 [B0, B1, B2]; 1 [A0] 4 [B0, B1, B2, B3];
     2 [A0, A1] 0 []; 2 [A0, A1] 1 [B0]; 2 [A0, A1] 3 [B0, B1, B2]; 2 [A0, A1] 4 [B0, B1, B2, B3];
@@ -199,7 +187,7 @@ impl_product_ranks! {
 }
 
 impl_product_ranks! {
-    BmmShapes, BmmOutput, bmm_output, BmmRank, [Invalid, Invalid, Invalid];
+    BmmRule, BmmOutput, bmm_output, BmmRank, [Invalid, Invalid, Invalid];
     0 [] 1 [B0]; 0 [] 2 [B0, B1]; 0 [] 3 [B0, B1, B2]; 0 [] 4 [B0, B1, B2, B3];
     1 [A0] 0 []; 1 [A0] 1 [B0]; 1 [A0] 2 [B0, B1]; 1 [A0] 3 [B0, B1, B2]; 1 [A0] 4 [B0, B1, B2, B3];
     2 [A0, A1] 0 []; 2 [A0, A1] 1 [B0]; 2 [A0, A1] 2 [B0, B1]; 2 [A0, A1] 3 [B0, B1, B2];
