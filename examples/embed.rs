@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pixels,
         (U1::new(), U1::new(), U28::new(), U28::new()),
     )?;
-    let probabilities = no_grad(|| model.forward(x).softmax(1)).to_vec();
+    let probabilities = no_grad(|| model.forward(x).softmax::<1>()).to_vec();
     let mut ranked: Vec<(usize, f32)> = probabilities.into_iter().enumerate().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     for (class, p) in ranked.iter().take(3) {

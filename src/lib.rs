@@ -53,7 +53,7 @@ pub mod prelude {
     pub use nncore::optim::{Adam, AdamOptions, lr_scheduler::LrScheduler};
     pub use nncore::optim::{SGD, SgdOptions};
     pub use nncore::shape::*;
-    pub use nncore::{DynTensor, Error, LongTensor, Result, Tensor, manual_seed};
+    pub use nncore::{ConvArgs, DynTensor, Error, LongTensor, Result, Tensor, manual_seed};
 }
 
 #[doc(hidden)]

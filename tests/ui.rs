@@ -9,5 +9,6 @@ fn ui() {
     t.compile_fail("tests/ui/macro/*.rs");
     t.compile_fail("tests/ui/shape/*.rs");
     t.compile_fail("tests/ui/layers/*.rs");
+    t.compile_fail("tests/ui/functional/*.rs");
     t.pass("tests/ui/pass/*.rs");
 }

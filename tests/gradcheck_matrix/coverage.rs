@@ -1,6 +1,7 @@
 //! The matrix covers the source tree: every public op in `nncore/src/ops`,
-//! every loss (top-level `pub fn`) in `nncore/src/loss` and every layer
-//! exported from `nncore/src/nn/mod.rs` has at least [`MIN_CASES`] cases.
+//! every loss (top-level `pub fn`) in `nncore/src/loss`, every layer
+//! exported from `nncore/src/nn/mod.rs` and every differentiable method of
+//! the typed functional API (`nncore/src/typed/fn_*.rs`) has at least [`MIN_CASES`] cases.
 //! The lists are read from the files at test time, so adding an op, a loss
 //! or a layer without cases here fails this test.
 
@@ -34,6 +35,22 @@ const NOT_OPS: &[(&str, &str)] = &[
         "embedding_renorm_",
         "in-place max_norm rescaling under no_grad, like PyTorch's",
     ),
+];
+
+/// `pub fn`s of the typed functional API (`nncore/src/typed/fn_*.rs`) that
+/// are not differentiable, and why.
+const NOT_TYPED_OPS: &[(&str, &str)] = &[
+    ("argmax", "returns indices: nothing to differentiate"),
+    (
+        "argmax_keepdim",
+        "returns indices: nothing to differentiate",
+    ),
+    ("eq", "returns 0/1 integers: nothing to differentiate"),
+    (
+        "sum",
+        "the sum of an integer tensor (float sums are ops::sum)",
+    ),
+    ("item", "reads an integer scalar"),
 ];
 
 /// Names exported from `nncore::nn` that are not layers, and why.
@@ -108,6 +125,14 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The files of the typed functional API: `nncore/src/typed/fn_*.rs`.
+fn typed_fn_files() -> Vec<PathBuf> {
+    rust_files(&src().join("typed"))
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("fn_"))
+        .collect()
+}
+
 /// The name after `pub fn ` on lines that start (after `indent`) with it.
 fn pub_fns(text: &str, top_level_only: bool) -> Vec<String> {
     text.lines()
@@ -158,6 +183,13 @@ fn subjects() -> Vec<String> {
             out.push(format!("loss::{name}"));
         }
     }
+    for file in typed_fn_files() {
+        for name in pub_fns(&fs::read_to_string(file).unwrap(), false) {
+            if !NOT_TYPED_OPS.iter().any(|(n, _)| *n == name) {
+                out.push(format!("typed::{name}"));
+            }
+        }
+    }
     let nn = fs::read_to_string(src().join("nn/mod.rs")).unwrap();
     for name in exported_types(&nn) {
         if !NOT_LAYERS.iter().any(|(n, _)| *n == name) && !is_spec(&name) {
@@ -204,6 +236,8 @@ fn every_op_layer_and_loss_has_enough_cases() {
     let ops = subjects.iter().filter(|s| s.starts_with("ops::")).count();
     let layers = subjects.iter().filter(|s| s.starts_with("nn::")).count();
     let losses = subjects.iter().filter(|s| s.starts_with("loss::")).count();
+    let typed = subjects.iter().filter(|s| s.starts_with("typed::")).count();
+    assert!(typed >= 25, "{typed} typed functional ops");
     assert!(
         ops >= 50 && layers >= 25 && losses >= 20,
         "{ops} ops, {layers} layers, {losses} losses"
@@ -253,6 +287,16 @@ fn the_allow_lists_name_things_that_exist() {
         assert!(
             ops.iter().any(|o| o == name),
             "NOT_OPS names {name}, which is not in nncore/src/ops"
+        );
+    }
+    let mut typed = Vec::new();
+    for file in typed_fn_files() {
+        typed.extend(pub_fns(&fs::read_to_string(file).unwrap(), false));
+    }
+    for (name, _) in NOT_TYPED_OPS {
+        assert!(
+            typed.iter().any(|o| o == name),
+            "NOT_TYPED_OPS names {name}, which is not in nncore/src/typed/fn_*.rs"
         );
     }
     let nn = exported_types(&fs::read_to_string(src().join("nn/mod.rs")).unwrap());

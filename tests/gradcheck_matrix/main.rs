@@ -1,6 +1,7 @@
 //! The gradcheck matrix: every differentiable op (`nncore/src/ops`), every
 //! layer (`nncore::nn`, through the functional form its forward calls) and
-//! every loss (`nncore/src/loss`) under `nncore::autograd::gradcheck` on
+//! every loss (`nncore/src/loss`) and every differentiable method of the
+//! typed functional API (`nncore/src/typed/fn_*.rs`) under `nncore::autograd::gradcheck` on
 //! several random shapes (sizes drawn from a seeded generator) and option
 //! sets, in `f64`, with PyTorch's `torch.autograd.gradcheck` tolerances:
 //! central differences with `eps = 1e-6`, `atol = 1e-5`, `rtol = 1e-3`
@@ -18,6 +19,7 @@ mod coverage;
 mod layers;
 mod losses;
 mod ops;
+mod typed;
 
 use kiln::DynTensor;
 use kiln::autograd::gradcheck::{GradcheckOptions, gradcheck};
@@ -176,6 +178,7 @@ pub fn matrix() -> Matrix {
     ops::add(&mut m, &mut rng);
     layers::add(&mut m, &mut rng);
     losses::add(&mut m, &mut rng);
+    typed::add(&mut m);
     m
 }
 

@@ -11,3 +11,12 @@ mod tensor_ops;
 pub use dtype::DType;
 pub use targets::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
 pub use tensor::Tensor;
+
+// The typed functional API (dimensions chosen at compile time).
+mod fn_nn;
+mod fn_reduce;
+mod fn_shape;
+
+pub use fn_nn::ConvArgs;
+#[cfg(test)]
+mod fn_tests;

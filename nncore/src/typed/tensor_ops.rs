@@ -46,27 +46,6 @@ impl<S: Shape, E: Element> Tensor<S, E> {
         Tensor::from_raw_unchecked(self.as_dyn().add_scalar(value), self.shape())
     }
 
-    /// Softmax along `dim` (negative counts from the end).
-    ///
-    /// # Panics
-    /// When `dim` is not a dimension of `S` (a contract violation).
-    pub fn softmax(&self, dim: isize) -> Self {
-        let y = self.as_dyn().softmax(dim).unwrap_or_else(|e| panic!("{e}"));
-        Tensor::from_raw_unchecked(y, self.shape())
-    }
-
-    /// Log-softmax along `dim` (negative counts from the end).
-    ///
-    /// # Panics
-    /// When `dim` is not a dimension of `S` (a contract violation).
-    pub fn log_softmax(&self, dim: isize) -> Self {
-        let y = self
-            .as_dyn()
-            .log_softmax(dim)
-            .unwrap_or_else(|e| panic!("{e}"));
-        Tensor::from_raw_unchecked(y, self.shape())
-    }
-
     /// The sum of all elements.
     pub fn sum(&self) -> Tensor<(), E> {
         Tensor::from_raw_unchecked(self.as_dyn().sum(), ())

@@ -35,3 +35,27 @@ pub use mse::MseRule;
 pub use pool2d::{CeilMode, FloorMode, Pool2dOut, Pool2dOutput};
 pub use same_shape::{SameDims, SameShape};
 pub use unflatten::{UnflattenOut, UnflattenOutput, UnflattenRule, UnflattenSizes};
+
+// The typed functional API's rules (dimensions chosen at compile time).
+pub mod axis;
+pub mod cat;
+pub mod flatten_from;
+pub mod matmul;
+pub mod narrow;
+pub mod permute;
+pub mod reshape;
+pub mod squeeze;
+
+pub use axis::{
+    At, AxisRule, InsertAt, InsertDim, InsertRule, KeepDim, RemoveDim, ReplaceDim, SizeAt,
+};
+pub use cat::{CatOut, CatOutput, CatRule, DimAdd, DimSum};
+pub use flatten_from::{FlattenFromOut, FlattenFromOutput, FlattenFromRule};
+pub use matmul::{BmmOut, BmmOutput, BmmRule, MatmulOut, MatmulOutput, MatmulRule};
+pub use narrow::{NarrowOut, NarrowRule};
+pub use permute::{
+    Permute2Out, Permute3Out, Permute4Out, PermuteOutput2, PermuteOutput3, PermuteOutput4,
+    PermuteRule2, PermuteRule3, PermuteRule4, TransposeOut, TransposeOutput, TransposeRule,
+};
+pub use reshape::{Infer, Numel, NumelOf, ReshapeOut, ReshapeOutput, ReshapeRule, ReshapeTarget};
+pub use squeeze::SqueezeRule;

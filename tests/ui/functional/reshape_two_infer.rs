@@ -1,0 +1,7 @@
+// Two inferred dimensions, as view(-1, -1) in PyTorch.
+use kiln::prelude::*;
+
+fn main() {
+    let x = Tensor::<(U2, U3, U4)>::zeros((U2::new(), U3::new(), U4::new()));
+    let _y = x.reshape::<(Infer, Infer)>();
+}
