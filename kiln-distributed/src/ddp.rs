@@ -60,7 +60,7 @@ impl Default for DdpOptions {
 /// let group = ProcessGroup::init()?;
 /// let model = DistributedDataParallel::new(Linear::<U4, U2>::new(), &group)?;
 /// let mut opt = SGD::new(model.parameters(), SgdOptions { lr: 0.1, ..Default::default() })?;
-/// let x = Tensor::<(Dyn, U4)>::zeros((Dyn(8), U4::default()));
+/// let x = Tensor::<(Dyn, U4)>::zeros((Dyn(8), U4::default())).unwrap();
 /// opt.zero_grad();
 /// let loss = model.forward(x).sum();
 /// model.backward(&loss)?; // loss.backward(), then the gradients' average

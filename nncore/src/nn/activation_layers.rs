@@ -641,7 +641,7 @@ softmax_layer!(
     /// ```
     /// use nncore::nn::{DynForward, Softmax};
     /// use nncore::DynTensor;
-    /// let y = Softmax::new(-1).forward_dyn(&DynTensor::<f32>::zeros(&[1, 4])).unwrap();
+    /// let y = Softmax::new(-1).forward_dyn(&DynTensor::<f32>::zeros(&[1, 4]).unwrap()).unwrap();
     /// assert_eq!(y.to_vec(), vec![0.25; 4]);
     /// assert_eq!(Softmax::new(1).to_string(), "Softmax(dim=1)");
     /// ```

@@ -171,8 +171,8 @@ mod tests {
 
     #[test]
     fn errors_name_the_sizes() {
-        let a = DynTensor::<f32>::zeros(&[2, 3]);
-        let b = DynTensor::<f32>::zeros(&[4, 5]);
+        let a = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
+        let b = DynTensor::<f32>::zeros(&[4, 5]).unwrap();
         assert_eq!(
             cat(&[&a, &b], 1).unwrap_err().to_string(),
             "cat: shape mismatch: expected [2, *] (sizes may differ only in dimension 1), found [4, 5]"

@@ -35,8 +35,8 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let a = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::new()));
-    /// let b = Tensor::<(U3, U4)>::zeros((U3::new(), U4::new()));
+    /// let a = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::new())).unwrap();
+    /// let b = Tensor::<(U3, U4)>::zeros((U3::new(), U4::new())).unwrap();
     /// let y: Tensor<(Dyn, U4)> = a.matmul(&b);
     /// # let _ = y;
     /// ```
@@ -56,8 +56,8 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let q = Tensor::<(Dyn, U5, U8)>::zeros((Dyn(2), U5::new(), U8::new()));
-    /// let k = Tensor::<(Dyn, U8, U5)>::zeros((Dyn(2), U8::new(), U5::new()));
+    /// let q = Tensor::<(Dyn, U5, U8)>::zeros((Dyn(2), U5::new(), U8::new())).unwrap();
+    /// let k = Tensor::<(Dyn, U8, U5)>::zeros((Dyn(2), U8::new(), U5::new())).unwrap();
     /// let scores: Tensor<(Dyn, U5, U5)> = q.bmm(&k);
     /// # let _ = scores;
     /// ```
@@ -78,8 +78,8 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new()));
-    /// let w = Tensor::<(U32, U1, U3, U3)>::zeros((U32::new(), U1::new(), U3::new(), U3::new()));
+    /// let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new())).unwrap();
+    /// let w = Tensor::<(U32, U1, U3, U3)>::zeros((U32::new(), U1::new(), U3::new(), U3::new())).unwrap();
     /// let y: Tensor<(Dyn, U32, U26, U26)> = x.conv2d(&w, None);
     /// # let _ = y;
     /// ```
@@ -105,8 +105,8 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{ConvArgs, Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U3, U32, U32)>::zeros((Dyn(1), U3::new(), U32::new(), U32::new()));
-    /// let w = Tensor::<(U8, U3, U3, U3)>::zeros((U8::new(), U3::new(), U3::new(), U3::new()));
+    /// let x = Tensor::<(Dyn, U3, U32, U32)>::zeros((Dyn(1), U3::new(), U32::new(), U32::new())).unwrap();
+    /// let w = Tensor::<(U8, U3, U3, U3)>::zeros((U8::new(), U3::new(), U3::new(), U3::new())).unwrap();
     /// let y: Tensor<(Dyn, U8, U16, U16)> = x.conv2d_with(&w, None, ConvArgs::<2, 1, 1>);
     /// # let _ = y;
     /// ```
@@ -154,7 +154,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U64, U24, U24)>::zeros((Dyn(2), U64::new(), U24::new(), U24::new()));
+    /// let x = Tensor::<(Dyn, U64, U24, U24)>::zeros((Dyn(2), U64::new(), U24::new(), U24::new())).unwrap();
     /// let y: Tensor<(Dyn, U64, U12, U12)> = x.max_pool2d::<2>();
     /// # let _ = y;
     /// ```
@@ -179,7 +179,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U8, U9, U9)>::zeros((Dyn(2), U8::new(), U9::new(), U9::new()));
+    /// let x = Tensor::<(Dyn, U8, U9, U9)>::zeros((Dyn(2), U8::new(), U9::new(), U9::new())).unwrap();
     /// let y: Tensor<(Dyn, U8, U5, U5)> = x.max_pool2d_with::<3, 2, 1, 1>();
     /// # let _ = y;
     /// ```
@@ -214,7 +214,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U3, U8, U8)>::zeros((Dyn(2), U3::new(), U8::new(), U8::new()));
+    /// let x = Tensor::<(Dyn, U3, U8, U8)>::zeros((Dyn(2), U3::new(), U8::new(), U8::new())).unwrap();
     /// let y: Tensor<(Dyn, U3, U4, U4)> = x.avg_pool2d::<2>();
     /// # let _ = y;
     /// ```
@@ -258,7 +258,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new()));
+    /// let x = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new())).unwrap();
     /// assert_eq!(x.dropout(0.5, false).to_vec(), x.to_vec());
     /// ```
     ///

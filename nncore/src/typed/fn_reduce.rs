@@ -155,7 +155,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new()));
+    /// let x = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new())).unwrap();
     /// assert_eq!(x.softmax::<1>().to_vec(), vec![0.25; 8]);
     /// ```
     pub fn softmax<const D: usize>(&self) -> Self
@@ -170,7 +170,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::new()));
+    /// let x = Tensor::<(Dyn, U2)>::zeros((Dyn(1), U2::new())).unwrap();
     /// assert_eq!(x.log_softmax::<1>().to_vec(), vec![-(2f32.ln()); 2]);
     /// ```
     pub fn log_softmax<const D: usize>(&self) -> Self

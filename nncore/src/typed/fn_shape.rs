@@ -32,7 +32,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U4, U4)>::zeros((Dyn(3), U4::new(), U4::new()));
+    /// let x = Tensor::<(Dyn, U4, U4)>::zeros((Dyn(3), U4::new(), U4::new())).unwrap();
     /// let y: Tensor<(Dyn, U16)> = x.reshape::<(Infer, U16)>();
     /// assert_eq!(y.dims().as_slice(), &[3, 16]);
     /// ```
@@ -60,7 +60,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(U2, U6)>::zeros((U2::new(), U6::new()));
+    /// let x = Tensor::<(U2, U6)>::zeros((U2::new(), U6::new())).unwrap();
     /// assert_eq!(x.view::<(U3, Infer)>().dims().as_slice(), &[3, 4]);
     /// ```
     ///
@@ -78,7 +78,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U64, U12, U12)>::zeros((Dyn(2), U64::new(), U12::new(), U12::new()));
+    /// let x = Tensor::<(Dyn, U64, U12, U12)>::zeros((Dyn(2), U64::new(), U12::new(), U12::new())).unwrap();
     /// let y: Tensor<(Dyn, Prod<U9, U1024>)> = x.flatten::<1>();
     /// assert_eq!(y.dims().as_slice(), &[2, 9216]);
     /// ```
@@ -113,7 +113,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(U3, U4)>::zeros((U3::new(), U4::new()));
+    /// let x = Tensor::<(U3, U4)>::zeros((U3::new(), U4::new())).unwrap();
     /// let y: Tensor<(U1, U3, U4)> = x.unsqueeze::<0>();
     /// let z: Tensor<(U3, U4, U1)> = x.unsqueeze::<2>();
     /// # let _ = (y, z);
@@ -132,7 +132,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let x = Tensor::<(Dyn, U1, U5)>::zeros((Dyn(2), U1::new(), U5::new()));
+    /// let x = Tensor::<(Dyn, U1, U5)>::zeros((Dyn(2), U1::new(), U5::new())).unwrap();
     /// let y: Tensor<(Dyn, U5)> = x.squeeze::<1>();
     /// # let _ = y;
     /// ```
@@ -182,8 +182,8 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let a = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::new()));
-    /// let b = Tensor::<(Dyn, U5)>::zeros((Dyn(2), U5::new()));
+    /// let a = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::new())).unwrap();
+    /// let b = Tensor::<(Dyn, U5)>::zeros((Dyn(2), U5::new())).unwrap();
     /// let y: Tensor<(Dyn, U8)> = a.cat::<1, _>(&b);
     /// # let _ = y;
     /// ```
@@ -211,7 +211,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// ```
     /// use nncore::{Tensor, shape::*};
-    /// let rows = vec![Tensor::<(U3,)>::zeros((U3::new(),)); 4];
+    /// let rows = vec![Tensor::<(U3,)>::zeros((U3::new(),)).unwrap(); 4];
     /// let y: Tensor<(Dyn, U3)> = Tensor::stack::<0>(&rows).unwrap();
     /// assert_eq!(y.dims().as_slice(), &[4, 3]);
     /// ```
@@ -239,9 +239,9 @@ macro_rules! typed_permute {
             ///
             /// ```
             /// use nncore::{Tensor, shape::*};
-            /// let x = Tensor::<(Dyn, U3, U4, U5)>::zeros((Dyn(2), U3::new(), U4::new(), U5::new()));
+            /// let x = Tensor::<(Dyn, U3, U4, U5)>::zeros((Dyn(2), U3::new(), U4::new(), U5::new())).unwrap();
             /// let nhwc: Tensor<(Dyn, U4, U5, U3)> = x.permute::<0, 2, 3, 1>();
-            /// let t: Tensor<(U5, Dyn)> = Tensor::<(Dyn, U5)>::zeros((Dyn(2), U5::new())).permute::<1, 0>();
+            /// let t: Tensor<(U5, Dyn)> = Tensor::<(Dyn, U5)>::zeros((Dyn(2), U5::new())).unwrap().permute::<1, 0>();
             /// # let _ = (nhwc, t);
             /// ```
             pub fn permute<$(const $p: usize),*>(&self) -> Tensor<$alias<($($d,)*), $($p),*>, E>

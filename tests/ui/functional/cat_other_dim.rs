@@ -2,7 +2,7 @@
 use kiln::prelude::*;
 
 fn main() {
-    let a = Tensor::<(Dyn, U3, U4)>::zeros((Dyn(2), U3::new(), U4::new()));
-    let b = Tensor::<(Dyn, U5, U6)>::zeros((Dyn(2), U5::new(), U6::new()));
+    let a = Tensor::<(Dyn, U3, U4)>::zeros((Dyn(2), U3::new(), U4::new())).unwrap();
+    let b = Tensor::<(Dyn, U5, U6)>::zeros((Dyn(2), U5::new(), U6::new())).unwrap();
     let _y = a.cat::<1, _>(&b);
 }

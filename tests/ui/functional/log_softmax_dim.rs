@@ -2,6 +2,6 @@
 use kiln::prelude::*;
 
 fn main() {
-    let x = Tensor::<(Dyn, U10)>::zeros((Dyn(2), U10::new()));
+    let x = Tensor::<(Dyn, U10)>::zeros((Dyn(2), U10::new())).unwrap();
     let _y = x.log_softmax::<2>();
 }

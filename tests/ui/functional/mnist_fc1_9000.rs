@@ -36,6 +36,6 @@ fn main() {
         fc1: Linear::new(),
         fc2: Linear::new(),
     };
-    let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new()));
+    let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new())).unwrap();
     let _ = net.forward(x);
 }

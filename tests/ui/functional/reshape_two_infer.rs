@@ -2,6 +2,6 @@
 use kiln::prelude::*;
 
 fn main() {
-    let x = Tensor::<(U2, U3, U4)>::zeros((U2::new(), U3::new(), U4::new()));
+    let x = Tensor::<(U2, U3, U4)>::zeros((U2::new(), U3::new(), U4::new())).unwrap();
     let _y = x.reshape::<(Infer, Infer)>();
 }

@@ -2,6 +2,6 @@
 use kiln::prelude::*;
 
 fn main() {
-    let x = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::new()));
+    let x = Tensor::<(Dyn, U3)>::zeros((Dyn(2), U3::new())).unwrap();
     let _y = x.squeeze::<1>();
 }

@@ -2,6 +2,6 @@
 use kiln::prelude::*;
 
 fn main() {
-    let x = Tensor::<(U3,)>::zeros((U3::new(),));
+    let x = Tensor::<(U3,)>::zeros((U3::new(),)).unwrap();
     let _y = x.unsqueeze::<2>();
 }

@@ -45,7 +45,7 @@ fn main() {
         fc1: Linear::new(),
         fc2: Linear::new(),
     };
-    let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new()));
+    let x = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new())).unwrap();
     let output = net.forward(x.clone());
     let _ = net.forward_functional_dropout(x);
     // PyTorch's test loop: pred = output.argmax(dim=1); correct += pred.eq(target).sum().item()
