@@ -10,9 +10,6 @@ use crate::shape::Shape;
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 
-/// Re-exported for the layers that print floats and import it from here.
-pub(crate) use super::py_number::py_float;
-
 /// Implements `Default`, `Module`, `DynForward`, the shape-keeping
 /// `Forward` and `Display` for an activation layer whose struct has a
 /// `training` field and a `fn apply(&self, &DynTensor) -> Result<DynTensor>`.

@@ -8,8 +8,8 @@
 //! Kiln's loader accepts PyTorch's int64 scalar and converts it.
 
 use super::{Buffer, DynForward, Forward, Module, Parameter, fmt_module};
-use crate::nn::activation_layers::py_float;
 use crate::ops::{BatchNormOptions, batch_norm, batch_norm_momentum};
+use crate::py_float;
 use crate::shape::{BatchNorm1dRule, BatchNorm2dRule, StaticDim};
 use crate::{DynTensor, Error, Result, Tensor};
 use std::fmt;

@@ -3,8 +3,8 @@
 
 use super::module::training_flag;
 use super::{DynForward, Forward, Module, fmt_module};
-use crate::nn::activation_layers::py_float;
 use crate::ops::{dropout, dropout2d};
+use crate::py_float;
 use crate::shape::Shape;
 use crate::{DynTensor, Error, Result, Tensor};
 use std::fmt;
@@ -16,7 +16,10 @@ fn check(op: &'static str, p: f64) -> Result<f64> {
         Err(Error::option(
             op,
             "p",
-            format!("dropout probability has to be between 0 and 1, but got {p}"),
+            format!(
+                "dropout probability has to be between 0 and 1, but got {}",
+                crate::py_float(p)
+            ),
         ))
     }
 }

@@ -176,15 +176,9 @@ impl Module for Embedding {
             s.push_str(&format!(", padding_idx={p}"));
         }
         if let Some((m, n)) = self.max_norm {
-            s.push_str(&format!(
-                ", max_norm={}",
-                crate::nn::activation_layers::py_float(m)
-            ));
+            s.push_str(&format!(", max_norm={}", crate::py_float(m)));
             if n != 2.0 {
-                s.push_str(&format!(
-                    ", norm_type={}",
-                    crate::nn::activation_layers::py_float(n)
-                ));
+                s.push_str(&format!(", norm_type={}", crate::py_float(n)));
             }
         }
         if self.scale_grad_by_freq {

@@ -3,8 +3,8 @@
 
 use super::module::training_flag;
 use super::{DynForward, Forward, Module, Parameter, fmt_module};
-use crate::nn::activation_layers::py_float;
 use crate::ops::layer_norm;
+use crate::py_float;
 use crate::shape::Shape;
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;

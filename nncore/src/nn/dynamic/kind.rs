@@ -213,7 +213,10 @@ impl Kind {
                     return Err(Error::option(
                         t,
                         "p",
-                        format!("dropout probability has to be between 0 and 1, but got {p}"),
+                        format!(
+                            "dropout probability has to be between 0 and 1, but got {}",
+                            crate::py_float(p)
+                        ),
                     ));
                 }
                 (Kind::Dropout(p), none)

@@ -1,6 +1,6 @@
 //! Constructor options of a runtime-built layer, and how Python prints them.
 
-use crate::nn::py_number::py_float;
+use crate::py_float;
 use crate::{Error, Result};
 
 /// One constructor argument as Python holds it, so a layer built at run
