@@ -30,42 +30,38 @@ fn sgd() -> SGD {
     .unwrap()
 }
 
-/// Loads `state` into `sched`; on success steps it a few times.
-fn exercise(opt: &mut SGD, mut sched: impl LrScheduler, state: &serde_json::Value) {
-    let before = sched.state_dict();
-    match sched.load_state_dict(state) {
-        Ok(()) => {
-            for _ in 0..3 {
-                let _ = sched.step(opt);
-            }
-        }
-        Err(_) => assert_eq!(sched.state_dict(), before),
-    }
-}
-
 fuzz_target!(|data: &[u8]| {
     let Ok(state) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
     let mut opt = sgd();
-    exercise(&mut opt, StepLR::new(&mut opt, 2, 0.5).unwrap(), &state);
-    exercise(&mut opt, MultiStepLR::new(&mut opt, vec![1, 3], 0.5).unwrap(), &state);
-    exercise(&mut opt, ExponentialLR::new(&mut opt, 0.9).unwrap(), &state);
-    exercise(&mut opt, CosineAnnealingLR::new(&mut opt, 4, 0.001).unwrap(), &state);
-    exercise(&mut opt, LinearLR::new(&mut opt, 0.5, 1.0, 4).unwrap(), &state);
-    let lambda = LambdaLR::new(&mut opt, vec![Box::new(|e| 0.9f64.powi(e as i32))]).unwrap();
-    exercise(&mut opt, lambda, &state);
-    let one_cycle = OneCycleLR::new(
-        &mut opt,
-        OneCycleOptions {
-            max_lr: vec![0.1],
-            total_steps: Some(10),
-            three_phase: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    exercise(&mut opt, one_cycle, &state);
+    let one_cycle = OneCycleOptions {
+        max_lr: vec![0.1],
+        total_steps: Some(10),
+        three_phase: true,
+        ..Default::default()
+    };
+    let scheds: Vec<Box<dyn LrScheduler>> = vec![
+        Box::new(StepLR::new(&mut opt, 2, 0.5).unwrap()),
+        Box::new(MultiStepLR::new(&mut opt, vec![1, 3], 0.5).unwrap()),
+        Box::new(ExponentialLR::new(&mut opt, 0.9).unwrap()),
+        Box::new(CosineAnnealingLR::new(&mut opt, 4, 0.001).unwrap()),
+        Box::new(LinearLR::new(&mut opt, 0.5, 1.0, 4).unwrap()),
+        Box::new(LambdaLR::new(&mut opt, vec![Box::new(|e| 0.9f64.powi(e as i32))]).unwrap()),
+        Box::new(OneCycleLR::new(&mut opt, one_cycle).unwrap()),
+    ];
+    // Each loads the state; on success it steps a few times.
+    for mut sched in scheds {
+        let before = sched.state_dict();
+        match sched.load_state_dict(&state) {
+            Ok(()) => {
+                for _ in 0..3 {
+                    let _ = sched.step(&mut opt);
+                }
+            }
+            Err(_) => assert_eq!(sched.state_dict(), before),
+        }
+    }
     let mut plateau = ReduceLROnPlateau::new(&mut opt, PlateauOptions::default()).unwrap();
     let before = plateau.state_dict();
     match plateau.load_state_dict(&state) {
