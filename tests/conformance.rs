@@ -92,3 +92,36 @@ fn optimizers_match_pytorch() {
 fn schedulers_match_pytorch() {
     assert_all_pass("schedulers.json", 24);
 }
+
+/// Issue 15: `pairwise_distance` over p = 1, 2, 3, 0.5, inf, 0, 1.5, -1,
+/// -inf (with gradients), from scripts/make_issue15_cases.py.
+#[test]
+fn pairwise_distance_over_every_p_matches_pytorch() {
+    let summary = run("pairwise_distance_p.json");
+    assert_eq!(
+        (summary.passed, summary.failed, summary.skipped),
+        (55, 0, 0)
+    );
+}
+
+/// Issue 15: LBFGS over three objectives and seventeen option sets, with
+/// and without strong_wolfe, including the ones PyTorch fails on.
+#[test]
+fn lbfgs_over_objectives_and_options_matches_pytorch() {
+    let summary = run("lbfgs_options.json");
+    assert_eq!(
+        (summary.passed, summary.failed, summary.skipped),
+        (51, 0, 0)
+    );
+}
+
+/// Issue 15: `calculate_gain` for every nonlinearity with params PyTorch
+/// takes, ignores or refuses (bool, string, list).
+#[test]
+fn calculate_gain_params_match_pytorch() {
+    let summary = run("calculate_gain_params.json");
+    assert_eq!(
+        (summary.passed, summary.failed, summary.skipped),
+        (140, 0, 0)
+    );
+}

@@ -94,3 +94,41 @@ fn hostile_safetensors_files_are_errors_and_leave_the_model_unchanged() {
     let after: Vec<Vec<f32>> = model.parameters().iter().map(|p| p.to_vec()).collect();
     assert_eq!(before, after);
 }
+
+/// Found while reviewing the scheduler state (issue 15) and kept as inputs
+/// of the `scheduler_state` fuzz target: a StepLR state with step_size 0
+/// and a CosineAnnealingLR state with T_max 0 loaded, then divided by
+/// zero at the next step. The 4-minute runs of `scheduler_state` and
+/// `checkpoint` found no crash.
+#[test]
+fn a_saved_scheduler_its_constructor_would_refuse_is_refused_on_load() {
+    use kiln::optim::lr_scheduler::{CosineAnnealingLR, LrScheduler, StepLR};
+    use kiln::optim::{SGD, SgdOptions};
+    let mut opt = SGD::new(
+        vec![kiln::nn::Parameter::new(vec![0.0], &[1])],
+        SgdOptions {
+            lr: 0.1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let state = |name: &str| serde_json::from_slice(&input(name).1).unwrap();
+    let mut step = StepLR::new(&mut opt, 2, 0.5).unwrap();
+    let err = step
+        .load_state_dict(&state("scheduler_step_lr_step_size_zero.json"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "StepLR: invalid step_size: step_size must be a positive integer"
+    );
+    let mut cosine = CosineAnnealingLR::new(&mut opt, 3, 0.0).unwrap();
+    let err = cosine
+        .load_state_dict(&state("scheduler_cosine_t_max_zero.json"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "CosineAnnealingLR: invalid T_max: T_max must be a positive integer"
+    );
+    step.step(&mut opt).unwrap();
+    cosine.step(&mut opt).unwrap();
+}

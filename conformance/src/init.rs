@@ -8,7 +8,7 @@ use super::compare::{Tolerance, compare};
 use crate::DynTensor;
 use crate::nn::default_init;
 use nncore::init::{
-    FanMode, Nonlinearity, calculate_gain, constant_, dirac_, eye_, kaiming_normal_,
+    FanMode, GainParam, Nonlinearity, calculate_gain, constant_, dirac_, eye_, kaiming_normal_,
     kaiming_uniform_, normal_, ones_, orthogonal_, trunc_normal_, uniform_, xavier_normal_,
     xavier_uniform_, zeros_,
 };
@@ -19,6 +19,25 @@ pub(crate) fn run(case: &Case) -> Outcome {
     match perform(case) {
         Ok(outcome) => outcome,
         Err(why) => Outcome::Fail(format!("bad case: {why}")),
+    }
+}
+
+/// `calculate_gain`'s `param` as the case's JSON holds it: a JSON bool is
+/// Python's `True`/`False`, a number with a fraction or exponent a float,
+/// `"inf"`/`"-inf"`/`"nan"` floats (FORMAT.md), anything else its text.
+fn gain_param(value: Option<&Value>) -> GainParam {
+    match value {
+        None | Some(Value::Null) => GainParam::None,
+        Some(Value::Bool(b)) => GainParam::Bool(*b),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => GainParam::Int(i),
+            None => GainParam::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Some(v) => match (number(v), v) {
+            (Some(x), _) => GainParam::Float(x),
+            (None, Value::String(s)) => GainParam::Other(s.clone()),
+            (None, other) => GainParam::Other(other.to_string()),
+        },
     }
 }
 
@@ -42,25 +61,18 @@ fn nonlinearity(case: &Case, default: &str, param: Option<f64>) -> crate::Result
 
 fn perform(case: &Case) -> Result<Outcome, String> {
     if case.op == "calculate_gain" {
-        // A non-number `param` cannot be written in Rust (it is an f64):
-        // the type system rejects what PyTorch rejects at run time.
-        let param = match case.options.get("param") {
-            None | Some(Value::Null) => None,
-            Some(v) => match number(v) {
-                Some(p) => Some(p),
-                None => {
-                    return Ok(expect_error(
-                        case,
-                        Err(format!("param {v} is not a number")),
-                    ));
-                }
-            },
-        };
-        let gain = nonlinearity(case, "linear", param)
+        let param = gain_param(case.options.get("param"));
+        let gain = Nonlinearity::with_param(case.str_option("nonlinearity", "linear"), &param)
             .map(calculate_gain)
             .map_err(|e| e.to_string());
-        if case.expects_error() {
-            return Ok(expect_error(case, gain.map(|_| ())));
+        if let Some(pytorch) = case.expected().get("error").and_then(Value::as_str) {
+            // PyTorch's message, after its exception type, must be Kiln's too.
+            let text = pytorch.split_once(": ").map_or(pytorch, |(_, m)| m);
+            return Ok(match gain {
+                Err(e) if e.contains(text) => Outcome::Pass,
+                Err(e) => Outcome::Fail(format!("Kiln's error `{e}` does not say `{text}`")),
+                Ok(_) => Outcome::Fail("PyTorch rejects this case but Kiln accepted it".into()),
+            });
         }
         let gain = gain.map_err(|e| format!("Kiln error: {e}"));
         return Ok(match gain {

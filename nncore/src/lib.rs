@@ -26,6 +26,7 @@ pub mod loss;
 pub mod nn;
 pub mod ops;
 pub mod optim;
+mod python;
 mod rng;
 pub mod shape;
 mod tensor;
@@ -35,6 +36,7 @@ mod typed;
 
 pub use element::Element;
 pub use error::{EXCERPT_BYTES, Error, Result, excerpt};
+pub use python::py_float;
 pub use rng::fork_rng;
 pub use rng::{DEFAULT_SEED, GlobalRng, RngState, manual_seed, rng_state, set_rng_state, with_rng};
 pub use tensor::pool;

@@ -118,11 +118,69 @@ impl Nonlinearity {
     /// assert!(Nonlinearity::named("softmax", None).is_err());
     /// ```
     pub fn named(name: &str, param: Option<f64>) -> Result<Self> {
+        Self::with_param(name, &param.map_or(GainParam::None, GainParam::Float))
+    }
+
+    /// [`Nonlinearity::named`] with `param` as a dynamic caller (a config
+    /// file, the conformance runner) may hold it: PyTorch takes an int or
+    /// a float as `leaky_relu`'s negative slope and refuses anything else,
+    /// a bool included (`negative_slope True not a valid number`); the
+    /// other nonlinearities ignore `param`, whatever it is.
+    ///
+    /// ```
+    /// use nncore::init::{GainParam, Nonlinearity};
+    /// let err = Nonlinearity::with_param("leaky_relu", &GainParam::Bool(true)).unwrap_err();
+    /// assert_eq!(err.to_string(), "calculate_gain: invalid param: negative_slope True not a valid number");
+    /// assert_eq!(Nonlinearity::with_param("leaky_relu", &GainParam::Int(0)).unwrap(), Nonlinearity::LeakyRelu(0.0));
+    /// assert_eq!(Nonlinearity::with_param("relu", &GainParam::Bool(true)).unwrap(), Nonlinearity::Relu);
+    /// ```
+    pub fn with_param(name: &str, param: &GainParam) -> Result<Self> {
         let n: Nonlinearity = name.parse()?;
-        Ok(match (n, param) {
-            (Nonlinearity::LeakyRelu(_), Some(slope)) => Nonlinearity::LeakyRelu(slope),
-            (n, _) => n,
-        })
+        let Nonlinearity::LeakyRelu(default) = n else {
+            return Ok(n);
+        };
+        let slope = match param {
+            GainParam::None => default,
+            GainParam::Int(i) => *i as f64,
+            GainParam::Float(x) => *x,
+            GainParam::Bool(_) | GainParam::Other(_) => {
+                return Err(Error::option(
+                    "calculate_gain",
+                    "param",
+                    format!("negative_slope {param} not a valid number"),
+                ));
+            }
+        };
+        Ok(Nonlinearity::LeakyRelu(slope))
+    }
+}
+
+/// `calculate_gain`'s `param` as Python may pass it, for callers whose
+/// values are not typed (see [`Nonlinearity::with_param`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum GainParam {
+    /// `None`: the default slope.
+    None,
+    /// A Python `int`.
+    Int(i64),
+    /// A Python `float`.
+    Float(f64),
+    /// A Python `bool`, which PyTorch refuses although `bool` is an `int`.
+    Bool(bool),
+    /// Anything else, as Python's `str()` prints it (`abc`, `[0.1]`).
+    Other(String),
+}
+
+impl std::fmt::Display for GainParam {
+    /// Python's `str()` of the value, as PyTorch's message prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GainParam::None => f.write_str("None"),
+            GainParam::Int(i) => write!(f, "{i}"),
+            GainParam::Float(x) => f.write_str(&crate::py_float(*x)),
+            GainParam::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
+            GainParam::Other(s) => f.write_str(s),
+        }
     }
 }
 
@@ -132,4 +190,38 @@ pub(crate) fn fan(shape: &[usize], mode: FanMode) -> Result<usize> {
         FanMode::FanIn => fan_in,
         FanMode::FanOut => fan_out,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// PyTorch 2.15's `calculate_gain("leaky_relu", param)` for each param.
+    #[test]
+    fn leaky_relu_takes_ints_and_floats_and_refuses_the_rest_as_pytorch_does() {
+        let gain = |p: GainParam| Nonlinearity::with_param("leaky_relu", &p).map(calculate_gain);
+        assert_eq!(gain(GainParam::Int(3)).unwrap(), (2.0f64 / 10.0).sqrt());
+        assert_eq!(gain(GainParam::Float(0.2)).unwrap(), 1.3867504905630728);
+        assert_eq!(gain(GainParam::None).unwrap(), 1.4141428569978354);
+        let message = |p: GainParam| gain(p).unwrap_err().to_string();
+        assert_eq!(
+            message(GainParam::Bool(false)),
+            "calculate_gain: invalid param: negative_slope False not a valid number"
+        );
+        assert_eq!(
+            message(GainParam::Other("abc".into())),
+            "calculate_gain: invalid param: negative_slope abc not a valid number"
+        );
+        assert_eq!(
+            message(GainParam::Other("[0.1]".into())),
+            "calculate_gain: invalid param: negative_slope [0.1] not a valid number"
+        );
+        // The name is checked first, as in PyTorch.
+        assert_eq!(
+            Nonlinearity::with_param("softmax", &GainParam::Bool(true))
+                .unwrap_err()
+                .to_string(),
+            "calculate_gain: invalid nonlinearity: Unsupported nonlinearity softmax"
+        );
+    }
 }

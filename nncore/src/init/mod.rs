@@ -23,7 +23,7 @@ mod qr;
 mod random;
 mod structured;
 
-pub use fan::{FanMode, Nonlinearity, calculate_fan_in_and_fan_out, calculate_gain};
+pub use fan::{FanMode, GainParam, Nonlinearity, calculate_fan_in_and_fan_out, calculate_gain};
 pub use random::{
     constant_, kaiming_normal_, kaiming_uniform_, normal_, ones_, uniform_, xavier_normal_,
     xavier_uniform_, zeros_,

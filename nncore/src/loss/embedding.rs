@@ -434,8 +434,8 @@ mod tests {
             "cosine_similarity: shape mismatch: expected shapes broadcastable with [2, 3], found [2, 4]"
         );
         assert_eq!(
-            msg(pairwise_distance(&a, &a, -1.0, 1e-6, false).unwrap_err()),
-            "pairwise_distance: invalid p: -1 is not supported (a positive finite p is)"
+            msg(pairwise_distance(&a, &a, f64::NAN, 1e-6, false).unwrap_err()),
+            "pairwise_distance: invalid p: p must be a number, got nan"
         );
         assert_eq!(
             msg(cosine_embedding_loss(

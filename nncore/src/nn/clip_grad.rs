@@ -52,7 +52,7 @@ pub fn clip_grad_norm_(
                 "The total norm of order {} for gradients from `parameters` is non-finite, so it \
                  cannot be clipped. To disable this error and scale the gradients by the \
                  non-finite norm anyway, set `error_if_nonfinite=False`",
-                python_float(norm_type)
+                crate::py_float(norm_type)
             ),
         });
     }
@@ -144,17 +144,6 @@ fn vector_norm(values: impl Iterator<Item = f64>, ord: f64) -> f64 {
         abs.map(|x| x * x).sum::<f64>().sqrt()
     } else {
         abs.map(|x| x.powf(ord)).sum::<f64>().powf(1.0 / ord)
-    }
-}
-
-/// How Python prints a float (`2.0`, `inf`, `0.5`), for PyTorch's message.
-fn python_float(x: f64) -> String {
-    if x.is_infinite() {
-        if x > 0.0 { "inf" } else { "-inf" }.to_string()
-    } else if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e16 {
-        format!("{x:.1}")
-    } else {
-        format!("{x}")
     }
 }
 

@@ -120,11 +120,3 @@ fn clip_grad_value_with_a_negative_value_clamps_to_it_like_pytorch() {
     clip_grad_value_(std::slice::from_ref(&a), -1.0);
     assert_eq!(a.grad().unwrap(), vec![-1.0, -1.0]);
 }
-
-#[test]
-fn python_float_formats_like_python() {
-    assert_eq!(python_float(2.0), "2.0");
-    assert_eq!(python_float(f64::INFINITY), "inf");
-    assert_eq!(python_float(f64::NEG_INFINITY), "-inf");
-    assert_eq!(python_float(0.5), "0.5");
-}

@@ -16,7 +16,10 @@ fn check(op: &'static str, p: f64) -> Result<f64> {
         Err(Error::option(
             op,
             "p",
-            format!("dropout probability has to be between 0 and 1, but got {p}"),
+            format!(
+                "dropout probability has to be between 0 and 1, but got {}",
+                crate::py_float(p)
+            ),
         ))
     }
 }

@@ -39,7 +39,10 @@ fn check_p(op: &'static str, p: f64) -> Result<()> {
         return Err(Error::option(
             op,
             "p",
-            format!("dropout probability has to be between 0 and 1, but got {p}"),
+            format!(
+                "dropout probability has to be between 0 and 1, but got {}",
+                crate::py_float(p)
+            ),
         ));
     }
     Ok(())

@@ -1,8 +1,9 @@
 //! Adadelta, like `torch.optim.Adadelta`.
 
-use super::driver::{check, non_negative, py};
+use super::driver::{check, non_negative};
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
+use crate::py_float;
 use crate::{Element, Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +89,7 @@ impl Algorithm for AdadeltaAlgorithm {
             return Err(Error::option(
                 Self::NAME,
                 "rho",
-                format!("Invalid rho value: {}", py(o.rho)),
+                format!("Invalid rho value: {}", py_float(o.rho)),
             ));
         }
         check::eps(Self::NAME, o.eps)?;

@@ -357,28 +357,11 @@ pub(crate) fn non_negative(value: f64) -> bool {
     value >= 0.0
 }
 
-/// A float as Python prints it (`1.0`, `-0.1`, `1e-05`), for PyTorch's messages.
-pub(crate) fn py(value: f64) -> String {
-    if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e16 {
-        format!("{value:.1}")
-    } else if value != 0.0 && value.is_finite() && value.abs() < 1e-4 {
-        let s = format!("{value:e}");
-        match s.split_once('e') {
-            Some((m, e)) => {
-                let exp: i32 = e.parse().unwrap_or(0);
-                format!("{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
-            }
-            None => s,
-        }
-    } else {
-        format!("{value}")
-    }
-}
-
 /// PyTorch's common checks, each an error naming the optimizer and option
 /// with PyTorch's message.
 pub(crate) mod check {
-    use super::{non_negative, py};
+    use super::non_negative;
+    use crate::py_float;
     use crate::{Error, Result};
 
     /// `0.0 <= lr`.
@@ -406,7 +389,11 @@ pub(crate) mod check {
         if non_negative(value) {
             Ok(())
         } else {
-            Err(Error::option(op, option, format!("{what}: {}", py(value))))
+            Err(Error::option(
+                op,
+                option,
+                format!("{what}: {}", py_float(value)),
+            ))
         }
     }
 
@@ -417,7 +404,7 @@ pub(crate) mod check {
                 return Err(Error::option(
                     op,
                     "betas",
-                    format!("Invalid beta parameter at index {i}: {}", py(b)),
+                    format!("Invalid beta parameter at index {i}: {}", py_float(b)),
                 ));
             }
         }

@@ -338,6 +338,14 @@ impl<E: Element> LBFGS<E> {
                     let s: Vec<f64> = d.iter().map(|x| x * t).collect();
                     let ys = dot(&y, &s);
                     if ys > 1e-10 {
+                        if o.history_size == 0 {
+                            // PyTorch: IndexError, pop from empty list.
+                            return Err(Error::option(
+                                "LBFGS",
+                                "history_size",
+                                "history_size must be at least 1 to store an update",
+                            ));
+                        }
                         if st.old_dirs.len() == o.history_size {
                             st.old_dirs.remove(0);
                             st.old_stps.remove(0);
@@ -391,7 +399,17 @@ impl<E: Element> LBFGS<E> {
                             self.restore(&x);
                             Ok((value?, g))
                         };
-                        let found = strong_wolfe(&mut obj, t, &d, loss, &flat_grad, gtd)?;
+                        // PyTorch's `max_ls=max_eval - current_evals`; below
+                        // zero (max_eval 0) PyTorch fails with an
+                        // UnboundLocalError, Kiln with this error.
+                        let max_ls = max_eval.checked_sub(current_evals).ok_or_else(|| {
+                            Error::option(
+                                "LBFGS",
+                                "max_eval",
+                                "the strong_wolfe line search needs max_eval of at least 1, got 0",
+                            )
+                        })?;
+                        let found = strong_wolfe(&mut obj, t, &d, (loss, &flat_grad, gtd), max_ls)?;
                         loss = found.loss;
                         flat_grad = found.grad;
                         t = found.t;

@@ -41,16 +41,20 @@ pub(crate) struct Found {
 
 /// Searches along `d` from the current point (loss `f`, gradient `g`,
 /// directional derivative `gtd`) starting at step `t`; `obj(t)` evaluates
-/// loss and flat gradient at `x + t d` (and restores `x`).
+/// loss and flat gradient at `x + t d` (and restores `x`). `max_ls` bounds
+/// the evaluations after the first: LBFGS passes what is left of its
+/// `max_eval` budget, as PyTorch does (`max_ls=max_eval - current_evals`),
+/// so a small `max_eval` cuts the search short there too.
 pub(crate) fn strong_wolfe(
     obj: &mut dyn FnMut(f64) -> Result<(f64, Vec<f64>)>,
     mut t: f64,
     d: &[f64],
-    f: f64,
-    g: &[f64],
-    gtd: f64,
+    (f, g, gtd): (f64, &[f64], f64),
+    max_ls: usize,
 ) -> Result<Found> {
-    let (c1, c2, tolerance_change, max_ls) = (1e-4, 0.9, 1e-9, 25);
+    // PyTorch's defaults, which LBFGS does not override (its own
+    // `tolerance_change` is not passed on).
+    let (c1, c2, tolerance_change) = (1e-4, 0.9, 1e-9);
     let d_norm = d.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     let (mut f_new, mut g_new) = obj(t)?;
     let mut evals = 1;
@@ -194,7 +198,7 @@ mod tests {
         // f(x) = (x - 2)^2 from 0 along d = 1: t = 1 already satisfies
         // sufficient decrease and |f'(1)| = 2 <= 0.9 * 4.
         let mut obj = |t: f64| Ok(((t - 2.0) * (t - 2.0), vec![2.0 * (t - 2.0)]));
-        let found = strong_wolfe(&mut obj, 1.0, &[1.0], 4.0, &[-4.0], -4.0).unwrap();
+        let found = strong_wolfe(&mut obj, 1.0, &[1.0], (4.0, &[-4.0], -4.0), 25).unwrap();
         assert_eq!((found.t, found.loss, found.evals), (1.0, 1.0, 1));
     }
 
@@ -203,8 +207,19 @@ mod tests {
         // From t = 10 (f = 64 > 4) the bracket [0, 10] is zoomed; the cubic
         // through a parabola lands on its minimum, t = 2.
         let mut obj = |t: f64| Ok(((t - 2.0) * (t - 2.0), vec![2.0 * (t - 2.0)]));
-        let found = strong_wolfe(&mut obj, 10.0, &[1.0], 4.0, &[-4.0], -4.0).unwrap();
+        let found = strong_wolfe(&mut obj, 10.0, &[1.0], (4.0, &[-4.0], -4.0), 25).unwrap();
         assert!((found.t - 2.0).abs() < 1e-9, "{}", found.t);
         assert_eq!(found.evals, 2);
+    }
+
+    #[test]
+    fn no_evaluations_left_keeps_the_better_of_the_start_and_the_first_step() {
+        // max_ls = 0 (LBFGS with max_eval 1): PyTorch brackets [0, t] at
+        // once and returns its lower end without zooming.
+        let mut obj = |t: f64| Ok(((t - 2.0) * (t - 2.0), vec![2.0 * (t - 2.0)]));
+        let found = strong_wolfe(&mut obj, 10.0, &[1.0], (4.0, &[-4.0], -4.0), 0).unwrap();
+        assert_eq!((found.t, found.loss, found.evals), (0.0, 4.0, 1));
+        let found = strong_wolfe(&mut obj, 3.0, &[1.0], (4.0, &[-4.0], -4.0), 0).unwrap();
+        assert_eq!((found.t, found.loss, found.evals), (3.0, 1.0, 1));
     }
 }

@@ -47,6 +47,8 @@ mod state;
 pub(crate) mod state_dict;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_load;
 
 pub use adadelta::{Adadelta, AdadeltaAlgorithm, AdadeltaOptions, AdadeltaState};
 pub use adagrad::{Adagrad, AdagradAlgorithm, AdagradOptions, AdagradState};

@@ -1,8 +1,9 @@
 //! Resilient backpropagation, like `torch.optim.Rprop`.
 
-use super::driver::{check, py};
+use super::driver::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
+use crate::py_float;
 use crate::{Element, Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +87,11 @@ impl Algorithm for RpropAlgorithm {
             return Err(Error::option(
                 Self::NAME,
                 "etas",
-                format!("Invalid eta values: {}, {}", py(minus), py(plus)),
+                format!(
+                    "Invalid eta values: {}, {}",
+                    py_float(minus),
+                    py_float(plus)
+                ),
             ));
         }
         Ok(())

@@ -241,6 +241,38 @@ fn lbfgs_without_a_closure_is_an_error_and_changes_nothing() {
 }
 
 #[test]
+fn lbfgs_fails_where_pytorch_fails_with_an_error_naming_the_option() {
+    // PyTorch: UnboundLocalError (max_eval 0 with strong_wolfe) and
+    // IndexError (history_size 0 once an update is stored).
+    let run = |options: LbfgsOptions| {
+        let x = Parameter::<f64>::of(vec![-1.2, 1.0], &[2]);
+        let mut opt = LBFGS::new(vec![x.clone()], options).unwrap();
+        let p = x.clone();
+        message(opt.step(Some(&mut || {
+            let v = p.to_vec();
+            *p.grad_lock() = Some(vec![2.0 * (v[0] - 1.0), 20.0 * (v[1] - 2.0)]);
+            Ok((v[0] - 1.0).powi(2) + 10.0 * (v[1] - 2.0).powi(2))
+        })))
+    };
+    assert_eq!(
+        run(LbfgsOptions {
+            max_eval: Some(0),
+            line_search_fn: Some(LineSearch::StrongWolfe),
+            ..Default::default()
+        }),
+        "LBFGS: invalid max_eval: the strong_wolfe line search needs max_eval of at least 1, got 0"
+    );
+    assert_eq!(
+        run(LbfgsOptions {
+            lr: 0.1,
+            history_size: 0,
+            ..Default::default()
+        }),
+        "LBFGS: invalid history_size: history_size must be at least 1 to store an update"
+    );
+}
+
+#[test]
 fn sparse_and_dense_gradients_go_only_where_they_belong() {
     let p = param();
     let mut adam = Adam::new(vec![p.clone()], AdamOptions::default()).unwrap();

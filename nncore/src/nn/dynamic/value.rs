@@ -1,6 +1,7 @@
 //! Constructor options of a runtime-built layer, and how Python prints them.
 
-use crate::nn::py_number::py_float;
+use crate::py_float;
+
 
 /// One constructor argument as Python holds it, so a layer built at run
 /// time prints exactly as PyTorch's `repr()` does (`2` vs `2.0`,

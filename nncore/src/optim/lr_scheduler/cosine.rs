@@ -1,7 +1,7 @@
 //! CosineAnnealingLR in PyTorch's recursive form.
 
 use super::step::scheduler_common;
-use super::{LrGroups, LrScheduler, Schedule, from_state, to_state};
+use super::{LrGroups, LrScheduler, Schedule, start};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
@@ -30,20 +30,24 @@ pub struct CosineAnnealingLR {
 impl CosineAnnealingLR {
     /// `CosineAnnealingLR(optimizer, T_max, eta_min)`.
     pub fn new(optimizer: &mut dyn LrGroups, t_max: usize, eta_min: f64) -> Result<Self> {
-        if t_max == 0 {
+        let s = CosineAnnealingLR {
+            s: Schedule::new(optimizer),
+            t_max,
+            eta_min,
+        };
+        start(s, optimizer)
+    }
+
+    /// The constructor's checks (PyTorch divides by zero at the first step).
+    fn check(&self) -> Result<()> {
+        if self.t_max == 0 {
             return Err(Error::option(
                 "CosineAnnealingLR",
                 "T_max",
                 "T_max must be a positive integer",
             ));
         }
-        let mut s = CosineAnnealingLR {
-            s: Schedule::new(optimizer),
-            t_max,
-            eta_min,
-        };
-        s.step(optimizer)?;
-        Ok(s)
+        Ok(())
     }
 
     fn lrs(&self, current: Vec<f64>) -> Vec<f64> {
@@ -53,7 +57,8 @@ impl CosineAnnealingLR {
         if e == 0 {
             return current;
         }
-        if (e - 1 - self.t_max as i64).rem_euclid(2 * self.t_max as i64) == 0 {
+        let (e_wide, t_wide) = (i128::from(e), self.t_max as i128);
+        if (e_wide - 1 - t_wide).rem_euclid(2 * t_wide) == 0 {
             return current
                 .iter()
                 .zip(&self.s.base_lrs)

@@ -1,7 +1,8 @@
 //! LambdaLR: each group's lr is its initial lr times a closure of the epoch.
 
-use super::{LrGroups, LrScheduler, Schedule, from_state, to_state};
+use super::{LrGroups, LrScheduler, Schedule, Validated, from_state, to_state};
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
 
 /// A learning-rate factor as a function of the epoch.
 pub type LrLambda = Box<dyn Fn(usize) -> f64 + Send + Sync>;
@@ -56,8 +57,7 @@ impl LambdaLR {
 impl LrScheduler for LambdaLR {
     fn step(&mut self, optimizer: &mut dyn LrGroups) -> Result<()> {
         self.s.check("LambdaLR", optimizer)?;
-        self.s.last_epoch += 1;
-        let e = self.s.last_epoch as usize;
+        let e = usize::try_from(self.s.advance()).unwrap_or(0);
         let lrs = self
             .s
             .base_lrs
@@ -78,7 +78,20 @@ impl LrScheduler for LambdaLR {
         to_state(&self.s)
     }
     fn load_state_dict(&mut self, state: &serde_json::Value) -> Result<()> {
-        self.s = from_state("LambdaLR", state)?;
+        self.s = from_state::<LambdaState>(state)?.0;
         Ok(())
+    }
+}
+
+/// LambdaLR's saved state: the shared schedule only (the closures are
+/// code, not state).
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+struct LambdaState(Schedule);
+
+impl Validated for LambdaState {
+    const NAME: &'static str = "LambdaLR";
+    fn validate(&self) -> Result<()> {
+        self.0.validate(Self::NAME)
     }
 }

@@ -1,7 +1,7 @@
 //! LinearLR in PyTorch's recursive form.
 
 use super::step::scheduler_common;
-use super::{LrGroups, LrScheduler, Schedule, from_state, to_state};
+use super::{LrGroups, LrScheduler, Schedule, start};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -38,28 +38,32 @@ impl LinearLR {
         end_factor: f64,
         total_iters: usize,
     ) -> Result<Self> {
-        if !(start_factor > 0.0 && start_factor <= 1.0) {
+        let s = LinearLR {
+            s: Schedule::new(optimizer),
+            start_factor,
+            end_factor,
+            total_iters,
+        };
+        start(s, optimizer)
+    }
+
+    /// The constructor's checks, PyTorch's messages.
+    fn check(&self) -> Result<()> {
+        if !(self.start_factor > 0.0 && self.start_factor <= 1.0) {
             return Err(Error::option(
                 "LinearLR",
                 "start_factor",
                 "Starting multiplicative factor expected to be greater than 0 and less or equal to 1.",
             ));
         }
-        if !(0.0..=1.0).contains(&end_factor) {
+        if !(0.0..=1.0).contains(&self.end_factor) {
             return Err(Error::option(
                 "LinearLR",
                 "end_factor",
                 "Ending multiplicative factor expected to be between 0 and 1.",
             ));
         }
-        let mut s = LinearLR {
-            s: Schedule::new(optimizer),
-            start_factor,
-            end_factor,
-            total_iters,
-        };
-        s.step(optimizer)?;
-        Ok(s)
+        Ok(())
     }
 
     fn lrs(&self, current: Vec<f64>) -> Vec<f64> {
@@ -68,7 +72,7 @@ impl LinearLR {
         if e == 0 {
             return current.into_iter().map(|lr| lr * start).collect();
         }
-        if e > self.total_iters as i64 {
+        if e as i128 > self.total_iters as i128 {
             return current;
         }
         let factor = 1.0 + (end - start) / (total * start + (e as f64 - 1.0) * (end - start));

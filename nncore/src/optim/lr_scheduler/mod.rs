@@ -142,23 +142,72 @@ pub(crate) fn per_group(
     }
 }
 
+/// A scheduler whose fields are checked by one function, run by its
+/// constructor and by `load_state_dict` alike: a saved state the
+/// constructor would have refused (a `step_size` of 0, a `T_max` of 0)
+/// is refused on load with the constructor's message, instead of
+/// loading and failing (or dividing by zero) at the next `step`.
+pub(crate) trait Validated: Serialize + serde::de::DeserializeOwned {
+    /// The class name, for messages.
+    const NAME: &'static str;
+    /// Rejects what the constructor rejects, and a state no constructor
+    /// and no sequence of steps produces.
+    fn validate(&self) -> Result<()>;
+}
+
+impl Schedule {
+    /// The checks every epoch-based scheduler's state shares: an epoch
+    /// counted from -1 (the constructor's start) and one last lr per group.
+    pub fn validate(&self, name: &'static str) -> Result<()> {
+        if self.last_epoch < -1 {
+            return Err(Error::option(
+                name,
+                "last_epoch",
+                format!("last_epoch must be at least -1, got {}", self.last_epoch),
+            ));
+        }
+        if !self.last_lr.is_empty() && self.last_lr.len() != self.base_lrs.len() {
+            return Err(Error::option(
+                name,
+                "state_dict",
+                format!(
+                    "{} last lrs for {} param groups",
+                    self.last_lr.len(),
+                    self.base_lrs.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Moves one epoch (saturating: an epoch count never overflows).
+    pub fn advance(&mut self) -> i64 {
+        self.last_epoch = self.last_epoch.saturating_add(1);
+        self.last_epoch
+    }
+}
+
+/// Validates a freshly built scheduler and performs its initial step, as
+/// PyTorch's constructors do.
+pub(crate) fn start<T: Validated + LrScheduler>(
+    mut scheduler: T,
+    optimizer: &mut dyn LrGroups,
+) -> Result<T> {
+    scheduler.validate()?;
+    scheduler.step(optimizer)?;
+    Ok(scheduler)
+}
+
 /// Shared `state_dict` plumbing for serde-able schedulers.
 pub(crate) fn to_state<T: Serialize>(s: &T) -> serde_json::Value {
     serde_json::to_value(s).expect("scheduler state serializes")
 }
 
-pub(crate) fn from_state<T: serde::de::DeserializeOwned>(
-    name: &'static str,
-    state: &serde_json::Value,
-) -> Result<T> {
-    serde_json::from_value(state.clone()).map_err(|e| {
-        Error::option(
-            name,
-            "state_dict",
-            format!(
-                "not a {name} state dict: {}",
-                crate::excerpt(&e.to_string())
-            ),
-        )
-    })
+/// A state dict back to a scheduler, through [`Validated::validate`].
+pub(crate) fn from_state<T: Validated>(state: &serde_json::Value) -> Result<T> {
+    let name = T::NAME;
+    let s: T = serde_json::from_value(state.clone())
+        .map_err(|e| Error::option(name, "state_dict", format!("not a {name} state dict: {}", crate::excerpt(&e.to_string()))))?;
+    s.validate()?;
+    Ok(s)
 }

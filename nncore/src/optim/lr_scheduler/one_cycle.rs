@@ -1,7 +1,7 @@
 //! OneCycleLR: the 1cycle policy, with momentum cycling.
 
-use super::{LrGroups, LrScheduler, Schedule, from_state, per_group, to_state};
-use crate::optim::driver::py;
+use super::{LrGroups, LrScheduler, Schedule, Validated, from_state, per_group, start, to_state};
+use crate::py_float;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
@@ -143,14 +143,13 @@ impl OneCycleLR {
     pub fn new(optimizer: &mut dyn LrGroups, o: OneCycleOptions) -> Result<Self> {
         let bad = |option, reason: String| Error::option(NAME, option, reason);
         let total_steps = match (o.total_steps, o.epochs, o.steps_per_epoch) {
-            (Some(t), _, _) if t > 0 => t,
-            (Some(t), _, _) => {
-                return Err(bad(
-                    "total_steps",
-                    format!("Expected positive integer total_steps, but got {t}"),
-                ));
-            }
-            (None, Some(e), Some(s)) if e > 0 && s > 0 => e * s,
+            (Some(t), _, _) => t,
+            (None, Some(e), Some(s)) if e > 0 && s > 0 => e.checked_mul(s).ok_or_else(|| {
+                bad(
+                    "epochs",
+                    format!("epochs * steps_per_epoch ({e} * {s}) overflows"),
+                )
+            })?,
             (None, Some(e), Some(s)) => {
                 let (option, v) = if e == 0 {
                     ("epochs", e)
@@ -174,7 +173,7 @@ impl OneCycleLR {
                 "pct_start",
                 format!(
                     "Expected float between 0 and 1 pct_start, but got {}",
-                    py(o.pct_start)
+                    py_float(o.pct_start)
                 ),
             ));
         }
@@ -245,22 +244,28 @@ impl OneCycleLR {
                 }
             })
             .collect();
-        for (g, levels) in groups.iter().enumerate() {
-            optimizer.set_group_lr(g, levels.initial_lr);
-            if o.cycle_momentum {
-                optimizer.set_group_momentum(g, levels.max_momentum);
-            }
-        }
-        let mut s = OneCycleLR {
-            s: Schedule::new(optimizer),
+        // PyTorch's base_lrs are the initial lrs it sets below.
+        let schedule = Schedule {
+            base_lrs: groups.iter().map(|l| l.initial_lr).collect(),
+            last_epoch: -1,
+            last_lr: Vec::new(),
+        };
+        let s = OneCycleLR {
+            s: schedule,
             total_steps,
             anneal_strategy: o.anneal_strategy,
             cycle_momentum: o.cycle_momentum,
             phases,
             groups,
         };
-        s.step(optimizer)?;
-        Ok(s)
+        s.validate()?;
+        for (g, levels) in s.groups.iter().enumerate() {
+            optimizer.set_group_lr(g, levels.initial_lr);
+            if s.cycle_momentum {
+                optimizer.set_group_momentum(g, levels.max_momentum);
+            }
+        }
+        start(s, optimizer)
     }
 
     fn anneal(&self, start: f64, end: f64, pct: f64) -> f64 {
@@ -274,8 +279,8 @@ impl OneCycleLR {
 impl LrScheduler for OneCycleLR {
     fn step(&mut self, optimizer: &mut dyn LrGroups) -> Result<()> {
         self.s.check(NAME, optimizer)?;
-        let step_num = self.s.last_epoch + 1;
-        if step_num > self.total_steps as i64 {
+        let step_num = self.s.last_epoch.saturating_add(1);
+        if step_num as i128 > self.total_steps as i128 {
             return Err(Error::option(
                 NAME,
                 "total_steps",
@@ -325,7 +330,36 @@ impl LrScheduler for OneCycleLR {
         to_state(self)
     }
     fn load_state_dict(&mut self, state: &serde_json::Value) -> Result<()> {
-        *self = from_state(NAME, state)?;
+        *self = from_state(state)?;
+        Ok(())
+    }
+}
+
+impl Validated for OneCycleLR {
+    const NAME: &'static str = NAME;
+    /// The constructor's check of `total_steps`, and a state its
+    /// constructor builds: two or three phases, one set of levels per group.
+    fn validate(&self) -> Result<()> {
+        self.s.validate(NAME)?;
+        if self.total_steps == 0 {
+            return Err(Error::option(
+                NAME,
+                "total_steps",
+                "Expected positive integer total_steps, but got 0",
+            ));
+        }
+        if !(2..=3).contains(&self.phases.len()) || self.groups.len() != self.s.base_lrs.len() {
+            return Err(Error::option(
+                NAME,
+                "state_dict",
+                format!(
+                    "{} phases and {} group levels for {} param groups (2 or 3 phases, one level set per group)",
+                    self.phases.len(),
+                    self.groups.len(),
+                    self.s.base_lrs.len()
+                ),
+            ));
+        }
         Ok(())
     }
 }

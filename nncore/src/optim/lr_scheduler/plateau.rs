@@ -1,6 +1,6 @@
 //! ReduceLROnPlateau: lowers the lr when a metric stops improving.
 
-use super::{LrGroups, from_state, per_group, to_state};
+use super::{LrGroups, Validated, from_state, per_group, to_state};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +82,9 @@ impl Default for PlateauOptions {
 pub struct ReduceLROnPlateau {
     o: PlateauOptions,
     min_lrs: Vec<f64>,
+    /// `inf` (mode min) or `-inf` (mode max) until the first metric; JSON
+    /// has no such number, so it is written as Python prints it.
+    #[serde(with = "non_finite")]
     best: f64,
     num_bad_epochs: usize,
     cooldown_counter: usize,
@@ -94,22 +97,13 @@ const NAME: &str = "ReduceLROnPlateau";
 impl ReduceLROnPlateau {
     /// `ReduceLROnPlateau(optimizer, ...)`.
     pub fn new(optimizer: &mut dyn LrGroups, o: PlateauOptions) -> Result<Self> {
-        if o.factor >= 1.0 {
-            return Err(Error::option(NAME, "factor", "Factor should be < 1.0."));
-        }
         let n = optimizer.num_groups();
-        let min_lrs = per_group(NAME, "min_lr", &o.min_lr, n).map_err(|_| {
-            Error::option(
-                NAME,
-                "min_lr",
-                format!("expected {n} min_lrs, got {}", o.min_lr.len()),
-            )
-        })?;
+        let min_lrs = min_lrs(&o.min_lr, n)?;
         let best = match o.mode {
             PlateauMode::Min => f64::INFINITY,
             PlateauMode::Max => f64::NEG_INFINITY,
         };
-        Ok(ReduceLROnPlateau {
+        let s = ReduceLROnPlateau {
             o,
             min_lrs,
             best,
@@ -117,7 +111,9 @@ impl ReduceLROnPlateau {
             cooldown_counter: 0,
             last_epoch: 0,
             last_lr: (0..n).map(|g| optimizer.group_lr(g)).collect(),
-        })
+        };
+        s.validate()?;
+        Ok(s)
     }
 
     fn is_better(&self, a: f64) -> bool {
@@ -144,12 +140,12 @@ impl ReduceLROnPlateau {
                 ),
             ));
         }
-        self.last_epoch += 1;
+        self.last_epoch = self.last_epoch.saturating_add(1);
         if self.is_better(metric) {
             self.best = metric;
             self.num_bad_epochs = 0;
         } else {
-            self.num_bad_epochs += 1;
+            self.num_bad_epochs = self.num_bad_epochs.saturating_add(1);
         }
         if self.cooldown_counter > 0 {
             self.cooldown_counter -= 1;
@@ -184,7 +180,74 @@ impl ReduceLROnPlateau {
 
     /// Restores [`ReduceLROnPlateau::state_dict`].
     pub fn load_state_dict(&mut self, state: &serde_json::Value) -> Result<()> {
-        *self = from_state(NAME, state)?;
+        *self = from_state(state)?;
         Ok(())
+    }
+}
+
+/// `min_lr` given once or once per group, PyTorch's message otherwise.
+fn min_lrs(min_lr: &[f64], groups: usize) -> Result<Vec<f64>> {
+    per_group(NAME, "min_lr", min_lr, groups).map_err(|_| {
+        Error::option(
+            NAME,
+            "min_lr",
+            format!("expected {groups} min_lrs, got {}", min_lr.len()),
+        )
+    })
+}
+
+impl Validated for ReduceLROnPlateau {
+    const NAME: &'static str = NAME;
+    /// The constructor's checks; the per-group `min_lrs` must be what the
+    /// options give for that many groups.
+    fn validate(&self) -> Result<()> {
+        if self.o.factor >= 1.0 {
+            return Err(Error::option(NAME, "factor", "Factor should be < 1.0."));
+        }
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        if bits(&min_lrs(&self.o.min_lr, self.min_lrs.len())?) != bits(&self.min_lrs) {
+            return Err(Error::option(
+                NAME,
+                "min_lr",
+                "the per-group min_lrs differ from the min_lr option",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An `f64` in JSON that may be non-finite: a number, or `"inf"`,
+/// `"-inf"`, `"nan"` (serde_json would write `null`, which reads back as
+/// an error).
+mod non_finite {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.is_finite() {
+            s.serialize_f64(*x)
+        } else {
+            s.serialize_str(&crate::py_float(*x))
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Value(f64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        match Number::deserialize(d)? {
+            Number::Value(x) => Ok(x),
+            Number::Text(t) => match t.as_str() {
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                "nan" => Ok(f64::NAN),
+                other => Err(serde::de::Error::custom(format!(
+                    "expected a number, `inf`, `-inf` or `nan`, got `{other}`"
+                ))),
+            },
+        }
     }
 }

@@ -1,16 +1,28 @@
 //! StepLR, MultiStepLR and ExponentialLR: decays by `gamma` at given
 //! epochs, in PyTorch's recursive (chainable) form.
 
-use super::{LrGroups, LrScheduler, Schedule, from_state, to_state};
+use super::{LrGroups, LrScheduler, Schedule, start};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+/// The `LrScheduler` impl of a recursive-form scheduler (a `Schedule` in
+/// field `s`, an `lrs(current)` method and a `check(&self)` holding the
+/// constructor's checks): `load_state_dict` goes through `check` as the
+/// constructor does.
 macro_rules! scheduler_common {
     ($ty:ident, $name:literal) => {
+        impl super::Validated for $ty {
+            const NAME: &'static str = $name;
+            fn validate(&self) -> Result<()> {
+                self.s.validate($name)?;
+                self.check()
+            }
+        }
+
         impl LrScheduler for $ty {
             fn step(&mut self, optimizer: &mut dyn LrGroups) -> Result<()> {
                 self.s.check($name, optimizer)?;
-                self.s.last_epoch += 1;
+                self.s.advance();
                 let lrs = self.lrs(Schedule::current(optimizer));
                 self.s.apply(optimizer, lrs);
                 Ok(())
@@ -22,10 +34,10 @@ macro_rules! scheduler_common {
                 self.s.last_epoch
             }
             fn state_dict(&self) -> serde_json::Value {
-                to_state(self)
+                super::to_state(self)
             }
             fn load_state_dict(&mut self, state: &serde_json::Value) -> Result<()> {
-                *self = from_state($name, state)?;
+                *self = super::from_state(state)?;
                 Ok(())
             }
         }
@@ -55,25 +67,29 @@ pub struct StepLR {
 impl StepLR {
     /// `StepLR(optimizer, step_size, gamma)` (PyTorch's default gamma is 0.1).
     pub fn new(optimizer: &mut dyn LrGroups, step_size: usize, gamma: f64) -> Result<Self> {
-        if step_size == 0 {
+        let s = StepLR {
+            s: Schedule::new(optimizer),
+            step_size,
+            gamma,
+        };
+        start(s, optimizer)
+    }
+
+    /// The constructor's checks (PyTorch divides by zero at the first step).
+    fn check(&self) -> Result<()> {
+        if self.step_size == 0 {
             return Err(Error::option(
                 "StepLR",
                 "step_size",
                 "step_size must be a positive integer",
             ));
         }
-        let mut s = StepLR {
-            s: Schedule::new(optimizer),
-            step_size,
-            gamma,
-        };
-        s.step(optimizer)?;
-        Ok(s)
+        Ok(())
     }
 
     fn lrs(&self, current: Vec<f64>) -> Vec<f64> {
-        let e = self.s.last_epoch;
-        if e == 0 || e % self.step_size as i64 != 0 {
+        let e = i128::from(self.s.last_epoch);
+        if e == 0 || e % self.step_size as i128 != 0 {
             current
         } else {
             current.into_iter().map(|lr| lr * self.gamma).collect()
@@ -106,18 +122,22 @@ pub struct MultiStepLR {
 impl MultiStepLR {
     /// `MultiStepLR(optimizer, milestones, gamma)`.
     pub fn new(optimizer: &mut dyn LrGroups, milestones: Vec<usize>, gamma: f64) -> Result<Self> {
-        let mut s = MultiStepLR {
+        let s = MultiStepLR {
             s: Schedule::new(optimizer),
             milestones,
             gamma,
         };
-        s.step(optimizer)?;
-        Ok(s)
+        start(s, optimizer)
+    }
+
+    /// PyTorch checks nothing here.
+    fn check(&self) -> Result<()> {
+        Ok(())
     }
 
     fn lrs(&self, current: Vec<f64>) -> Vec<f64> {
-        let e = self.s.last_epoch;
-        let count = self.milestones.iter().filter(|&&m| m as i64 == e).count();
+        let e = i128::from(self.s.last_epoch);
+        let count = self.milestones.iter().filter(|&&m| m as i128 == e).count();
         if count == 0 {
             current
         } else {
@@ -149,12 +169,16 @@ pub struct ExponentialLR {
 impl ExponentialLR {
     /// `ExponentialLR(optimizer, gamma)`.
     pub fn new(optimizer: &mut dyn LrGroups, gamma: f64) -> Result<Self> {
-        let mut s = ExponentialLR {
+        let s = ExponentialLR {
             s: Schedule::new(optimizer),
             gamma,
         };
-        s.step(optimizer)?;
-        Ok(s)
+        start(s, optimizer)
+    }
+
+    /// PyTorch checks nothing here.
+    fn check(&self) -> Result<()> {
+        Ok(())
     }
 
     fn lrs(&self, current: Vec<f64>) -> Vec<f64> {
