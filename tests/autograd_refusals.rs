@@ -51,16 +51,18 @@ fn a_backward_after_an_optimizer_step_is_refused() {
     let mut s = setup();
     // The GAN pattern: two losses over one forward, a step between them.
     let (first, second) = (s.loss(), s.loss());
+    // Initialised in place: version 1, as `nn.Linear(3, 4).weight._version`.
+    assert_eq!(s.model.weight().version(), 1);
     first.backward().unwrap();
     s.opt.step().unwrap();
-    assert_eq!(s.model.weight().version(), 1);
+    assert_eq!(s.model.weight().version(), 2);
     let err = second.backward().unwrap_err().to_string();
     assert_eq!(
         err,
         format!(
             "autograd: one of the variables needed for gradient computation has been modified \
              by an inplace operation: [float32 [4, 3]], which is input 1 of AddmmBackward, is at \
-             version 1; expected version 0 instead. {HINT}"
+             version 2; expected version 1 instead. {HINT}"
         )
     );
 }
@@ -72,7 +74,7 @@ fn an_in_place_init_between_forward_and_backward_is_refused() {
     kiln::init::normal_(s.model.weight(), 0.0, 1.0);
     let err = loss.backward().unwrap_err().to_string();
     assert!(
-        err.contains("[float32 [4, 3]], which is input 1 of AddmmBackward, is at version 1"),
+        err.contains("[float32 [4, 3]], which is input 1 of AddmmBackward, is at version 2"),
         "{err}"
     );
 }
@@ -89,7 +91,7 @@ fn the_plain_loop_and_gradient_accumulation_still_work() {
         losses.push(loss.item());
     }
     assert!(losses[4] < losses[0], "{losses:?}");
-    assert_eq!(s.model.weight().version(), 5, "one bump per step");
+    assert_eq!(s.model.weight().version(), 1 + 5, "one bump per step");
 
     // Two forwards, two backwards, one step: the gradients add up.
     s.opt.zero_grad();
