@@ -19,13 +19,13 @@
 //! whole), the macros are `nnmacro`.
 
 pub use nncore::*;
-pub use nnmacro::{Module, Sequential, sequential};
+pub use nnmacro::{Module, Sequential, Size, sequential};
 
 pub mod conformance;
 
 /// The names a training script needs, like `import torch.nn as nn`.
 pub mod prelude {
-    pub use crate::{Module, Sequential, sequential};
+    pub use crate::{Module, Sequential, Size, sequential};
     pub use nncore::autograd::no_grad;
     pub use nncore::data::{Collate, DataLoader, Dataset, Mnist, Split};
     pub use nncore::loss::{

@@ -40,5 +40,5 @@ pub use rng::{DEFAULT_SEED, GlobalRng, RngState, manual_seed, rng_state, set_rng
 pub use tensor::pool;
 pub use tensor::{DynTensor, LongTensor};
 pub use typed::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
-pub use typed::{DType, Tensor};
+pub use typed::{DType, IntLabel, IntStorage, Tensor};
 pub use typenum;

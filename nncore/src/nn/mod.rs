@@ -55,7 +55,7 @@ pub use conv2d::Conv2d;
 pub use default_init::default_init;
 pub use dropout::{Dropout, Dropout2d};
 pub use dyn_module::DynModule;
-pub use embedding::Embedding;
+pub use embedding::{Embedding, EmbeddingIndices};
 pub use flatten::Flatten;
 pub use forward::{DynForward, Forward};
 pub use layer_norm::LayerNorm;
