@@ -46,6 +46,19 @@ fn main() {
         typenum(lift_limit)
     )
     .unwrap();
+    writeln!(
+        out,
+        "/// The exclusive bound of the sizes printed in decimal: `LIFT_LIMIT * 1000`, the \
+         first size whose thousands are not in the table.\npub const PIECE_LIMIT: usize = {};",
+        lift_limit * 1000
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "/// [`PIECE_LIMIT`] as a typenum number.\npub type PieceLimit = {};",
+        typenum(lift_limit * 1000)
+    )
+    .unwrap();
     // Numbers below `classes`: one impl each.
     for n in 0..classes {
         writeln!(

@@ -19,7 +19,7 @@
 //! whole), the macros are `nnmacro`.
 
 pub use nncore::*;
-pub use nnmacro::{Module, Sequential, sequential};
+pub use nnmacro::{Module, Sequential, Size, sequential};
 
 /// Data-parallel training over MPI, like `torch.distributed`: the process
 /// group, `DistributedDataParallel` and `DistributedSampler` (the crate
@@ -30,7 +30,7 @@ pub use kiln_distributed as distributed;
 
 /// The names a training script needs, like `import torch.nn as nn`.
 pub mod prelude {
-    pub use crate::{Module, Sequential, sequential};
+    pub use crate::{Module, Sequential, Size, sequential};
     pub use nncore::autograd::{BackwardOptions, no_grad};
     pub use nncore::data::{Collate, DataLoader, Dataset, Mnist, Split};
     pub use nncore::loss::{

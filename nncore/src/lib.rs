@@ -42,5 +42,5 @@ pub use rng::{DEFAULT_SEED, GlobalRng, RngState, manual_seed, rng_state, set_rng
 pub use tensor::pool;
 pub use tensor::{DynTensor, LongTensor};
 pub use typed::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
-pub use typed::{ConvArgs, DType, Tensor};
+pub use typed::{ConvArgs, DType, IntLabel, IntStorage, Tensor};
 pub use typenum;

@@ -1,5 +1,5 @@
-//! Kiln's procedural macros: `#[derive(Module)]`, `sequential!` and
-//! `Sequential!`.
+//! Kiln's procedural macros: `#[derive(Module)]`, `sequential!`,
+//! `Sequential!` and `Size!`.
 //!
 //! Laid out like serde_derive: each entry point parses, expands, and turns
 //! errors into `compile_error!`. Parsing builds an IR ([`seq::ir`],
@@ -11,8 +11,10 @@
 
 mod derive;
 mod errors;
+mod gate;
 mod layers;
 mod seq;
+mod size;
 mod suggest;
 mod typenum;
 
@@ -59,4 +61,51 @@ pub fn derive_module(input: TokenStream) -> TokenStream {
     derive::expand::derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// Any size where a type is expected: `Size![9216]` is the typenum type of
+/// 9216, for a struct field, an annotation or a signature.
+///
+/// typenum names its numbers only up to `U1024` (and the powers of two:
+/// `U2048`, `U4096`, ...), so `Linear<U9216, U4096>` fails with "cannot
+/// find type `U9216`". Write `Linear<Size![9216], U4096>` instead, or the
+/// arithmetic PyTorch code has: `Linear<Size![256 * 6 * 6], U4096>`
+/// (`*`, `+`, `-`, `/` between integer literals).
+///
+/// ```
+/// use kiln::prelude::*;
+///
+/// #[derive(Module)]
+/// struct Classifier {
+///     fc1: Linear<Size![256 * 6 * 6], U4096>,
+///     fc2: Linear<U4096, U1000>,
+/// }
+/// let x: Tensor<(Dyn, Size![9216])> = Tensor::zeros((Dyn(2), Default::default()));
+/// let net = Classifier { fc1: Linear::new(), fc2: Linear::new() };
+/// let y: Tensor<(Dyn, U1000)> = net.fc2.forward(net.fc1.forward(x).relu());
+/// assert_eq!(y.dims().as_slice(), &[2, 1000]);
+/// ```
+#[proc_macro]
+#[allow(non_snake_case)]
+#[doc(
+    alias = "U9216",
+    alias = "U25088",
+    alias = "U100352",
+    alias = "U1025",
+    alias = "typenum"
+)]
+pub fn Size(input: TokenStream) -> TokenStream {
+    size::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// The traits of one shape-rule error message, for `nncore`'s
+/// `shape_gate!` only: a message trait per combination of small and large
+/// sizes (see `nnmacro/src/gate.rs`).
+#[doc(hidden)]
+#[proc_macro]
+pub fn __shape_gate(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as gate::GateInput);
+    gate::expand(&input).into()
 }

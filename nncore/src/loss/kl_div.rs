@@ -4,7 +4,7 @@
 use super::Reduction;
 use super::util::expect_same;
 use crate::ops::pointwise::pointwise;
-use crate::shape::{SameShape, Shape};
+use crate::shape::{LossTargetRule, Shape};
 use crate::{DynTensor, Element, Error, Result, Tensor};
 
 /// `kl_div`'s reduction: PyTorch's three plus `batchmean` (the sum divided
@@ -140,7 +140,7 @@ impl KLDivLoss {
     /// let p = Tensor::<(U2,)>::from_vec(vec![0.5; 2], (U2::default(),)).unwrap();
     /// assert!(KLDivLoss::new().forward(x, p).unwrap().item().abs() < 1e-7);
     /// ```
-    pub fn forward<S: SameShape<S2>, S2: Shape>(
+    pub fn forward<S: LossTargetRule<S2, KLDivLoss>, S2: Shape>(
         &self,
         input: Tensor<S>,
         target: Tensor<S2>,

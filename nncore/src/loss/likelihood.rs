@@ -4,7 +4,7 @@
 use super::Reduction;
 use super::util::expect_same;
 use crate::ops::pointwise::pointwise;
-use crate::shape::{SameShape, Shape};
+use crate::shape::{LossTargetRule, Shape};
 use crate::{DynTensor, Element, Error, Result, Tensor};
 
 /// The options of [`poisson_nll_loss`], PyTorch's keyword arguments.
@@ -235,7 +235,7 @@ impl GaussianNLLLoss {
         var: Tensor<V>,
     ) -> Result<Tensor<()>>
     where
-        S: SameShape<S2>,
+        S: LossTargetRule<S2, GaussianNLLLoss>,
         S2: Shape,
         V: Shape,
     {

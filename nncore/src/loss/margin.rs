@@ -7,7 +7,7 @@ use super::util::{expect_same, mask_where};
 use crate::ops::broadcast::broadcast_shape;
 use crate::ops::math::{log_sigmoid_f64, sigmoid_f64};
 use crate::ops::pointwise::pointwise;
-use crate::shape::{SameShape, Shape};
+use crate::shape::{LossTargetRule, SameShape, Shape};
 use crate::{DynTensor, Element, Result, Tensor};
 
 /// `max(0, -target (input1 - input2) + margin)` reduced, like
@@ -178,7 +178,7 @@ impl MarginRankingLoss {
         target: Tensor<S3>,
     ) -> Result<Tensor<()>>
     where
-        S: SameShape<S2> + SameShape<S3>,
+        S: SameShape<S2> + LossTargetRule<S3, MarginRankingLoss>,
         S2: Shape,
         S3: Shape,
     {

@@ -94,7 +94,7 @@ macro_rules! pair_loss_module {
                 target: $crate::Tensor<S2>,
             ) -> $crate::Result<$crate::Tensor<()>>
             where
-                S: $crate::shape::SameShape<S2>,
+                S: $crate::shape::LossTargetRule<S2, $name>,
                 S2: $crate::shape::Shape,
             {
                 self.reduction.expect_scalar($py)?;

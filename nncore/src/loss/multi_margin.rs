@@ -6,7 +6,7 @@
 
 use super::Reduction;
 use crate::autograd::{Backward, BackwardContext, Saved};
-use crate::shape::{CrossEntropyRule, SameShape, Shape};
+use crate::shape::{CrossEntropyRule, LossTargetRule, Shape};
 use crate::{DynTensor, Element, Error, LongTensor, Result, Tensor};
 
 /// The gradient of per-row losses: `jacobian[n * C + c]` is
@@ -390,7 +390,7 @@ impl MultiLabelMarginLoss {
     /// ```
     pub fn forward<S, T>(&self, input: Tensor<S>, target: Tensor<T, i64>) -> Result<Tensor<()>>
     where
-        S: SameShape<T>,
+        S: LossTargetRule<T, MultiLabelMarginLoss>,
         T: Shape,
     {
         self.reduction.expect_scalar("MultiLabelMarginLoss")?;

@@ -5,7 +5,7 @@ use super::module::training_flag;
 use super::spec::{Args, LayerSpec, RunSpec};
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::ops::adaptive_avg_pool2d;
-use crate::shape::{Dim, StaticDim};
+use crate::shape::{AdaptiveAvgPool2dOut, AdaptiveAvgPool2dRule, StaticDim};
 use crate::{DynTensor, Element, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
@@ -67,18 +67,18 @@ impl<OH: StaticDim, OW: StaticDim> DynForward for AdaptiveAvgPool2d<OH, OW> {
     }
 }
 
-impl<OH: StaticDim, OW: StaticDim, N: Dim, C: Dim, H: Dim, W: Dim> Forward<Tensor<(N, C, H, W)>>
+impl<OH: StaticDim, OW: StaticDim, S: AdaptiveAvgPool2dRule<OH, OW>> Forward<Tensor<S>>
     for AdaptiveAvgPool2d<OH, OW>
 {
-    type Output = Tensor<(N, C, OH, OW)>;
+    type Output = Tensor<AdaptiveAvgPool2dOut<S, OH, OW>>;
     /// # Panics
     /// Never for a valid layer (`OH`, `OW` and the input sizes positive).
-    fn forward(&self, x: Tensor<(N, C, H, W)>) -> Self::Output {
-        let (n, c, _, _) = x.shape();
+    fn forward(&self, x: Tensor<S>) -> Self::Output {
+        let shape = x.shape().adaptive_avg_pool2d_output();
         let y = self
             .forward_dyn(x.as_dyn())
             .unwrap_or_else(|e| panic!("{e}"));
-        Tensor::from_raw_unchecked(y, (n, c, OH::default(), OW::default()))
+        Tensor::from_raw_unchecked(y, shape)
     }
 }
 

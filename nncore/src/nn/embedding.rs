@@ -182,13 +182,34 @@ impl Module for Embedding {
     }
 }
 
-impl Forward<&LongTensor> for Embedding {
+/// What `Embedding` can look up: `i64` indices, a [`LongTensor`]. A bound
+/// with a message in words, so that float ids are not reported as
+/// "expected `&LongTensor`, found `&DynTensor`".
+#[diagnostic::on_unimplemented(
+    message = "Embedding expects indices of type i64 (a `LongTensor`), but got `{Self}`",
+    label = "these are not i64 indices",
+    note = "token or class ids become indices with `LongTensor::from_vec(ids, shape)`, or `.long()` on a typed tensor of integers"
+)]
+pub trait EmbeddingIndices {
+    /// The indices.
+    fn indices(&self) -> &LongTensor;
+}
+
+impl EmbeddingIndices for LongTensor {
+    #[inline]
+    fn indices(&self) -> &LongTensor {
+        self
+    }
+}
+
+impl<I: EmbeddingIndices> Forward<&I> for Embedding {
     type Output = DynTensor;
     /// # Panics
     /// When an index is out of range; [`Embedding::lookup`] returns the
     /// error instead.
-    fn forward(&self, indices: &LongTensor) -> DynTensor {
-        self.lookup(indices).unwrap_or_else(|e| panic!("{e}"))
+    fn forward(&self, indices: &I) -> DynTensor {
+        self.lookup(indices.indices())
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 

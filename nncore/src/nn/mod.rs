@@ -61,7 +61,7 @@ pub use conv2d::Conv2d;
 pub use default_init::default_init;
 pub use dropout::{Dropout, Dropout2d, Dropout2dSpec, DropoutSpec};
 pub use dyn_module::DynModule;
-pub use embedding::{Embedding, EmbeddingSpec};
+pub use embedding::{Embedding, EmbeddingIndices, EmbeddingSpec};
 pub use flatten::{Flatten, FlattenSpec};
 pub use forward::{DynForward, Forward};
 pub use layer_norm::{LayerNorm, LayerNormSpec};

@@ -6,19 +6,38 @@
 //! `#[diagnostic::on_unimplemented]` and is implemented only for `B1`, so
 //! the compiler reports the gate's message as the first line:
 //!
-//! - all sizes below [`LIFT_LIMIT`](super::lift::LIFT_LIMIT): through
-//!   `Lit<n>` to a gate with `const usize` parameters, printed `400`;
+//! - all sizes below [`PIECE_LIMIT`](super::lift::PIECE_LIMIT) (4,160,000):
+//!   through [`PieceOf`](super::lift::PieceOf) (`Lit<400>`, or
+//!   `Split<Lit<25>, Lit<0>, Lit<8>, Lit<8>>` for 25088) to a gate with
+//!   `const usize` parameters, printed `400` and `25088`;
 //! - otherwise to a twin gate with type parameters, printed as digit tuples
-//!   `(_2, _5, _0, _8, _8)`.
+//!   `(_4, _1, _9, _4, _3, _0, _4)`.
 //!
-//! [`shape_gate!`] writes the five traits for one message. Rank errors need
-//! no sizes from the type level and use plain gates with `const` ranks.
+//! [`shape_gate!`] writes the traits for one message through the
+//! `nnmacro::__shape_gate!` procedural macro: one message trait per
+//! combination of small and large sizes (a large size has four `const`
+//! parameters, and the message is rewritten to print them side by side),
+//! which `macro_rules!` cannot write. Rank errors need no sizes from the
+//! type level and use plain gates with `const` ranks.
 
-/// Declares a gate: the message trait with `const` parameters, its twin for
-/// digit tuples, and the `Check` entry point implemented on `B1`/`B0`.
+/// Declares a gate: its message traits with `const` parameters, the twin
+/// for digit tuples, and the `Check` entry point implemented on `B1`/`B0`.
+///
+/// ```text
+/// shape_gate! {
+///     /// What the rule checks.
+///     types (L);  // optional: type parameters every trait carries, e.g. the loss, `{L}`
+///     gate Name, digits NameDigits, lits NameLits, route NameRoute, check NameCheck;
+///     params (EXPECTED, FOUND);
+///     message = "... {EXPECTED} ... {FOUND}",
+///     label = "...",
+///     note = "...",
+/// }
+/// ```
 macro_rules! shape_gate {
     (
         $(#[doc = $doc:literal])*
+        $(types ($($t:ident),*);)?
         gate $gate:ident, digits $digits:ident, lits $lits:ident, route $route:ident,
         check $check:ident;
         params ($($p:ident),+);
@@ -26,69 +45,8 @@ macro_rules! shape_gate {
         label = $label:literal,
         note = $note:literal $(,)?
     ) => {
-        $(#[doc = $doc])*
-        ///
-        /// A gate: implemented only for `B1`; a failing rule asks it of `B0`
-        /// with the sizes in decimal, and the compiler prints its message.
-        #[diagnostic::on_unimplemented(message = $msg, label = $label, note = $note)]
-        pub trait $gate<$(const $p: usize),+> {}
-        #[diagnostic::do_not_recommend]
-        impl<$(const $p: usize),+> $gate<$($p),+> for typenum::B1 {}
-
-        #[doc = concat!(
-            "[`", stringify!($gate), "`] for sizes beyond the lift table, printed as digit tuples."
-        )]
-        #[diagnostic::on_unimplemented(
-            message = $msg,
-            label = $label,
-            note = $note,
-            note = "when a size is 4160 or more, the sizes are printed digit by digit: (_2, _5, _0, _8, _8) is 25088"
-        )]
-        #[allow(non_camel_case_types)]
-        pub trait $digits<$($p),+> {}
-        #[allow(non_camel_case_types)]
-        #[diagnostic::do_not_recommend]
-        impl<$($p),+> $digits<$($p),+> for typenum::B1 {}
-
-        #[doc = concat!("Step of [`", stringify!($check), "`]: `Lit<n>` types to `const` parameters.")]
-        #[allow(non_camel_case_types)]
-        pub trait $lits<$($p),+> {}
-        impl<$(const $p: usize),+> $lits<$($crate::shape::lift::Lit<$p>),+> for typenum::B0
-        where
-            typenum::B0: $gate<$($p),+>,
-        {
-        }
-
-        #[doc = concat!("Step of [`", stringify!($check), "`]: lift (`B1`) or digit tuples (`B0`).")]
-        #[allow(non_camel_case_types)]
-        pub trait $route<$($p),+> {}
-        #[allow(non_camel_case_types)]
-        impl<$($p: $crate::shape::lift::ToLit),+> $route<$($p),+> for typenum::B1
-        where
-            typenum::B0: $lits<$($crate::shape::lift::LitOf<$p>),+>,
-        {
-        }
-        #[allow(non_camel_case_types)]
-        impl<$($p: $crate::shape::digits::DigitsInto<()>),+> $route<$($p),+> for typenum::B0
-        where
-            typenum::B0: $digits<$($crate::shape::digits::DigitsOf<$p>),+>,
-        {
-        }
-
-        #[doc = concat!(
-            "Entry point of the [`", stringify!($gate), "`] gate, implemented on the rule's ",
-            "condition: `B1` passes, `B0` reports the error."
-        )]
-        #[allow(non_camel_case_types)]
-        pub trait $check<$($p),+> {}
-        #[allow(non_camel_case_types)]
-        impl<$($p),+> $check<$($p),+> for typenum::B1 {}
-        #[allow(non_camel_case_types)]
-        impl<$($p),+> $check<$($p),+> for typenum::B0
-        where
-            ($($p,)+): $crate::shape::lift::AllLiftable,
-            $crate::shape::lift::Liftable<($($p,)+)>: $route<$($p),+>,
-        {
+        nnmacro::__shape_gate! {
+            [$($doc),*] [$($($t),*)?] $gate $digits $lits $route $check [$($p),+] $msg $label $note
         }
     };
 }

@@ -212,3 +212,24 @@ fn lift_table_and_digits() {
     same_type::<DigitsOf<Prod<U512, U49>>, (_2, _5, _0, _8, _8)>();
     same_type::<DigitsOf<U0>, (_0,)>();
 }
+
+#[test]
+fn pieces_print_every_size_below_the_piece_limit() {
+    use super::lift::{PIECE_LIMIT, PieceOf, Split};
+    assert_eq!(
+        PIECE_LIMIT, 4_160_000,
+        "update the digit-fallback note in nnmacro/src/gate.rs"
+    );
+    same_type::<PieceOf<U400>, Lit<400>>();
+    same_type::<PieceOf<Sum<U4096, U63>>, Lit<4159>>();
+    // 4160 = 4 thousands, then 1, 6, 0.
+    same_type::<PieceOf<Sum<U4096, U64>>, Split<Lit<4>, Lit<1>, Lit<6>, Lit<0>>>();
+    same_type::<PieceOf<Prod<U512, U49>>, Split<Lit<25>, Lit<0>, Lit<8>, Lit<8>>>();
+    // 131072 = 2^17; 100352 = 2048 * 49 (ResNet-50 without its pool).
+    same_type::<PieceOf<U131072>, Split<Lit<131>, Lit<0>, Lit<7>, Lit<2>>>();
+    same_type::<PieceOf<Prod<U2048, U49>>, Split<Lit<100>, Lit<3>, Lit<5>, Lit<2>>>();
+    // 2^20 and the last size with pieces, 4159999.
+    same_type::<PieceOf<U1048576>, Split<Lit<1048>, Lit<5>, Lit<7>, Lit<6>>>();
+    type Last = Sum<Prod<Sum<U4096, U63>, U1000>, Prod<U999, U1>>;
+    same_type::<PieceOf<Last>, Split<Lit<4159>, Lit<9>, Lit<9>, Lit<9>>>();
+}

@@ -53,3 +53,54 @@ impl DType for i64 {
         storage.data().to_vec()
     }
 }
+
+/// The data of a `Tensor<S, u8>` (or another integer type than `i64`):
+/// class labels as they come from a file, before `.long()` turns them into
+/// the `i64` indices the losses and `Embedding` take. It only holds and
+/// returns the values; no op computes on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntStorage<T> {
+    data: Vec<T>,
+    shape: Vec<usize>,
+}
+
+/// An integer type other than `i64` that a tensor can hold as labels,
+/// converted to `i64` by [`Tensor::long`](crate::Tensor::long).
+pub trait IntLabel: Copy + std::fmt::Debug + Send + Sync + 'static {
+    /// The value as an `i64` index; `None` if it does not fit.
+    fn to_i64(self) -> Option<i64>;
+}
+
+macro_rules! int_labels {
+    ($($t:ty),*) => {$(
+        impl IntLabel for $t {
+            #[inline]
+            fn to_i64(self) -> Option<i64> {
+                i64::try_from(self).ok()
+            }
+        }
+
+        impl DType for $t {
+            type Storage = IntStorage<$t>;
+            fn storage_shape(storage: &IntStorage<$t>) -> &[usize] {
+                &storage.shape
+            }
+            fn storage_from_vec(data: Vec<$t>, dims: &[usize]) -> Result<IntStorage<$t>> {
+                let expected: usize = dims.iter().product();
+                if data.len() != expected {
+                    return Err(crate::Error::shape(
+                        "Tensor::from_vec",
+                        format!("{dims:?} ({expected} elements)"),
+                        format!("{} elements", data.len()),
+                    ));
+                }
+                Ok(IntStorage { data, shape: dims.to_vec() })
+            }
+            fn storage_to_vec(storage: &IntStorage<$t>) -> Vec<$t> {
+                storage.data.clone()
+            }
+        }
+    )*};
+}
+
+int_labels!(u8, u16, u32, u64, usize, i8, i16, i32);

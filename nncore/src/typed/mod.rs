@@ -8,7 +8,7 @@ mod targets;
 mod tensor;
 mod tensor_ops;
 
-pub use dtype::DType;
+pub use dtype::{DType, IntLabel, IntStorage};
 pub use targets::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
 pub use tensor::Tensor;
 

@@ -60,8 +60,9 @@ impl<E: Element> ElementTarget<E> for E {
 /// assert_eq!(labels::<i64>(&t).shape(), &[2]);
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "wrong target type: a classification loss takes class indices (`i64`) as its target, but the target holds `{D}`",
+    message = "wrong target type: CrossEntropyLoss expects class indices of type i64, got {D}",
     label = "expected a tensor of `i64` class indices here",
+    note = "integer labels of another type become class indices with `.long()`, like in PyTorch",
     note = "for class probabilities (floats of the input's shape) use `CrossEntropyLoss::forward_probabilities`"
 )]
 pub trait ClassTarget<D: DType>: Element {

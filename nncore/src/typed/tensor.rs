@@ -2,6 +2,7 @@
 
 use super::DType;
 use crate::autograd::BackwardOptions;
+use super::dtype::{IntLabel, IntStorage};
 use crate::shape::{Dims, Shape};
 use crate::{DynTensor, Element, Error, Result};
 use std::fmt;
@@ -188,6 +189,37 @@ impl<E: Element> Tensor<(), E> {
     /// The value of a scalar (a loss), like `.item()`.
     pub fn item(&self) -> E {
         self.raw.item()
+    }
+}
+
+impl<S: Shape, T: IntLabel + DType<Storage = IntStorage<T>>> Tensor<S, T> {
+    /// The labels as `i64` class indices, like PyTorch's `labels.long()`:
+    /// labels read as `u8` (or another integer type) become the target
+    /// `CrossEntropyLoss` and `Embedding` take. An error if a value does
+    /// not fit in `i64` (only possible for `u64` and `usize`).
+    ///
+    /// ```
+    /// use nncore::{Tensor, shape::Dyn};
+    /// let raw = Tensor::<(Dyn,), u8>::from_vec(vec![7, 0, 255], (Dyn(3),)).unwrap();
+    /// let labels: Tensor<(Dyn,), i64> = raw.long().unwrap();
+    /// assert_eq!(labels.to_vec(), vec![7, 0, 255]);
+    /// let err = Tensor::<(Dyn,), u64>::from_vec(vec![u64::MAX], (Dyn(1),)).unwrap().long();
+    /// assert_eq!(err.unwrap_err().to_string(), "Tensor::long: invalid value: 18446744073709551615 does not fit in i64");
+    /// ```
+    pub fn long(&self) -> Result<Tensor<S, i64>> {
+        let data = T::storage_to_vec(&self.raw)
+            .into_iter()
+            .map(|v| {
+                v.to_i64().ok_or_else(|| {
+                    Error::option(
+                        "Tensor::long",
+                        "value",
+                        format!("{v:?} does not fit in i64"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<i64>>>()?;
+        Tensor::from_vec(data, self.shape)
     }
 }
 

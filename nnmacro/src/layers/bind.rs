@@ -170,23 +170,15 @@ fn bind_value(spec: &Layer, arg: &Arg, expr: &Expr, errors: &mut Errors) -> Opti
     match arg.form {
         Form::Flag => Some(Value::Flag(expr.clone())),
         Form::Probability => {
-            let value = match unwrap_group(expr) {
-                Expr::Lit(syn::ExprLit {
-                    lit: Lit::Float(f), ..
-                }) => f.base10_parse::<f64>().ok(),
-                Expr::Lit(syn::ExprLit {
-                    lit: Lit::Int(i), ..
-                }) => i.base10_parse::<f64>().ok(),
-                _ => None,
-            };
-            match value {
+            match number_literal(expr) {
                 Some(p) if (0.0..=1.0).contains(&p) => Some(Value::Probability(expr.clone())),
                 Some(p) => {
+                    // PyTorch's words (torch/nn/modules/dropout.py).
                     errors.error_at(
                         expr,
                         format!(
-                            "{} of {} is a probability: it must lie in [0, 1], not {p}",
-                            arg.name, spec.name
+                            "{} probability has to be between 0 and 1, but got {p}",
+                            spec.name
                         ),
                     );
                     None
@@ -244,6 +236,26 @@ fn bind_value(spec: &Layer, arg: &Arg, expr: &Expr, errors: &mut Errors) -> Opti
             }
             Some(Value::Size(size))
         }
+    }
+}
+
+/// The value of a number literal, possibly negated (`-0.5`), or `None` for
+/// anything else.
+fn number_literal(expr: &Expr) -> Option<f64> {
+    match unwrap_group(expr) {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Float(f), ..
+        }) => f.base10_parse::<f64>().ok(),
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse::<f64>().ok(),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => number_literal(expr).map(|p| -p),
+        Expr::Paren(inner) => number_literal(&inner.expr),
+        _ => None,
     }
 }
 
@@ -398,7 +410,12 @@ mod tests {
         let (_, errors) = call("Dropout", "1.5");
         assert_eq!(
             errors,
-            vec!["p of Dropout is a probability: it must lie in [0, 1], not 1.5"]
+            vec!["Dropout probability has to be between 0 and 1, but got 1.5"]
+        );
+        let (_, errors) = call("Dropout2d", "-0.5");
+        assert_eq!(
+            errors,
+            vec!["Dropout2d probability has to be between 0 and 1, but got -0.5"]
         );
         let (layer, errors) = call("Dropout", "p = 0.25");
         assert!(errors.is_empty() && layer.is_some(), "{errors:?}");

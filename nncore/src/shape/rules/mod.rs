@@ -2,6 +2,7 @@
 //! shape type, with the output shape as an associated type behind a named
 //! alias, and gates that print what does not fit.
 
+pub mod adaptive_avg_pool2d;
 pub mod avg_pool2d;
 pub mod avg_pool2d_ceil;
 pub mod batch_norm;
@@ -12,6 +13,7 @@ pub mod conv_transpose2d;
 pub mod cross_entropy;
 pub mod flatten;
 pub mod linear;
+pub mod loss_target;
 pub mod max_pool2d;
 pub mod max_pool2d_ceil;
 pub mod mse;
@@ -19,6 +21,9 @@ pub mod pool2d;
 pub mod same_shape;
 pub mod unflatten;
 
+pub use adaptive_avg_pool2d::{
+    AdaptiveAvgPool2dOut, AdaptiveAvgPool2dOutput, AdaptiveAvgPool2dRule,
+};
 pub use avg_pool2d::{AvgPool2dOut, AvgPool2dRule};
 pub use avg_pool2d_ceil::{AvgPool2dCeilOut, AvgPool2dCeilRule};
 pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
@@ -29,6 +34,7 @@ pub use conv2d::{Conv2dOut, Conv2dOutput, Conv2dRule};
 pub use cross_entropy::CrossEntropyRule;
 pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};
 pub use linear::{LinearOut, LinearOutput, LinearRule};
+pub use loss_target::LossTargetRule;
 pub use max_pool2d::{MaxPool2dOut, MaxPool2dRule};
 pub use max_pool2d_ceil::{MaxPool2dCeilOut, MaxPool2dCeilRule};
 pub use mse::MseRule;
