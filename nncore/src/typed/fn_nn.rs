@@ -86,6 +86,8 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// # Panics
     /// When a runtime (`Dyn`) channel or spatial size does not fit.
+    // The output type spells the stride, padding and dilation; an alias would hide them.
+    #[allow(clippy::type_complexity)]
     pub fn conv2d<Cout, Cin, K>(
         &self,
         weight: &Tensor<(Cout, Cin, K, K), E>,
@@ -113,6 +115,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     ///
     /// # Panics
     /// As [`conv2d`](Self::conv2d).
+    #[allow(clippy::type_complexity)]
     pub fn conv2d_with<
         Cout,
         Cin,

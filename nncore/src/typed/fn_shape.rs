@@ -79,7 +79,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     /// ```
     /// use nncore::{Tensor, shape::*};
     /// let x = Tensor::<(Dyn, U64, U12, U12)>::zeros((Dyn(2), U64::new(), U12::new(), U12::new())).unwrap();
-    /// let y: Tensor<(Dyn, Prod<U9, U1024>)> = x.flatten::<1>();
+    /// let y: Tensor<(Dyn, typenum::Prod<U9, U1024>)> = x.flatten::<1>();
     /// assert_eq!(y.dims().as_slice(), &[2, 9216]);
     /// ```
     pub fn flatten<const START: usize>(&self) -> Tensor<FlattenFromOut<S, START>, E>

@@ -8,6 +8,9 @@
 //! is the same for a new dimension (`unsqueeze`), which may also go after
 //! the last one.
 
+// The impl macros write a tuple of every rank; for rank 0 that is `()`.
+#![allow(clippy::unused_unit)]
+
 use typenum::{B0, B1, Bit, U};
 
 use crate::shape::dim::{Dim, Invalid};

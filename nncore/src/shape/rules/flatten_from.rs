@@ -1,6 +1,9 @@
 //! `flatten::<START>()`, PyTorch's `torch.flatten(x, start_dim)`: the
 //! dimensions from `START` to the last become one, their product.
 
+// The impl macros write a tuple of every rank; for rank 0 that is `()`.
+#![allow(clippy::unused_unit)]
+
 use crate::shape::arith::{DimMul, DimProd};
 use crate::shape::dim::{Dim, Invalid};
 use crate::shape::shape::Shape;
