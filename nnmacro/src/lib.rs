@@ -80,7 +80,7 @@ pub fn derive_module(input: TokenStream) -> TokenStream {
 ///     fc1: Linear<Size![256 * 6 * 6], U4096>,
 ///     fc2: Linear<U4096, U1000>,
 /// }
-/// let x: Tensor<(Dyn, Size![9216])> = Tensor::zeros((Dyn(2), Default::default()));
+/// let x: Tensor<(Dyn, Size![9216])> = Tensor::zeros((Dyn(2), Default::default())).unwrap();
 /// let net = Classifier { fc1: Linear::new(), fc2: Linear::new() };
 /// let y: Tensor<(Dyn, U1000)> = net.fc2.forward(net.fc1.forward(x).relu());
 /// assert_eq!(y.dims().as_slice(), &[2, 1000]);

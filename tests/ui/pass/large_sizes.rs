@@ -17,14 +17,14 @@ impl AlexNetHead {
 
 fn main() {
     let head = AlexNetHead { fc1: Linear::new(), act: ReLU::new(), fc2: Linear::new() };
-    let x: Tensor<(Dyn, Size![9216])> = Tensor::zeros((Dyn(2), Default::default()));
+    let x: Tensor<(Dyn, Size![9216])> = Tensor::zeros((Dyn(2), Default::default())).unwrap();
     let _: Tensor<(Dyn, U1000)> = head.forward(x);
 
     let resnet_head = sequential![AdaptiveAvgPool2d(1), Flatten, Linear(2048, 1000)];
-    let features = Tensor::<(Dyn, U2048, U7, U7)>::zeros((Dyn(1), U2048::new(), U7::new(), U7::new()));
+    let features = Tensor::<(Dyn, U2048, U7, U7)>::zeros((Dyn(1), U2048::new(), U7::new(), U7::new())).unwrap();
     let _: Tensor<(Dyn, U1000)> = resnet_head.forward(features);
 
     let vgg = sequential![Flatten, Linear(25088, 4096), ReLU, Linear(4096, 1000)];
-    let pooled: Tensor<(Dyn, U512, U7, U7)> = Tensor::zeros((Dyn(1), U512::new(), U7::new(), U7::new()));
+    let pooled: Tensor<(Dyn, U512, U7, U7)> = Tensor::zeros((Dyn(1), U512::new(), U7::new(), U7::new())).unwrap();
     let _: Tensor<(Dyn, U1000)> = vgg.forward(pooled);
 }

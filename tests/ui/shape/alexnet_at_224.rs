@@ -23,6 +23,6 @@ fn main() {
         ReLU,
         Linear(4096, 1000),
     ];
-    let x = Tensor::<(Dyn, U3, U224, U224)>::zeros((Dyn(1), U3::new(), U224::new(), U224::new()));
+    let x = Tensor::<(Dyn, U3, U224, U224)>::zeros((Dyn(1), U3::new(), U224::new(), U224::new())).unwrap();
     let _y = model.forward(x);
 }

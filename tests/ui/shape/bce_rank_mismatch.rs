@@ -3,7 +3,7 @@
 use kiln::prelude::*;
 
 fn main() {
-    let probs = Tensor::<(Dyn, U10)>::zeros((Dyn(4), U10::new()));
-    let target = Tensor::<(Dyn,)>::zeros((Dyn(4),));
+    let probs = Tensor::<(Dyn, U10)>::zeros((Dyn(4), U10::new())).unwrap();
+    let target = Tensor::<(Dyn,)>::zeros((Dyn(4),)).unwrap();
     let _loss = BCELoss::new().forward(probs, target);
 }

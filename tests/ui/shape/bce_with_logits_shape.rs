@@ -2,7 +2,7 @@
 use kiln::prelude::*;
 
 fn main() {
-    let logits = Tensor::<(Dyn, U10)>::zeros((Dyn(4), U10::new()));
-    let target = Tensor::<(Dyn, U1)>::zeros((Dyn(4), U1::new()));
+    let logits = Tensor::<(Dyn, U10)>::zeros((Dyn(4), U10::new())).unwrap();
+    let target = Tensor::<(Dyn, U1)>::zeros((Dyn(4), U1::new())).unwrap();
     let _loss = BCEWithLogitsLoss::new().forward(logits, target);
 }

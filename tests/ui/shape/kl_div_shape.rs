@@ -2,7 +2,7 @@
 use kiln::prelude::*;
 
 fn main() {
-    let log_probs = Tensor::<(Dyn, U10)>::zeros((Dyn(4), U10::new()));
-    let target = Tensor::<(Dyn, U5)>::zeros((Dyn(4), U5::new()));
+    let log_probs = Tensor::<(Dyn, U10)>::zeros((Dyn(4), U10::new())).unwrap();
+    let target = Tensor::<(Dyn, U5)>::zeros((Dyn(4), U5::new())).unwrap();
     let _loss = KLDivLoss::new().forward(log_probs, target);
 }

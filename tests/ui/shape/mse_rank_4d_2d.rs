@@ -3,7 +3,7 @@
 use kiln::prelude::*;
 
 fn main() {
-    let output = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new()));
-    let target = Tensor::<(Dyn, U784)>::zeros((Dyn(2), U784::new()));
+    let output = Tensor::<(Dyn, U1, U28, U28)>::zeros((Dyn(2), U1::new(), U28::new(), U28::new())).unwrap();
+    let target = Tensor::<(Dyn, U784)>::zeros((Dyn(2), U784::new())).unwrap();
     let _loss = MSELoss::new().forward(output, target);
 }

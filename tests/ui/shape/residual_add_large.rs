@@ -3,7 +3,7 @@
 use kiln::prelude::*;
 
 fn main() {
-    let a = Tensor::<(Dyn, U4096)>::zeros((Dyn(1), U4096::new()));
-    let b = Tensor::<(Dyn, Size![4160])>::zeros((Dyn(1), Default::default()));
+    let a = Tensor::<(Dyn, U4096)>::zeros((Dyn(1), U4096::new())).unwrap();
+    let b = Tensor::<(Dyn, Size![4160])>::zeros((Dyn(1), Default::default())).unwrap();
     let _c = a + b;
 }

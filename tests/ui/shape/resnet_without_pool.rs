@@ -5,6 +5,6 @@ use kiln::prelude::*;
 
 fn main() {
     let head = sequential![Flatten, Linear(2048, 1000)];
-    let features = Tensor::<(Dyn, U2048, U7, U7)>::zeros((Dyn(1), U2048::new(), U7::new(), U7::new()));
+    let features = Tensor::<(Dyn, U2048, U7, U7)>::zeros((Dyn(1), U2048::new(), U7::new(), U7::new())).unwrap();
     let _y = head.forward(features);
 }

@@ -5,6 +5,6 @@ use kiln::prelude::*;
 
 fn main() {
     let classifier = sequential![Flatten, Linear(25088, 4096), ReLU, Linear(4096, 1000)];
-    let features = Tensor::<(Dyn, U512, U8, U8)>::zeros((Dyn(1), U512::new(), U8::new(), U8::new()));
+    let features = Tensor::<(Dyn, U512, U8, U8)>::zeros((Dyn(1), U512::new(), U8::new(), U8::new())).unwrap();
     let _y = classifier.forward(features);
 }
