@@ -97,31 +97,19 @@ fn schedulers_match_pytorch() {
 /// -inf (with gradients), from scripts/make_issue15_cases.py.
 #[test]
 fn pairwise_distance_over_every_p_matches_pytorch() {
-    let summary = run("pairwise_distance_p.json");
-    assert_eq!(
-        (summary.passed, summary.failed, summary.skipped),
-        (55, 0, 0)
-    );
+    assert_all_pass("pairwise_distance_p.json", 55);
 }
 
 /// Issue 15: LBFGS over three objectives and seventeen option sets, with
 /// and without strong_wolfe, including the ones PyTorch fails on.
 #[test]
 fn lbfgs_over_objectives_and_options_matches_pytorch() {
-    let summary = run("lbfgs_options.json");
-    assert_eq!(
-        (summary.passed, summary.failed, summary.skipped),
-        (51, 0, 0)
-    );
+    assert_all_pass("lbfgs_options.json", 51);
 }
 
 /// Issue 15: `calculate_gain` for every nonlinearity with params PyTorch
 /// takes, ignores or refuses (bool, string, list).
 #[test]
 fn calculate_gain_params_match_pytorch() {
-    let summary = run("calculate_gain_params.json");
-    assert_eq!(
-        (summary.passed, summary.failed, summary.skipped),
-        (140, 0, 0)
-    );
+    assert_all_pass("calculate_gain_params.json", 140);
 }
