@@ -146,8 +146,12 @@ fn version_counts_in_place_changes_only() {
 
 #[test]
 fn a_weight_changed_after_the_forward_is_refused_with_pytorchs_words() {
-    let x = DynTensor::<f32>::ones(&[2, 3]).unwrap().requires_grad_(true);
-    let w = DynTensor::<f32>::ones(&[4, 3]).unwrap().requires_grad_(true);
+    let x = DynTensor::<f32>::ones(&[2, 3])
+        .unwrap()
+        .requires_grad_(true);
+    let w = DynTensor::<f32>::ones(&[4, 3])
+        .unwrap()
+        .requires_grad_(true);
     let loss = linear(&x, &w, None).unwrap().sum();
     w.data_mut()[0] = 2.0;
     crate::init::zeros_(&w);

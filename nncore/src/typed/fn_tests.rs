@@ -102,13 +102,17 @@ fn matrix_products_give_pytorchs_values() {
     expected = "reshape: runtime sizes: a tensor of shape [5, 2] (10 elements) does not fit [2, 4]"
 )]
 fn reshape_of_a_runtime_count_that_does_not_divide_panics() {
-    let _ = Tensor::<(Dyn, U2)>::zeros((Dyn(5), U2::new())).unwrap().reshape::<(Infer, U4)>();
+    let _ = Tensor::<(Dyn, U2)>::zeros((Dyn(5), U2::new()))
+        .unwrap()
+        .reshape::<(Infer, U4)>();
 }
 
 #[test]
 #[should_panic(expected = "squeeze::<0>(): dimension 0 has the runtime size 3, not 1")]
 fn squeeze_of_a_runtime_size_other_than_one_panics() {
-    let _ = Tensor::<(Dyn, U2)>::zeros((Dyn(3), U2::new())).unwrap().squeeze::<0>();
+    let _ = Tensor::<(Dyn, U2)>::zeros((Dyn(3), U2::new()))
+        .unwrap()
+        .squeeze::<0>();
 }
 
 #[test]
@@ -116,7 +120,9 @@ fn squeeze_of_a_runtime_size_other_than_one_panics() {
     expected = "narrow: invalid length: start (1) + length (2) exceeds dimension size (2)"
 )]
 fn narrow_past_a_runtime_size_panics() {
-    let _ = Tensor::<(Dyn, U2)>::zeros((Dyn(2), U2::new())).unwrap().narrow::<0, 1, 2>();
+    let _ = Tensor::<(Dyn, U2)>::zeros((Dyn(2), U2::new()))
+        .unwrap()
+        .narrow::<0, 1, 2>();
 }
 
 #[test]
@@ -140,7 +146,9 @@ fn eq_of_differing_runtime_sizes_panics() {
     expected = "Dropout: invalid p: dropout probability has to be between 0 and 1, but got 1.5"
 )]
 fn dropout_with_a_bad_probability_panics() {
-    let _ = Tensor::<(U2,)>::zeros((U2::new(),)).unwrap().dropout(1.5, true);
+    let _ = Tensor::<(U2,)>::zeros((U2::new(),))
+        .unwrap()
+        .dropout(1.5, true);
 }
 
 #[test]
@@ -150,7 +158,10 @@ fn stack_errors_are_values() {
         Tensor::stack::<0>(&rows).unwrap_err().to_string(),
         "stack: invalid tensors: expected a non-empty list of tensors"
     );
-    let rows = vec![Tensor::<(Dyn,)>::zeros((Dyn(2),)).unwrap(), Tensor::zeros((Dyn(3),)).unwrap()];
+    let rows = vec![
+        Tensor::<(Dyn,)>::zeros((Dyn(2),)).unwrap(),
+        Tensor::zeros((Dyn(3),)).unwrap(),
+    ];
     assert_eq!(
         Tensor::stack::<0>(&rows).unwrap_err().to_string(),
         "stack: shape mismatch: expected every tensor of shape [2], found [3]"

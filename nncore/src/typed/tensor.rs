@@ -1,8 +1,8 @@
 //! `Tensor<S, D>`: construction, conversion and access.
 
 use super::DType;
-use crate::autograd::BackwardOptions;
 use super::dtype::{IntLabel, IntStorage};
+use crate::autograd::BackwardOptions;
 use crate::shape::{Dims, Shape};
 use crate::{DynTensor, Element, Error, Result};
 use std::fmt;

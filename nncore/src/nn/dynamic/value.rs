@@ -2,7 +2,6 @@
 
 use crate::py_float;
 
-
 /// One constructor argument as Python holds it, so a layer built at run
 /// time prints exactly as PyTorch's `repr()` does (`2` vs `2.0`,
 /// `(3, 5)`, `None`, `'tanh'`).

@@ -206,8 +206,16 @@ pub(crate) fn to_state<T: Serialize>(s: &T) -> serde_json::Value {
 /// A state dict back to a scheduler, through [`Validated::validate`].
 pub(crate) fn from_state<T: Validated>(state: &serde_json::Value) -> Result<T> {
     let name = T::NAME;
-    let s: T = serde_json::from_value(state.clone())
-        .map_err(|e| Error::option(name, "state_dict", format!("not a {name} state dict: {}", crate::excerpt(&e.to_string()))))?;
+    let s: T = serde_json::from_value(state.clone()).map_err(|e| {
+        Error::option(
+            name,
+            "state_dict",
+            format!(
+                "not a {name} state dict: {}",
+                crate::excerpt(&e.to_string())
+            ),
+        )
+    })?;
     s.validate()?;
     Ok(s)
 }
