@@ -149,10 +149,10 @@ fn functional_forward_equals_the_net_built_from_layers() {
     // In training mode both draw the same dropout masks from the same seed.
     net.train();
     layers.train();
-    manual_seed(3);
-    let functional = net.forward(images()).to_vec();
-    manual_seed(3);
-    let built = log_softmax.forward(layers.forward(images())).to_vec();
+    // fork_rng: this thread's own generator, so tests drawing in parallel
+    // from the global one cannot interleave with the masks.
+    let functional = kiln::fork_rng(3, || net.forward(images()).to_vec());
+    let built = kiln::fork_rng(3, || log_softmax.forward(layers.forward(images())).to_vec());
     assert_eq!(functional, built);
 }
 

@@ -72,7 +72,10 @@ pub fn derive_module(input: TokenStream) -> TokenStream {
 /// arithmetic PyTorch code has: `Linear<Size![256 * 6 * 6], U4096>`
 /// (`*`, `+`, `-`, `/` between integer literals).
 ///
-/// ```
+/// (Not compiled as a doc test here, where `kiln` is out of reach: the same
+/// code is the pass case `tests/ui/pass/large_sizes.rs`.)
+///
+/// ```ignore
 /// use kiln::prelude::*;
 ///
 /// #[derive(Module)]

@@ -68,6 +68,10 @@ const NOT_LAYERS: &[(&str, &str)] = &[
         "compile-time shape assertion helpers for the macros",
     ),
     ("DynModule", "a trait"),
+    (
+        "EmbeddingIndices",
+        "a trait: the index types Embedding takes",
+    ),
     ("DynForward", "a trait"),
     ("Forward", "a trait"),
     ("Module", "a trait"),

@@ -149,7 +149,7 @@ impl<S: Shape, E: Element> Tensor<S, E> {
     /// ```
     /// use nncore::{Tensor, autograd::BackwardOptions, shape::consts::U2};
     /// let x = Tensor::<(U2,)>::from_vec(vec![1.0, 2.0], (U2::default(),))?.requires_grad_(true);
-    /// let loss = x.softmax(0).sum();
+    /// let loss = x.softmax::<0>().sum();
     /// loss.backward_with_options(BackwardOptions::default().retain_graph(true))?;
     /// loss.backward()?;
     /// assert!(loss.backward().is_err()); // released by the last call
