@@ -50,9 +50,10 @@ use kiln::optim::AdamAlgorithm;
 use kiln::prelude::*;
 use strips::{Layout, MAX_DIGITS, MIN_DIGITS, StripBatch};
 
-/// The shared flags plus how many strips to draw.
+/// The shared flags plus how many strips to draw (a name of its own: clap
+/// names each flattened group after its struct, and two `Args` collide).
 #[derive(Parser, Debug)]
-struct Args {
+struct CtcArgs {
     #[command(flatten)]
     common: common::Args,
     /// Training strips per epoch (drawn anew each epoch; at least 1).
@@ -134,7 +135,7 @@ struct ReadStrips {
 const TEST_SEED: u64 = 0x7e57;
 
 impl ReadStrips {
-    fn new(args: &Args) -> kiln::Result<Self> {
+    fn new(args: &CtcArgs) -> kiln::Result<Self> {
         let (train, test) = common::load_mnist(&args.common)?;
         println!(
             "data: {} strips of {MIN_DIGITS}-{MAX_DIGITS} digits per epoch from {} training digits, \
@@ -246,7 +247,7 @@ impl common::Task<StripReader> for ReadStrips {
 }
 
 fn main() -> kiln::Result<()> {
-    let args: Args =
+    let args: CtcArgs =
         common::parse_with_defaults(&[("lr", "0.005"), ("epochs", "8"), ("batch_size", "32")]);
     manual_seed(args.common.seed);
     let mut model = StripReader::new()?;
