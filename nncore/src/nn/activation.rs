@@ -96,7 +96,7 @@ impl LayerSpec for ReLUSpec {
         })
     }
     fn extra_repr(&self) -> String {
-        if self.inplace { "inplace=True" } else { "" }.into()
+        super::spec::inplace_only(self.inplace)
     }
 }
 

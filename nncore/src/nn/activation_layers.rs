@@ -7,7 +7,7 @@
 //! spec.
 
 use super::module::training_flag;
-use super::spec::{Args, LayerSpec, RunSpec, inplace_suffix, pytorch_default};
+use super::spec::{Args, LayerSpec, RunSpec, inplace_only, inplace_suffix, pytorch_default};
 use super::{DynForward, Forward, Module, PyNumber, fmt_module};
 use crate::ops::GeluApproximate;
 use crate::shape::Shape;
@@ -306,7 +306,7 @@ impl LayerSpec for SiLUSpec {
         })
     }
     fn extra_repr(&self) -> String {
-        inplace_suffix(self.inplace).trim_start_matches(", ").into()
+        inplace_only(self.inplace)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::activation_layers::{activation_layer, elementwise_run};
 use super::module::training_flag;
-use super::spec::{Args, LayerSpec, RunSpec, inplace_suffix};
+use super::spec::{Args, LayerSpec, RunSpec, inplace_only};
 use super::{DynForward, Forward, Module, fmt_module};
 use crate::shape::Shape;
 use crate::{DynTensor, Element, Result, Tensor};
@@ -32,7 +32,7 @@ impl LayerSpec for ReLU6Spec {
         })
     }
     fn extra_repr(&self) -> String {
-        inplace_suffix(self.inplace).trim_start_matches(", ").into()
+        inplace_only(self.inplace)
     }
 }
 

@@ -32,8 +32,8 @@ mod values;
 pub use args::Args;
 pub(crate) use registry::not_runnable;
 pub use registry::{Built, Registered, registered, registry, run_layer};
-pub(crate) use values::inplace_suffix;
 pub use values::{IntOrPair, py_bool};
+pub(crate) use values::{inplace_only, inplace_suffix};
 
 use super::Parameter;
 use super::dynamic::LayerOptions;

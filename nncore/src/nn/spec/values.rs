@@ -51,3 +51,9 @@ pub fn py_bool(b: bool) -> &'static str {
 pub(crate) fn inplace_suffix(inplace: bool) -> &'static str {
     if inplace { ", inplace=True" } else { "" }
 }
+
+/// The whole `extra_repr` of a layer whose only argument is `inplace`
+/// (ReLU, ReLU6, SiLU): `"inplace=True"` when set, else nothing.
+pub(crate) fn inplace_only(inplace: bool) -> String {
+    if inplace { "inplace=True" } else { "" }.into()
+}
