@@ -242,29 +242,13 @@ pub fn embedding_renorm_<E: Element>(
     let mut w = weight.data_mut();
     for i in idx {
         let row = &mut w[i * dim..][..dim];
-        let norm = vector_norm(row, norm_type);
+        let norm = super::norm::p_norm(row.iter().map(|v| v.as_f64().abs()), norm_type);
         if norm > max_norm {
             let scale = E::of(max_norm / (norm + 1e-7));
             row.iter_mut().for_each(|v| *v *= scale);
         }
     }
     Ok(())
-}
-
-/// The `p`-norm of a row as `torch.norm(row, p)` computes it: the largest
-/// absolute value for `inf`, the smallest for `-inf`, the count of
-/// non-zeros for 0, else `(sum |v|^p)^(1/p)`.
-fn vector_norm<E: Element>(row: &[E], p: f64) -> f64 {
-    let abs = row.iter().map(|v| v.as_f64().abs());
-    if p == f64::INFINITY {
-        abs.fold(0.0, f64::max)
-    } else if p == f64::NEG_INFINITY {
-        abs.fold(f64::INFINITY, f64::min)
-    } else if p == 0.0 {
-        abs.filter(|&v| v != 0.0).count() as f64
-    } else {
-        abs.map(|v| v.powf(p)).sum::<f64>().powf(1.0 / p)
-    }
 }
 
 #[cfg(test)]

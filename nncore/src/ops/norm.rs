@@ -104,23 +104,7 @@ impl<E: Element> DynTensor<E> {
         for o in 0..outer {
             for i in 0..inner {
                 let column = (0..n).map(|k| x[(o * n + k) * inner + i].as_f64().abs());
-                let norm = if p == 0.0 {
-                    column.filter(|&v| v != 0.0).count() as f64
-                } else if p == f64::INFINITY {
-                    // NaN propagates, as PyTorch's amax.
-                    column.fold(0.0, |m, v| if v.is_nan() || v > m { v } else { m })
-                } else if p == f64::NEG_INFINITY {
-                    column.fold(
-                        f64::INFINITY,
-                        |m, v| if v.is_nan() || v < m { v } else { m },
-                    )
-                } else if p == 1.0 {
-                    column.sum()
-                } else if p == 2.0 {
-                    column.map(|v| v * v).sum::<f64>().sqrt()
-                } else {
-                    column.map(|v| v.powf(p)).sum::<f64>().powf(1.0 / p)
-                };
+                let norm = p_norm(column, p);
                 out.push(E::of(norm));
             }
         }
@@ -137,6 +121,29 @@ impl<E: Element> DynTensor<E> {
             n,
             inner,
         }))
+    }
+}
+
+/// The `p`-norm of absolute values as `torch.linalg.vector_norm` computes
+/// it: the count of non-zeros for 0, the largest (smallest) value for inf
+/// (-inf) with NaN propagating, else `(sum v^p)^(1/p)`.
+pub(crate) fn p_norm(abs: impl Iterator<Item = f64>, p: f64) -> f64 {
+    if p == 0.0 {
+        abs.filter(|&v| v != 0.0).count() as f64
+    } else if p == f64::INFINITY {
+        // NaN propagates, as PyTorch's amax.
+        abs.fold(0.0, |m, v| if v.is_nan() || v > m { v } else { m })
+    } else if p == f64::NEG_INFINITY {
+        abs.fold(
+            f64::INFINITY,
+            |m, v| if v.is_nan() || v < m { v } else { m },
+        )
+    } else if p == 1.0 {
+        abs.sum()
+    } else if p == 2.0 {
+        abs.map(|v| v * v).sum::<f64>().sqrt()
+    } else {
+        abs.map(|v| v.powf(p)).sum::<f64>().powf(1.0 / p)
     }
 }
 
