@@ -114,6 +114,18 @@ pub fn conv1d<E: Element>(
                 format!("{c} input channels"),
             ));
         }
+        // The field is public: a height set by hand would pad the 2-D
+        // convolution's height of 1 and leave no length to reshape to.
+        if let ConvPadding::Explicit(height @ 1.., width) = options.padding {
+            return Err(Error::option(
+                "Conv1d",
+                "padding",
+                format!(
+                    "a 1-D convolution pads its length only, got Explicit({height}, {width}); \
+                     use Conv1dOptions::padding({width})"
+                ),
+            ));
+        }
         let x4 = x.reshaped(vec![n, c, 1, l]);
         let w4 = weight.reshaped(vec![co, cg, 1, k]);
         let o2 = Conv2dOptions {
@@ -171,6 +183,26 @@ mod tests {
             )
             .unwrap_or_else(|e| panic!("{o:?}: {e}"));
         }
+    }
+
+    #[test]
+    fn a_padding_height_is_an_error_not_a_panic() {
+        let options = Conv1dOptions {
+            padding: ConvPadding::Explicit(1, 2),
+            ..Conv1dOptions::default()
+        };
+        let err = conv1d(
+            &rand64(&[1, 2, 9], 1),
+            &rand64(&[2, 2, 3], 2),
+            None,
+            options,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Conv1d: invalid padding: a 1-D convolution pads its length only, got \
+             Explicit(1, 2); use Conv1dOptions::padding(2)"
+        );
     }
 
     #[test]
