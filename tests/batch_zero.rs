@@ -89,7 +89,7 @@ fn elementwise_layers_give_an_empty_batch() {
     check(ReLU::new().forward(rows()), &[0, 4]);
     check(ELU::new(1.0).forward(rows()), &[0, 4]);
     check(GELU::new().forward(rows()), &[0, 4]);
-    check(Hardtanh::new(-1.0, 1.0).forward(rows()), &[0, 4]);
+    check(Hardtanh::new(-1.0, 1.0).unwrap().forward(rows()), &[0, 4]);
     check(Identity::new().forward(rows()), &[0, 4]);
     check(LeakyReLU::new(0.01).forward(rows()), &[0, 4]);
     check(SiLU::new().forward(rows()), &[0, 4]);

@@ -84,18 +84,18 @@ fn activations_print_their_arguments_as_given() {
     check("hardtanh/default/2", &Hardtanh::default());
     check(
         "hardtanh/min_val=-2.0,max_val=2.0/1",
-        &Hardtanh::new(-2.0, 2.0),
+        &Hardtanh::new(-2.0, 2.0).unwrap(),
     );
     let given = [
         (LeakyReLU::new(1).to_string(), "LeakyReLU(negative_slope=1)"),
         (ELU::default().to_string(), "ELU(alpha=1.0)"),
         (ELU::new(2).to_string(), "ELU(alpha=2)"),
         (
-            Hardtanh::new(-2, 2).to_string(),
+            Hardtanh::new(-2, 2).unwrap().to_string(),
             "Hardtanh(min_val=-2, max_val=2)",
         ),
         (
-            Hardtanh::new(-2.5, 2).to_string(),
+            Hardtanh::new(-2.5, 2).unwrap().to_string(),
             "Hardtanh(min_val=-2.5, max_val=2)",
         ),
     ];

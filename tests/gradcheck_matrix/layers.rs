@@ -237,7 +237,7 @@ fn activations(m: &mut Matrix, rng: &mut Rng) {
             m,
             "Hardtanh",
             format!("{s:?} [{lo}, {hi}]"),
-            &Hardtanh::new(lo, hi),
+            &Hardtanh::new(lo, hi).unwrap(),
             x,
             s,
             move |x| Ok(x[0].hardtanh(lo, hi)),

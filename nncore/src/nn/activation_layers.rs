@@ -11,7 +11,7 @@ use super::spec::{Args, LayerSpec, RunSpec, inplace_only, inplace_suffix, pytorc
 use super::{DynForward, Forward, Module, PyNumber, fmt_module};
 use crate::ops::GeluApproximate;
 use crate::shape::Shape;
-use crate::{DynTensor, Element, Result, Tensor};
+use crate::{DynTensor, Element, Error, Result, Tensor};
 use std::fmt;
 
 /// Implements `Module`, `DynForward`, the shape-keeping `Forward` and
@@ -501,18 +501,11 @@ pub struct HardtanhSpec {
 impl LayerSpec for HardtanhSpec {
     const NAME: &'static str = "Hardtanh";
     fn parse(a: &Args<'_>) -> Result<Self> {
-        let (min_val, max_val) = (a.number("min_val")?, a.number("max_val")?);
-        if max_val.value() <= min_val.value() {
-            return Err(a.error(
-                "max_val",
-                format!("{max_val} must be greater than min_val ({min_val})"),
-            ));
-        }
-        Ok(HardtanhSpec {
-            min_val,
-            max_val,
-            inplace: a.flag("inplace")?,
-        })
+        HardtanhSpec::checked(
+            a.number("min_val")?,
+            a.number("max_val")?,
+            a.flag("inplace")?,
+        )
     }
     fn extra_repr(&self) -> String {
         format!(
@@ -521,6 +514,26 @@ impl LayerSpec for HardtanhSpec {
             self.max_val,
             inplace_suffix(self.inplace)
         )
+    }
+}
+
+impl HardtanhSpec {
+    /// PyTorch's rule (`max_val` above `min_val`), for the static layer
+    /// and the runtime-built one alike.
+    fn checked(min_val: PyNumber, max_val: PyNumber, inplace: bool) -> Result<Self> {
+        // `!(a > b)` rather than `a <= b`: a NaN limit is refused too.
+        if !(max_val.value() > min_val.value()) {
+            return Err(Error::option(
+                Self::NAME,
+                "max_val",
+                format!("{max_val} must be greater than min_val ({min_val})"),
+            ));
+        }
+        Ok(HardtanhSpec {
+            min_val,
+            max_val,
+            inplace,
+        })
     }
 }
 
@@ -536,8 +549,13 @@ elementwise_run!(HardtanhSpec, |s, x| Ok(
 /// use nncore::nn::Hardtanh;
 /// assert_eq!(Hardtanh::default().to_string(), "Hardtanh(min_val=-1.0, max_val=1.0)");
 /// // nn.Hardtanh(-2, 2), nn.Hardtanh(-2.5, 2)
-/// assert_eq!(Hardtanh::new(-2, 2).to_string(), "Hardtanh(min_val=-2, max_val=2)");
-/// assert_eq!(Hardtanh::new(-2.5, 2).to_string(), "Hardtanh(min_val=-2.5, max_val=2)");
+/// assert_eq!(Hardtanh::new(-2, 2)?.to_string(), "Hardtanh(min_val=-2, max_val=2)");
+/// assert_eq!(Hardtanh::new(-2.5, 2)?.to_string(), "Hardtanh(min_val=-2.5, max_val=2)");
+/// assert_eq!(
+///     Hardtanh::new(1, 1).unwrap_err().to_string(),
+///     "Hardtanh: invalid max_val: 1 must be greater than min_val (1)"
+/// );
+/// # Ok::<(), nncore::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Hardtanh {
@@ -547,17 +565,12 @@ pub struct Hardtanh {
 
 impl Hardtanh {
     /// `nn.Hardtanh(min_val, max_val)`: each an integer or a float, printed
-    /// as given.
-    pub fn new(min_val: impl Into<PyNumber>, max_val: impl Into<PyNumber>) -> Self {
-        let spec = HardtanhSpec {
-            min_val: min_val.into(),
-            max_val: max_val.into(),
-            inplace: false,
-        };
-        Hardtanh {
-            spec,
+    /// as given. An error unless `max_val > min_val`, as in PyTorch.
+    pub fn new(min_val: impl Into<PyNumber>, max_val: impl Into<PyNumber>) -> Result<Self> {
+        Ok(Hardtanh {
+            spec: HardtanhSpec::checked(min_val.into(), max_val.into(), false)?,
             training: true,
-        }
+        })
     }
 }
 
