@@ -521,8 +521,8 @@ impl HardtanhSpec {
     /// PyTorch's rule (`max_val` above `min_val`), for the static layer
     /// and the runtime-built one alike.
     fn checked(min_val: PyNumber, max_val: PyNumber, inplace: bool) -> Result<Self> {
-        // `!(a > b)` rather than `a <= b`: a NaN limit is refused too.
-        if !(max_val.value() > min_val.value()) {
+        // Not `a <= b`: a NaN limit compares as neither, and is refused too.
+        if max_val.value().partial_cmp(&min_val.value()) != Some(std::cmp::Ordering::Greater) {
             return Err(Error::option(
                 Self::NAME,
                 "max_val",
