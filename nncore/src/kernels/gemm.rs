@@ -1,6 +1,8 @@
-//! Matrix multiplication: the one place in Kiln that calls `gemm::gemm`.
+//! Matrix multiplication: the one place in Kiln that calls gemm's kernels
+//! (`gemm_f32` / `gemm_f64`, through the patched gemm-common of
+//! `vendor/`, see `vendor/gemm-common/KILN_PATCH.md`).
 //!
-//! `gemm::gemm` is an `unsafe` function on raw pointers and element strides.
+//! Those kernels are `unsafe` functions on raw pointers and element strides.
 //! Everything else in Kiln goes through the safe views [`MatRef`] and
 //! [`MatMut`], whose constructors check that every element addressed by the
 //! strides lies inside the slice, and through [`matmul`], which checks the
@@ -9,7 +11,7 @@
 
 use super::gemv;
 use crate::Element;
-use gemm::Parallelism;
+use gemm_common::Parallelism;
 
 /// Above this many multiply-adds (`m * n * k`) [`matmul`] asks gemm for
 /// all rayon threads; below it, gemm runs on the calling thread.
@@ -336,44 +338,142 @@ fn matmul_with<E: Element>(
     }
     // Strides fit in isize: checked by the view constructors.
     let s = |x: usize| x as isize;
+    let (a_rs, a_cs, b_rs, b_cs) = (
+        s(a.row_stride),
+        s(a.col_stride),
+        s(b.row_stride),
+        s(b.col_stride),
+    );
+    let (c_rs, c_cs) = (s(c.row_stride), s(c.col_stride));
+    // gemm's micro-kernels prefer a column-major destination: a row-major
+    // `c` is computed as `cᵀ = bᵀ·aᵀ` (what gemm's own front end does
+    // before it dispatches; the strides are never negative here).
+    let p = if c_cs < c_rs {
+        Product {
+            m: n,
+            n: m,
+            k,
+            dst_rs: c_cs,
+            dst_cs: c_rs,
+            lhs: b.data.as_ptr(),
+            lhs_rs: b_cs,
+            lhs_cs: b_rs,
+            rhs: a.data.as_ptr(),
+            rhs_rs: a_cs,
+            rhs_cs: a_rs,
+        }
+    } else {
+        Product {
+            m,
+            n,
+            k,
+            dst_rs: c_rs,
+            dst_cs: c_cs,
+            lhs: a.data.as_ptr(),
+            lhs_rs: a_rs,
+            lhs_cs: a_cs,
+            rhs: b.data.as_ptr(),
+            rhs_rs: b_rs,
+            rhs_cs: b_cs,
+        }
+    };
     // SAFETY:
     // - Bounds: `MatRef::from_strides`/`MatMut::from_strides` checked that
     //   every element (i, j), i < rows, j < cols, of a, b and c is inside its
     //   slice, and `check_shapes` that the shapes are (m x k)·(k x n) → m x n,
-    //   which are exactly the elements gemm addresses.
+    //   which are exactly the elements gemm addresses (the transposed
+    //   product addresses the same elements with rows and columns swapped).
     // - Aliasing: `c.data` is a `&mut` borrow held for this call, so no other
     //   reference (in particular `a.data` or `b.data`) can overlap it; `a` and
     //   `b` are only read. `MatMut::from_strides` checked that distinct
     //   (i, j) of c are distinct elements, so gemm's threads write disjoint
     //   memory.
-    // - Type: `E` is f32 or f64 (asserted above), which gemm dispatches on by
-    //   `TypeId`; `read_dst == false` makes gemm ignore `alpha` and never read
-    //   `c`, so uninitialised-looking values (NaN) in `c` do not matter.
+    // - Type: `kernel::<E>()` is gemm's kernel for exactly `E` (f32 or f64,
+    //   asserted above). `read_dst == false` makes gemm ignore `alpha` and
+    //   never read `c`, so uninitialised-looking values (NaN) in `c` do not
+    //   matter.
     unsafe {
-        gemm::gemm(
-            /* m = */ m,
-            /* n = */ n,
-            /* k = */ k,
-            /* dst = */ c.data.as_mut_ptr(),
-            /* dst_cs = */ s(c.col_stride),
-            /* dst_rs = */ s(c.row_stride),
+        kernel::<E>()(
+            p.m,
+            p.n,
+            p.k,
+            c.data.as_mut_ptr(),
+            p.dst_cs,
+            p.dst_rs,
             /* read_dst = */ accumulate,
-            /* lhs = */ a.data.as_ptr(),
-            /* lhs_cs = */ s(a.col_stride),
-            /* lhs_rs = */ s(a.row_stride),
-            /* rhs = */ b.data.as_ptr(),
-            /* rhs_cs = */ s(b.col_stride),
-            /* rhs_rs = */ s(b.row_stride),
+            p.lhs,
+            p.lhs_cs,
+            p.lhs_rs,
+            p.rhs,
+            p.rhs_cs,
+            p.rhs_rs,
             // gemm's convention: dst = alpha * dst + beta * lhs * rhs.
             /* alpha = */
             E::one(),
             /* beta = */ E::one(),
-            /* conj_dst = */ false,
-            /* conj_lhs = */ false,
-            /* conj_rhs = */ false,
-            /* parallelism = */ parallelism,
+            /* conj_dst, conj_lhs, conj_rhs = */ false,
+            false,
+            false,
+            parallelism,
         );
     }
+}
+
+/// One product as gemm's kernels take it:
+/// `dst (m x n) (+)= lhs (m x k) · rhs (k x n)`, strides in elements.
+struct Product<E> {
+    m: usize,
+    n: usize,
+    k: usize,
+    dst_rs: isize,
+    dst_cs: isize,
+    lhs: *const E,
+    lhs_rs: isize,
+    lhs_cs: isize,
+    rhs: *const E,
+    rhs_rs: isize,
+    rhs_cs: isize,
+}
+
+/// The signature of gemm's per-type kernels (`gemm_f32::gemm::f32::get_gemm_fn`):
+/// `(m, n, k, dst, dst_cs, dst_rs, read_dst, lhs, lhs_cs, lhs_rs, rhs,
+/// rhs_cs, rhs_rs, alpha, beta, conj_dst, conj_lhs, conj_rhs, parallelism)`.
+type GemmFn<E> = unsafe fn(
+    usize,
+    usize,
+    usize,
+    *mut E,
+    isize,
+    isize,
+    bool,
+    *const E,
+    isize,
+    isize,
+    *const E,
+    isize,
+    isize,
+    E,
+    E,
+    bool,
+    bool,
+    bool,
+    Parallelism,
+);
+
+/// gemm's kernel for `E`, found by type (a safe downcast, no pointer
+/// casts): what gemm's own front end does by `TypeId`, for the two types
+/// Kiln computes in.
+///
+/// # Panics
+/// If `E` is neither f32 nor f64 (`matmul_with` asserts that first).
+fn kernel<E: Element>() -> GemmFn<E> {
+    let f32_kernel: GemmFn<f32> = gemm_f32::gemm::f32::get_gemm_fn();
+    let f64_kernel: GemmFn<f64> = gemm_f64::gemm::f64::get_gemm_fn();
+    let kernels: [&dyn std::any::Any; 2] = [&f32_kernel, &f64_kernel];
+    kernels
+        .into_iter()
+        .find_map(|k| k.downcast_ref::<GemmFn<E>>().copied())
+        .expect("matmul_with asserts that E is f32 or f64")
 }
 
 /// Reference twin of [`matmul`]: three plain loops.

@@ -20,7 +20,7 @@
 //!
 //! | file | concern |
 //! |---|---|
-//! | [`gemm`] | the one call site of `gemm::gemm`, behind [`MatRef`]/[`MatMut`] |
+//! | [`gemm`] | the one call site of gemm's f32/f64 kernels, behind [`MatRef`]/[`MatMut`] |
 //! | [`gemv`] | `x · Wᵀ` for 2 to 4 rows of `x`, where gemm packs the whole weight |
 //! | [`im2col`] | image ↔ column-matrix unfolding for convolution |
 //! | [`conv`] | 2-D convolution forward and backward (NCHW, groups) |
