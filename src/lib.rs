@@ -39,7 +39,7 @@ pub mod prelude {
         MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss, PoissonNLLLoss, SmoothL1Loss,
         SoftMarginLoss, TripletMarginLoss,
     };
-    pub use nncore::loss::{CrossEntropyLoss, MSELoss, Reduction};
+    pub use nncore::loss::{CrossEntropyLoss, Loss, MSELoss, Reduction};
     pub use nncore::nn::Module;
     pub use nncore::nn::{
         AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, ConvTranspose2d, Dropout,

@@ -2,7 +2,7 @@
 //! `nn.CTCLoss`: forward–backward in log space over the blank-extended
 //! target, padded or concatenated targets, per-sample lengths.
 
-use super::Reduction;
+use super::{Loss, Reduction};
 use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::{DynTensor, Element, Error, LongTensor, Result};
 
@@ -345,57 +345,43 @@ pub fn ctc_loss<E: Element>(
     }))
 }
 
-/// `nn.CTCLoss` (`blank`, `reduction`, `zero_infinity`). Sequence lengths
-/// are runtime values, so only the runtime-shaped call exists.
-///
-/// ```
-/// use nncore::{loss::CTCLoss, DynTensor, LongTensor};
-/// let lp = DynTensor::<f32>::full(&[3, 1, 2], 0.5f32.ln()).unwrap();
-/// let ctc = CTCLoss::new().zero_infinity(true);
-/// let l = ctc.forward_dyn(&lp, &LongTensor::from_slice(&[1, 1]), &LongTensor::from_slice(&[3]),
-///     &LongTensor::from_slice(&[2])).unwrap();
-/// assert!(l.item().is_finite());
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CTCLoss {
-    options: CtcOptions,
+super::module_macro::loss_builder! {
+    /// `nn.CTCLoss` (`blank`, `reduction`, `zero_infinity`). Sequence lengths
+    /// are runtime values, so only the runtime-shaped call exists: its
+    /// target is `(&targets, &input_lengths, &target_lengths)`.
+    ///
+    /// ```
+    /// use nncore::{loss::{CTCLoss, Loss}, DynTensor, LongTensor};
+    /// let lp = DynTensor::<f32>::full(&[3, 1, 2], 0.5f32.ln()).unwrap();
+    /// let ctc = CTCLoss::new().zero_infinity(true);
+    /// let (targets, input_lengths, target_lengths) =
+    ///     (LongTensor::from_slice(&[1, 1]), LongTensor::from_slice(&[3]), LongTensor::from_slice(&[2]));
+    /// let l = ctc.forward_dyn(&lp, (&targets, &input_lengths, &target_lengths)).unwrap();
+    /// assert!(l.item().is_finite());
+    /// ```
+    #[derive(Copy)]
+    CTCLoss;
+    /// The blank class (default 0).
+    blank: usize = 0,
+    /// Whether infinite losses (impossible alignments) and their gradients
+    /// become 0 (default false).
+    zero_infinity: bool = false,
 }
 
-impl CTCLoss {
-    /// PyTorch's defaults: blank 0, mean, no zero_infinity.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The blank class.
-    pub fn blank(mut self, blank: usize) -> Self {
-        self.options.blank = blank;
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.options.reduction = reduction;
-        self
-    }
-    /// Whether infinite losses become 0.
-    pub fn zero_infinity(mut self, zero_infinity: bool) -> Self {
-        self.options.zero_infinity = zero_infinity;
-        self
-    }
-    /// The loss (see [`ctc_loss`] for the shapes).
-    pub fn forward_dyn(
+/// Log-probabilities `[T, N, C]` against `(targets, input_lengths,
+/// target_lengths)` (see [`ctc_loss`] for the shapes).
+impl Loss<(&LongTensor, &LongTensor, &LongTensor)> for CTCLoss {
+    fn forward_dyn(
         &self,
         log_probs: &DynTensor<f32>,
-        targets: &LongTensor,
-        input_lengths: &LongTensor,
-        target_lengths: &LongTensor,
+        (targets, input_lengths, target_lengths): (&LongTensor, &LongTensor, &LongTensor),
     ) -> Result<DynTensor<f32>> {
-        ctc_loss(
-            log_probs,
-            targets,
-            input_lengths,
-            target_lengths,
-            self.options,
-        )
+        let options = CtcOptions {
+            blank: self.blank,
+            reduction: self.reduction,
+            zero_infinity: self.zero_infinity,
+        };
+        ctc_loss(log_probs, targets, input_lengths, target_lengths, options)
     }
 }
 

@@ -101,10 +101,6 @@ pub struct LbfgsStateDict {
     pub state: LbfgsState,
 }
 
-/// A closure for [`LBFGS::step`]: zero the gradients, compute the loss,
-/// back-propagate, return the loss.
-pub type Closure<'a> = &'a mut dyn FnMut() -> Result<f64>;
-
 /// `torch.optim.LBFGS`. Computations run in `f64` over the flattened
 /// parameters; the parameters are updated in their own type.
 ///
@@ -116,13 +112,12 @@ pub type Closure<'a> = &'a mut dyn FnMut() -> Result<f64>;
 /// let opts = LbfgsOptions { line_search_fn: Some(LineSearch::StrongWolfe), ..Default::default() };
 /// let mut opt = LBFGS::new(vec![x.clone()], opts)?;
 /// let p = x.clone();
-/// opt.step(Some(&mut || {
+/// opt.step(|| {
 ///     let v = p.to_vec()[0];
 ///     *p.grad_lock() = Some(vec![2.0 * (v - 3.0)]);
 ///     Ok((v - 3.0) * (v - 3.0))
-/// }))?;
+/// })?;
 /// assert!((x.to_vec()[0] - 3.0).abs() < 1e-6);
-/// assert!(opt.step(None).is_err()); // LBFGS needs the closure
 /// # Ok::<(), nncore::Error>(())
 /// ```
 pub struct LBFGS<E: Element = f32> {
@@ -205,11 +200,11 @@ impl<E: Element> LBFGS<E> {
     /// let x = Parameter::<f64>::of(vec![0.0, 0.0], &[2]);
     /// let mut opt = LBFGS::new(vec![x.clone()], LbfgsOptions::default())?;
     /// let p = x.clone();
-    /// opt.step(Some(&mut || {
+    /// opt.step(|| {
     ///     let v = p.to_vec();
     ///     *p.grad_lock() = Some(vec![2.0 * (v[0] - 1.0), 2.0 * (v[1] + 1.0)]);
     ///     Ok((v[0] - 1.0).powi(2) + (v[1] + 1.0).powi(2))
-    /// }))?;
+    /// })?;
     /// let saved = opt.state_dict();
     /// let mut resumed = LBFGS::new(vec![x.clone()], LbfgsOptions::default())?;
     /// resumed.load_state_dict(&saved)?;
@@ -295,17 +290,19 @@ impl<E: Element> LBFGS<E> {
     }
 
     /// One `step(closure)`: up to `max_iter` L-BFGS iterations, each
-    /// re-evaluating the closure; returns the loss of the first
-    /// evaluation, as PyTorch does. `None` is an error naming the closure
-    /// (PyTorch needs it too), and no parameter changes.
-    pub fn step(&mut self, closure: Option<Closure<'_>>) -> Result<f64> {
-        let Some(closure) = closure else {
-            return Err(Error::option(
-                "LBFGS",
-                "closure",
-                "LBFGS requires a closure that reevaluates the model and returns the loss",
-            ));
-        };
+    /// re-evaluating the closure (zero the gradients, compute the loss,
+    /// back-propagate, return the loss); returns the loss of the first
+    /// evaluation, as PyTorch does. The closure is a required argument, so
+    /// a step without one (an error in PyTorch) does not compile:
+    ///
+    /// ```compile_fail
+    /// use nncore::optim::{LbfgsOptions, LBFGS};
+    /// let mut opt = LBFGS::<f32>::new(vec![], LbfgsOptions::default()).unwrap();
+    /// opt.step(None);
+    /// ```
+    pub fn step(&mut self, mut closure: impl FnMut() -> Result<f64>) -> Result<f64> {
+        // One compiled body for every closure type.
+        let closure: &mut dyn FnMut() -> Result<f64> = &mut closure;
         let o = self.groups[0].options.clone();
         validate(&o)?;
         let (lr, max_iter, max_eval) = (o.lr, o.max_iter, o.max_eval());

@@ -68,12 +68,12 @@ optimizer_state! {
 
 /// The SGD algorithm (see [`SGD`]).
 #[derive(Debug)]
-pub struct Sgd;
+pub struct SgdAlgorithm;
 
 /// `torch.optim.SGD`.
-pub type SGD = Optimizer<Sgd>;
+pub type SGD = Optimizer<SgdAlgorithm>;
 
-impl Algorithm for Sgd {
+impl Algorithm for SgdAlgorithm {
     type Options = SgdOptions;
     type State<E: Element> = SgdState<E>;
     const NAME: &'static str = "SGD";
