@@ -52,3 +52,26 @@ pub(crate) fn scalar_loss(
     reduction.expect_scalar(name)?;
     Ok(Tensor::from_raw_unchecked(compute()?, ()))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Tensor;
+    use crate::loss::{Loss, MSELoss, Reduction};
+    use crate::shape::{Dyn, U2};
+
+    #[test]
+    fn the_typed_forward_refuses_reduction_none_and_names_the_runtime_call() {
+        let criterion = MSELoss::new().reduction(Reduction::None);
+        let x = Tensor::<(Dyn, U2)>::zeros((Dyn(3), U2::default())).unwrap();
+        assert_eq!(
+            criterion
+                .forward(x.clone(), x.clone())
+                .unwrap_err()
+                .to_string(),
+            "MSELoss: invalid reduction: reduction 'none' gives one loss per element; use the runtime-shaped call `Loss::forward_dyn`"
+        );
+        let per_element = criterion.forward_dyn(x.as_dyn(), x.as_dyn()).unwrap();
+        assert_eq!(per_element.shape(), &[3, 2]);
+        assert_eq!(criterion.to_string(), "MSELoss()");
+    }
+}
