@@ -29,7 +29,7 @@
 //! | [`pool`] | max pooling 2-D |
 //! | [`avg_pool`] | average and adaptive average pooling 2-D |
 //! | [`softmax`] | softmax / log-softmax over one strided dimension |
-//! | [`elementwise`] | unary activations through [`UnaryKernel`], and `sum`/`axpy`-style helpers |
+//! | [`elementwise`] | [`activation`](elementwise::activation)s through [`UnaryKernel`], and [`blas1`](elementwise::blas1) (`sum`, `axpy`, `scale`) |
 //! | [`scratch`] | per-thread reusable scratch buffers (convolution column matrices) |
 //! | [`simd`] | run-time choice of AVX-512 / AVX2 / baseline code for plain-Rust loops |
 //! | [`erf`] | a full-precision error function for GELU |

@@ -23,6 +23,8 @@ mod util;
 pub use regression::{HuberLoss, L1Loss, SmoothL1Loss, huber_loss, l1_loss, smooth_l1_loss};
 mod bce;
 mod ctc;
+mod ctc_alignment;
+mod ctc_input;
 mod embedding;
 mod kl_div;
 mod likelihood;

@@ -1,7 +1,7 @@
 //! NAdam (Adam with Nesterov momentum), like `torch.optim.NAdam`.
 
 use super::adam_family::{Moments, WeightDecay, bias_correction, start_moments};
-use super::driver::check;
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Result};

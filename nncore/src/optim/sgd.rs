@@ -1,6 +1,6 @@
 //! Stochastic gradient descent with momentum, like `torch.optim.SGD`.
 
-use super::driver::check;
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::kernels::simd;

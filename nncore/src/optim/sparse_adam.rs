@@ -3,7 +3,7 @@
 
 use super::adam::AdamState;
 use super::adam_family::{bias_correction, start_moments};
-use super::driver::check;
+use super::check;
 use super::{Algorithm, GroupOptions, Optimizer, SparseGrad};
 use crate::{Element, Result};
 use serde::{Deserialize, Serialize};
