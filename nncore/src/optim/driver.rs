@@ -4,7 +4,7 @@
 
 use super::state::StateEntries;
 use super::{LrGroups, SparseGrad};
-use crate::nn::Parameter;
+use crate::param::Parameter;
 use crate::{Element, Error, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -5,7 +5,7 @@ use super::check;
 use super::lbfgs_direction::{abs_max, dot, negated};
 use super::line_search::strong_wolfe;
 use super::{LrGroups, ParamGroup};
-use crate::nn::Parameter;
+use crate::param::Parameter;
 use crate::{Element, Error, Result};
 use serde::{Deserialize, Serialize};
 

@@ -18,7 +18,7 @@
 //! row-sparse one ([`SparseGrad`]). A layer producing sparse gradients
 //! (an `Embedding` with `sparse: true`) keeps a clone of its weight
 //! `Parameter` in its backward and calls
-//! [`crate::nn::Parameter::accumulate_sparse_grad`]`(rows, values)`
+//! [`crate::param::Parameter::accumulate_sparse_grad`]`(rows, values)`
 //! instead of returning a dense weight gradient. [`SparseAdam`] consumes
 //! it; every other optimizer rejects it (and SparseAdam rejects dense
 //! gradients), as PyTorch does.
@@ -44,7 +44,6 @@ mod radam;
 mod rmsprop;
 mod rprop;
 mod sgd;
-mod sparse;
 mod sparse_adam;
 mod state;
 pub(crate) mod state_dict;
@@ -53,6 +52,7 @@ mod tests;
 #[cfg(test)]
 mod tests_load;
 
+pub use crate::param::SparseGrad;
 pub use adadelta::{Adadelta, AdadeltaAlgorithm, AdadeltaOptions, AdadeltaState};
 pub use adagrad::{Adagrad, AdagradAlgorithm, AdagradOptions, AdagradState};
 pub use adam::{Adam, AdamAlgorithm, AdamOptions, AdamState};
@@ -67,7 +67,6 @@ pub use radam::{RAdam, RAdamAlgorithm, RAdamOptions, RAdamState};
 pub use rmsprop::{RMSprop, RmspropAlgorithm, RmspropOptions, RmspropState};
 pub use rprop::{Rprop, RpropAlgorithm, RpropOptions, RpropState};
 pub use sgd::{SGD, SgdAlgorithm, SgdOptions, SgdState};
-pub use sparse::SparseGrad;
 pub use sparse_adam::{SparseAdam, SparseAdamAlgorithm, SparseAdamOptions};
 pub use state::{StateEntries, StateField, StateValue};
 pub use state_dict::{GroupState, OptimizerStateDict};

@@ -180,7 +180,7 @@ impl<E: Element> SgdStep<E> {
 mod tests {
     use super::*;
     use crate::kernels::simd::{Level, dispatch_at};
-    use crate::nn::Parameter;
+    use crate::param::Parameter;
 
     /// The naive twin: the per-element loop the vectorised one replaced.
     fn sgd_naive(

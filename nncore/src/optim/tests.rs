@@ -6,7 +6,7 @@ use super::lr_scheduler::{
     LinearLR, LrScheduler, OneCycleLR, OneCycleOptions, PlateauOptions, ReduceLROnPlateau, StepLR,
 };
 use super::*;
-use crate::nn::Parameter;
+use crate::param::Parameter;
 
 fn param() -> Parameter {
     Parameter::new(vec![1.0, -2.0, 3.0, 0.5], &[2, 2])
