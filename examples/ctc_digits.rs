@@ -216,7 +216,7 @@ impl common::Task<StripReader> for ReadStrips {
         let target_lengths = LongTensor::from_slice(&batch.target_lengths);
         let loss = self
             .ctc
-            .forward_dyn(&log_probs, &targets, &input_lengths, &target_lengths)?;
+            .forward_dyn(&log_probs, (&targets, &input_lengths, &target_lengths))?;
         Tensor::from_dyn(loss)
     }
 

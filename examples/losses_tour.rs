@@ -156,7 +156,7 @@ fn main() -> kiln::Result<()> {
         let (s1, s2) = (model.forward_dyn(&first)?, model.forward_dyn(&second)?);
         MarginRankingLoss::new()
             .margin(0.1)
-            .forward_dyn(&s1, &s2, &target)
+            .forward_dyn(&s1, (&s2, &target))
     })?;
     show("ranking", "MarginRankingLoss", r);
 
@@ -184,7 +184,7 @@ fn main() -> kiln::Result<()> {
     let embed = Linear::<U8, U4>::new();
     let r = fit(embed.parameters(), &args, || {
         let f = |x: &DynTensor| embed.forward_dyn(x);
-        TripletMarginLoss::new().forward_dyn(&f(&anchor)?, &f(&positive)?, &f(&negative)?)
+        TripletMarginLoss::new().forward_dyn(&f(&anchor)?, (&f(&positive)?, &f(&negative)?))
     })?;
     show("metric learning", "TripletMarginLoss", r);
     // Pairs (i, i + 4) are similar (+1), pairs (i, i + 1) dissimilar (-1).
@@ -205,7 +205,7 @@ fn main() -> kiln::Result<()> {
         let (a, b) = (embed.forward_dyn(&anchor)?, embed.forward_dyn(&pair_b)?);
         CosineEmbeddingLoss::new()
             .margin(0.2)
-            .forward_dyn(&a, &b, &similar)
+            .forward_dyn(&a, (&b, &similar))
     })?;
     show("metric learning", "CosineEmbeddingLoss", r);
 
@@ -235,7 +235,7 @@ fn main() -> kiln::Result<()> {
     manual_seed(args.seed);
     let model = Linear::<U6, U4>::new();
     let r = fit(model.parameters(), &args, || {
-        MultiLabelMarginLoss::new().forward_labels(&model.forward_dyn(&xm)?, &indices)
+        MultiLabelMarginLoss::new().forward_dyn(&model.forward_dyn(&xm)?, &indices)
     })?;
     show("multi-label", "MultiLabelMarginLoss", r);
 

@@ -112,7 +112,7 @@ fn train(
             let x = DynTensor::from_vec(batch.images.clone(), &[batch.len, 784])?;
             let y = LongTensor::from_vec(batch.labels.clone(), &[batch.len])?;
             opt.zero_grad();
-            let loss = criterion.forward_classes(&forward(&x)?, &y)?;
+            let loss = criterion.forward_dyn(&forward(&x)?, &y)?;
             loss.backward()?;
             opt.step()?;
             losses.push(loss.item() as f64);

@@ -28,31 +28,73 @@ pub use nnmacro::{Module, Sequential, Size, sequential};
 #[cfg(feature = "mpi")]
 pub use kiln_distributed as distributed;
 
-/// The names a training script needs, like `import torch.nn as nn`.
+#[doc(hidden)]
+pub mod sizes;
+
+/// The names a training script needs, like `import torch.nn as nn`:
+/// layers, containers, every loss, optimizer and learning-rate scheduler,
+/// MNIST and the data loader, and the sizes a type is written with —
+/// `Dyn`, `U0` to `U1024`, the powers of two up to `U65536`, and
+/// `Size![N]` for any other literal. Shape rules, typenum's other aliases
+/// and its arithmetic stay under [`kiln::shape`](crate::shape).
+///
+/// ```
+/// use kiln::prelude::*;
+///
+/// let model = sequential![Linear(4, 8), ReLU, Linear(8, 3)];
+/// let mut opt = AdamW::new(model.parameters(), AdamOptions { lr: 1e-2, ..adamw_defaults() })?;
+/// let mut sched = StepLR::new(&mut opt, 10, 0.5)?;
+/// let x = Tensor::<(Dyn, U4)>::zeros((Dyn(2), U4::new()))?;
+/// let labels = Tensor::<(Dyn,), i64>::from_vec(vec![0, 2], (Dyn(2),))?;
+/// opt.zero_grad();
+/// let loss = CrossEntropyLoss::new().forward(model.forward(x), labels)?;
+/// loss.backward()?;
+/// opt.step()?;
+/// sched.step(&mut opt)?;
+/// # Ok::<(), kiln::Error>(())
+/// ```
+///
+/// typenum's other names are not in it (they are under `kiln::shape`):
+///
+/// ```compile_fail
+/// use kiln::prelude::*;
+/// type Signed = P1;
+/// ```
 pub mod prelude {
+    #[doc(no_inline)]
+    pub use crate::sizes::*;
     pub use crate::{Module, Sequential, Size, sequential};
     pub use nncore::autograd::{BackwardOptions, no_grad};
-    pub use nncore::data::{Collate, DataLoader, Dataset, Mnist, Split};
+    pub use nncore::data::{
+        Collate, DataLoader, Dataset, MNIST_MEAN, MNIST_STD, Mnist, MnistBatch, Split,
+    };
     pub use nncore::loss::{
-        BCELoss, BCEWithLogitsLoss, CTCLoss, CosineEmbeddingLoss, GaussianNLLLoss,
-        HingeEmbeddingLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MultiLabelMarginLoss,
-        MultiLabelSoftMarginLoss, MultiMarginLoss, NLLLoss, PoissonNLLLoss, SmoothL1Loss,
-        SoftMarginLoss, TripletMarginLoss,
-    };
-    pub use nncore::loss::{CrossEntropyLoss, MSELoss, Reduction};
-    pub use nncore::nn::Module;
-    pub use nncore::nn::{
-        AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, ConvTranspose2d, Dropout,
-        Dropout2d, ELU, Embedding, GELU, Hardtanh, Identity, LayerNorm, LeakyReLU, LogSoftmax,
-        SiLU, Sigmoid, Softmax, Softplus, Tanh,
+        BCELoss, BCEWithLogitsLoss, CTCLoss, CosineEmbeddingLoss, CrossEntropyLoss,
+        GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss, KlDivReduction, L1Loss, Loss,
+        MSELoss, MarginRankingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss,
+        MultiMarginLoss, NLLLoss, PoissonNLLLoss, Reduction, SmoothL1Loss, SoftMarginLoss,
+        TripletMarginLoss,
     };
     pub use nncore::nn::{
-        Conv2d, DynForward, Flatten, Forward, Linear, MaxPool2d, ModuleExt, Parameter, ReLU,
+        AdaptiveAvgPool2d, AvgPool2d, AvgPool2dCeil, BatchNorm1d, BatchNorm2d, Buffer, Conv1d,
+        Conv2d, ConvTranspose2d, Dropout, Dropout2d, DynForward, DynModule, ELU, Embedding,
+        Flatten, Forward, GELU, Hardtanh, Identity, LayerNorm, LeakyReLU, Linear, LogSoftmax,
+        MaxPool2d, MaxPool2dCeil, Module, ModuleDict, ModuleExt, ModuleList, Parameter, ReLU,
+        ReLU6, SiLU, Sigmoid, Softmax, Softplus, Tanh, Unflatten, clip_grad_norm_,
+        clip_grad_value_,
     };
-    pub use nncore::nn::{DynModule, ModuleDict, ModuleList};
-    pub use nncore::optim::{Adam, AdamOptions, lr_scheduler::LrScheduler};
-    pub use nncore::optim::{SGD, SgdOptions};
-    pub use nncore::shape::*;
+    pub use nncore::optim::lr_scheduler::{
+        AnnealStrategy, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, LrScheduler,
+        MultiStepLR, OneCycleLR, OneCycleOptions, PlateauMode, PlateauOptions, ReduceLROnPlateau,
+        StepLR, ThresholdMode,
+    };
+    pub use nncore::optim::{
+        ASGD, Adadelta, AdadeltaOptions, Adagrad, AdagradOptions, Adam, AdamOptions, AdamW, Adamax,
+        AdamaxOptions, AsgdOptions, LBFGS, LbfgsOptions, LineSearch, NAdam, NAdamOptions, RAdam,
+        RAdamOptions, RMSprop, RmspropOptions, Rprop, RpropOptions, SGD, SgdOptions, SparseAdam,
+        SparseAdamOptions, adamw_defaults,
+    };
+    pub use nncore::shape::{BatchDim, Dim, Dyn, Infer, Shape};
     pub use nncore::{ConvArgs, DynTensor, Error, LongTensor, Result, Tensor, manual_seed};
 }
 

@@ -146,8 +146,8 @@ fn losses_of_an_empty_batch_match_pytorch() {
         let values = [
             CrossEntropyLoss::new()
                 .reduction(reduction)
-                .forward_classes(&x, &t),
-            NLLLoss::new().reduction(reduction).forward_classes(&x, &t),
+                .forward_dyn(&x, &t),
+            NLLLoss::new().reduction(reduction).forward_dyn(&x, &t),
             MSELoss::new().reduction(reduction).forward_dyn(&x, &x),
             L1Loss::new().reduction(reduction).forward_dyn(&x, &x),
             SmoothL1Loss::new().reduction(reduction).forward_dyn(&x, &x),
@@ -168,7 +168,7 @@ fn losses_of_an_empty_batch_match_pytorch() {
     }
     let none = CrossEntropyLoss::new()
         .reduction(Reduction::None)
-        .forward_classes(&x, &t)
+        .forward_dyn(&x, &t)
         .unwrap();
     assert_eq!(none.shape(), &[0]);
 }

@@ -36,6 +36,19 @@ const ALLOWED: &[(&str, &str)] = &[
         "shape checks and reductions shared by the loss files; no op of its own",
     ),
     (
+        "loss/criterion.rs",
+        "the Loss trait and the typed forward's scalar result; the losses it calls are \
+         gradchecked in their own files",
+    ),
+    (
+        "loss/ctc_alignment.rs",
+        "the forward-backward recursion of ctc_loss, gradchecked through ctc_loss in ctc.rs",
+    ),
+    (
+        "loss/ctc_input.rs",
+        "the argument checks and target layout of ctc_loss; no op of its own",
+    ),
+    (
         "loss/reduction.rs",
         "the Reduction enum and its application to a loss vector, built from reduce ops \
          gradchecked in ops/reduce.rs",

@@ -1,7 +1,7 @@
 //! PyTorch's `nn.Module` API on a model mixing a derived struct, a
 //! Sequential, a ModuleList, a ModuleDict and runtime-built layers.
 
-use kiln::loss::CrossEntropyLoss;
+use kiln::loss::{CrossEntropyLoss, Loss};
 use kiln::nn::dynamic::{LayerOptions, build_layer};
 use kiln::nn::{Buffer, DynForward, Linear, Module, ModuleDict, ModuleExt, ModuleList, Parameter};
 use kiln::optim::{SGD, SgdOptions};
@@ -119,7 +119,7 @@ fn frozen_parameters_get_no_gradient_and_sgd_skips_them() {
     let x = DynTensor::randn(&[6, 4]).unwrap();
     let y = LongTensor::from_vec(vec![0, 1, 2, 0, 1, 2], &[6]).unwrap();
     let loss = CrossEntropyLoss::new()
-        .forward_classes(&net.forward(&x).unwrap(), &y)
+        .forward_dyn(&net.forward(&x).unwrap(), &y)
         .unwrap();
     loss.backward().unwrap();
     assert!(net.stem.parameters().iter().all(|p| p.grad().is_none()));

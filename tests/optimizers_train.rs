@@ -241,7 +241,7 @@ fn lbfgs_learns() {
         Ok(f64::from(l.item()))
     };
     for _ in 0..4 {
-        opt.step(Some(&mut closure)).unwrap();
+        opt.step(&mut closure).unwrap();
     }
     assert_falls("LBFGS", (before, eval_loss(&m, &d)), 100.0);
 }

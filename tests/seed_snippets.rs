@@ -2,7 +2,7 @@
 //! prints what PyTorch prints (ModuleDict in insertion order, as current
 //! PyTorch does), and trains one SGD step that lowers the loss on a batch.
 
-use kiln::loss::CrossEntropyLoss;
+use kiln::loss::{CrossEntropyLoss, Loss};
 use kiln::nn::{
     DynForward, DynModule, Forward, Linear, ModuleDict, ModuleExt, ModuleList, Parameter, ReLU,
 };
@@ -41,14 +41,10 @@ fn trains_one_step(params: Vec<Parameter>, forward: impl Fn(&DynTensor) -> Resul
     )
     .unwrap();
     opt.zero_grad();
-    let before = criterion
-        .forward_classes(&forward(&x).unwrap(), &y)
-        .unwrap();
+    let before = criterion.forward_dyn(&forward(&x).unwrap(), &y).unwrap();
     before.backward().unwrap();
     opt.step().unwrap();
-    let after = criterion
-        .forward_classes(&forward(&x).unwrap(), &y)
-        .unwrap();
+    let after = criterion.forward_dyn(&forward(&x).unwrap(), &y).unwrap();
     assert!(
         after.item() < before.item(),
         "loss {} -> {}",

@@ -8,10 +8,10 @@ use super::compare::{Tolerance, compare};
 use crate::nn::Parameter;
 use crate::optim::{
     AdadeltaAlgorithm, AdadeltaOptions, AdagradAlgorithm, AdagradOptions, AdamAlgorithm,
-    AdamOptions, AdamWAlgorithm, AdamaxAlgorithm, AdamaxOptions, Algorithm, Asgd, AsgdOptions,
-    LBFGS, LbfgsOptions, LineSearch, NAdamAlgorithm, NAdamOptions, Optimizer, ParamGroup,
-    RAdamAlgorithm, RAdamOptions, Rmsprop, RmspropOptions, RpropAlgorithm, RpropOptions, Sgd,
-    SgdOptions, SparseAdamAlgorithm, SparseAdamOptions,
+    AdamOptions, AdamWAlgorithm, AdamaxAlgorithm, AdamaxOptions, Algorithm, AsgdAlgorithm,
+    AsgdOptions, LBFGS, LbfgsOptions, LineSearch, NAdamAlgorithm, NAdamOptions, Optimizer,
+    ParamGroup, RAdamAlgorithm, RAdamOptions, RmspropAlgorithm, RmspropOptions, RpropAlgorithm,
+    RpropOptions, SgdAlgorithm, SgdOptions, SparseAdamAlgorithm, SparseAdamOptions,
 };
 use serde_json::{Map, Value};
 
@@ -38,7 +38,7 @@ fn pair(m: &Opts, key: &str, default: (f64, f64)) -> (f64, f64) {
 /// Runs one optimizer case.
 pub(crate) fn run(case: &Case) -> Outcome {
     match case.op.as_str() {
-        "sgd" => dense::<Sgd>(case, |m| SgdOptions {
+        "sgd" => dense::<SgdAlgorithm>(case, |m| SgdOptions {
             lr: f(m, "lr", 1e-3),
             momentum: f(m, "momentum", 0.0),
             dampening: f(m, "dampening", 0.0),
@@ -46,7 +46,7 @@ pub(crate) fn run(case: &Case) -> Outcome {
             nesterov: b(m, "nesterov", false),
             maximize: b(m, "maximize", false),
         }),
-        "asgd" => dense::<Asgd>(case, |m| AsgdOptions {
+        "asgd" => dense::<AsgdAlgorithm>(case, |m| AsgdOptions {
             lr: f(m, "lr", 1e-2),
             lambd: f(m, "lambd", 1e-4),
             alpha: f(m, "alpha", 0.75),
@@ -95,7 +95,7 @@ pub(crate) fn run(case: &Case) -> Outcome {
             decoupled_weight_decay: b(m, "decoupled_weight_decay", false),
             maximize: b(m, "maximize", false),
         }),
-        "rmsprop" => dense::<Rmsprop>(case, |m| RmspropOptions {
+        "rmsprop" => dense::<RmspropAlgorithm>(case, |m| RmspropOptions {
             lr: f(m, "lr", 1e-2),
             alpha: f(m, "alpha", 0.99),
             eps: f(m, "eps", 1e-8),
@@ -366,7 +366,7 @@ fn lbfgs(case: &Case) -> Outcome {
         Ok(value)
     };
     for k in 0..steps {
-        if let Err(e) = opt.step(Some(&mut closure)) {
+        if let Err(e) = opt.step(&mut closure) {
             return on_error(case, e);
         }
         if let Err(why) = check_step(case, k, &params) {

@@ -11,7 +11,9 @@ use crate::optim::lr_scheduler::{
     OneCycleLR, OneCycleOptions, PlateauMode, PlateauOptions, ReduceLROnPlateau, StepLR,
     ThresholdMode,
 };
-use crate::optim::{Adam, AdamOptions, LrGroups, Optimizer, ParamGroup, SGD, Sgd, SgdOptions};
+use crate::optim::{
+    Adam, AdamOptions, LrGroups, Optimizer, ParamGroup, SGD, SgdAlgorithm, SgdOptions,
+};
 use serde_json::{Map, Value};
 
 type Opts = Map<String, Value>;
@@ -74,7 +76,7 @@ fn build_optimizer(case: &Case) -> Result<Box<dyn LrGroups>, String> {
                 .iter()
                 .map(|g| ParamGroup::new(vec![param()], o(g)))
                 .collect();
-            let opt: SGD = Optimizer::<Sgd>::with_groups(groups, o(&base)).map_err(err)?;
+            let opt: SGD = Optimizer::<SgdAlgorithm>::with_groups(groups, o(&base)).map_err(err)?;
             Ok(Box::new(opt))
         }
         "adam" => {

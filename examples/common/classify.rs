@@ -3,7 +3,7 @@
 
 use super::{Args, Score, Task};
 use kiln::data::MnistBatch;
-use kiln::optim::Sgd;
+use kiln::optim::SgdAlgorithm;
 use kiln::prelude::*;
 use std::marker::PhantomData;
 
@@ -69,7 +69,7 @@ where
     In: Shape,
 {
     type Batch = MnistBatch;
-    type Algorithm = Sgd;
+    type Algorithm = SgdAlgorithm;
     const SCORE: &'static str = "test accuracy";
 
     /// SGD with momentum 0.9, as PyTorch's MNIST example.

@@ -121,7 +121,7 @@ impl Score {
 pub trait Task<M> {
     /// One training batch.
     type Batch;
-    /// The optimization algorithm (`Sgd`, `AdamAlgorithm`).
+    /// The optimization algorithm (`SgdAlgorithm`, `AdamAlgorithm`).
     type Algorithm: Algorithm;
     /// The score's name, for the table and the last line ("test accuracy").
     const SCORE: &'static str;

@@ -29,8 +29,8 @@
 //! | [`pool`] | max pooling 2-D |
 //! | [`avg_pool`] | average and adaptive average pooling 2-D |
 //! | [`softmax`] | softmax / log-softmax over one strided dimension |
-//! | [`elementwise`] | unary activations through [`UnaryKernel`], and `sum`/`axpy`-style helpers |
-//! | [`scratch`] | per-thread reusable scratch buffers (convolution column matrices) |
+//! | [`elementwise`] | [`activation`](elementwise::activation)s through [`UnaryKernel`], and [`blas1`](elementwise::blas1) (`sum`, `axpy`, `scale`) |
+//! | [`scratch`] | per-thread reusable scratch buffers (convolution column matrices; lives in the `memory` module below the kernels, with the buffer [`pool`](crate::pool)) |
 //! | [`simd`] | run-time choice of AVX-512 / AVX2 / baseline code for plain-Rust loops |
 //! | [`erf`] | a full-precision error function for GELU |
 //! | [`naive`] | reference twins of the convolution and pooling kernels |
@@ -47,7 +47,7 @@ pub mod gemv;
 pub mod im2col;
 pub mod naive;
 pub mod pool;
-pub mod scratch;
+pub use crate::memory::scratch;
 pub mod simd;
 pub mod softmax;
 

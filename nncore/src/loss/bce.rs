@@ -150,12 +150,12 @@ super::module_macro::pair_loss_module! {
     /// optional `weight`.
     ///
     /// ```
-    /// use nncore::{loss::BCELoss, DynTensor};
+    /// use nncore::{loss::{Loss, BCELoss}, DynTensor};
     /// let p = DynTensor::<f32>::full(&[2], 0.5).unwrap();
     /// let l = BCELoss::new().forward_dyn(&p, &DynTensor::ones(&[2]).unwrap()).unwrap();
     /// assert!((l.item() - 2f32.ln()).abs() < 1e-6);
     /// ```
-    BCELoss, "BCELoss", |s, x, y| binary_cross_entropy(x, y, s.weight.as_ref(), s.reduction);
+    BCELoss, |s, x, y| binary_cross_entropy(x, y, s.weight.as_ref(), s.reduction);
     @tensors
     /// A rescaling weight, broadcast to the input's shape.
     weight,
@@ -166,13 +166,13 @@ super::module_macro::pair_loss_module! {
     /// optional `weight` and `pos_weight`.
     ///
     /// ```
-    /// use nncore::{loss::BCEWithLogitsLoss, DynTensor};
+    /// use nncore::{loss::{Loss, BCEWithLogitsLoss}, DynTensor};
     /// let criterion = BCEWithLogitsLoss::new().pos_weight(DynTensor::full(&[3], 2.0).unwrap());
     /// let x = DynTensor::<f32>::zeros(&[4, 3]).unwrap();
     /// let l = criterion.forward_dyn(&x, &DynTensor::ones(&[4, 3]).unwrap()).unwrap();
     /// assert!((l.item() - 2.0 * 2f32.ln()).abs() < 1e-6);
     /// ```
-    BCEWithLogitsLoss, "BCEWithLogitsLoss", |s, x, y| binary_cross_entropy_with_logits(
+    BCEWithLogitsLoss, |s, x, y| binary_cross_entropy_with_logits(
         x, y, s.weight.as_ref(), s.pos_weight.as_ref(), s.reduction);
     @tensors
     /// A rescaling weight, broadcast to the input's shape.

@@ -2,8 +2,9 @@
 //! `nn.CrossEntropyLoss`: class-index or probability targets, class
 //! weights, `ignore_index`, `label_smoothing`, any `(N, C, d1, ...)` input.
 
-use super::Reduction;
+use super::criterion::scalar_loss;
 use super::nll::{ClassTargetOptions, nll_loss, pick_targets};
+use super::{Loss, Reduction};
 use crate::shape::Shape;
 use crate::{CrossEntropyTarget, DynTensor, Element, Error, LongTensor, Result, Tensor};
 
@@ -156,56 +157,36 @@ pub fn cross_entropy<E: Element>(
     }
 }
 
-/// `nn.CrossEntropyLoss`: logits and class indices (or probabilities) to
-/// a loss. With `reduction` none the typed [`forward`](Self::forward) is
-/// not available (its output is not a scalar): use `forward_classes`. Options are set with builder methods named as PyTorch's
-/// keyword arguments.
-///
-/// ```
-/// use nncore::{loss::{CrossEntropyLoss, Reduction}, DynTensor, LongTensor};
-/// let criterion = CrossEntropyLoss::new().label_smoothing(0.1).reduction(Reduction::Sum);
-/// let logits = DynTensor::<f32>::zeros(&[3, 5]).unwrap();
-/// let loss = criterion.forward_classes(&logits, &LongTensor::from_slice(&[0, 1, 4])).unwrap();
-/// assert!((loss.item() - 3.0 * 5f32.ln()).abs() < 1e-5);
-/// ```
-#[derive(Clone, Debug, Default)]
-pub struct CrossEntropyLoss {
-    weight: Option<DynTensor<f32>>,
-    ignore_index: Option<i64>,
-    reduction: Reduction,
-    label_smoothing: f64,
+super::module_macro::loss_builder! {
+    /// `nn.CrossEntropyLoss`: logits and class indices (or probabilities) to
+    /// a loss. With `reduction` none the typed [`forward`](Self::forward) is
+    /// not available (its output is not a scalar): use
+    /// [`Loss::forward_dyn`]. Options are set with builder methods named as
+    /// PyTorch's keyword arguments.
+    ///
+    /// ```
+    /// use nncore::{loss::{CrossEntropyLoss, Loss, Reduction}, DynTensor, LongTensor};
+    /// let criterion = CrossEntropyLoss::new().label_smoothing(0.1).reduction(Reduction::Sum);
+    /// let logits = DynTensor::<f32>::zeros(&[3, 5]).unwrap();
+    /// let loss = criterion.forward_dyn(&logits, &LongTensor::from_slice(&[0, 1, 4])).unwrap();
+    /// assert!((loss.item() - 3.0 * 5f32.ln()).abs() < 1e-5);
+    /// assert_eq!(criterion.to_string(), "CrossEntropyLoss()");
+    /// ```
+    CrossEntropyLoss;
+    /// A class index whose samples add nothing (default -100).
+    ignore_index: i64 = -100,
+    /// Label smoothing in [0, 1] (checked at the call; default 0).
+    label_smoothing: f64 = 0.0,
+    @tensors
+    /// A rescaling weight per class.
+    weight,
 }
 
 impl CrossEntropyLoss {
-    /// PyTorch's defaults: no weight, `ignore_index = -100`, mean, no smoothing.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// A rescaling weight per class.
-    pub fn weight(mut self, weight: DynTensor<f32>) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// A class index to ignore.
-    pub fn ignore_index(mut self, index: i64) -> Self {
-        self.ignore_index = Some(index);
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
-    /// Label smoothing in [0, 1] (checked at the call).
-    pub fn label_smoothing(mut self, amount: f64) -> Self {
-        self.label_smoothing = amount;
-        self
-    }
-
     fn options(&self) -> CrossEntropyOptions<'_, f32> {
         CrossEntropyOptions {
             weight: self.weight.as_ref(),
-            ignore_index: self.ignore_index.unwrap_or(-100),
+            ignore_index: self.ignore_index,
             reduction: self.reduction,
             label_smoothing: self.label_smoothing,
         }
@@ -229,22 +210,22 @@ impl CrossEntropyLoss {
         input: Tensor<S>,
         target: T,
     ) -> Result<Tensor<()>> {
-        self.reduction.expect_scalar("CrossEntropyLoss")?;
-        let loss = self.forward_classes(input.as_dyn(), target.class_index_tensor())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(input.as_dyn(), target.class_index_tensor())
+        })
     }
+}
 
-    /// The loss of logits against class indices (runtime shapes).
-    pub fn forward_classes(
-        &self,
-        input: &DynTensor<f32>,
-        target: &LongTensor,
-    ) -> Result<DynTensor<f32>> {
+/// Logits against class indices (runtime shapes, also `(N, C, d1, ...)`).
+impl Loss<&LongTensor> for CrossEntropyLoss {
+    fn forward_dyn(&self, input: &DynTensor<f32>, target: &LongTensor) -> Result<DynTensor<f32>> {
         cross_entropy(input, Target::Classes(target), self.options())
     }
+}
 
-    /// The loss of logits against class probabilities (runtime shapes).
-    pub fn forward_probabilities(
+/// Logits against class probabilities of the input's shape (runtime shapes).
+impl Loss<&DynTensor<f32>> for CrossEntropyLoss {
+    fn forward_dyn(
         &self,
         input: &DynTensor<f32>,
         target: &DynTensor<f32>,

@@ -2,9 +2,11 @@
 //! `nn.CTCLoss`: forward–backward in log space over the blank-extended
 //! target, padded or concatenated targets, per-sample lengths.
 
-use super::Reduction;
+use super::ctc_alignment::nll_and_jacobian;
+use super::ctc_input::CtcInput;
+use super::{Loss, Reduction};
 use crate::autograd::{Backward, BackwardContext, Saved};
-use crate::{DynTensor, Element, Error, LongTensor, Result};
+use crate::{DynTensor, Element, LongTensor, Result};
 
 /// The options of [`ctc_loss`], PyTorch's keyword arguments.
 #[derive(Clone, Copy, Debug, Default)]
@@ -17,15 +19,6 @@ pub struct CtcOptions {
     /// Replace infinite losses (impossible alignments) and their gradients
     /// by 0 (default false).
     pub zero_infinity: bool,
-}
-
-fn lse(a: f64, b: f64) -> f64 {
-    let m = a.max(b);
-    if m == f64::NEG_INFINITY {
-        m
-    } else {
-        m + ((a - m).exp() + (b - m).exp()).ln()
-    }
 }
 
 struct CtcBackward {
@@ -63,116 +56,6 @@ impl<E: Element> Backward<E> for CtcBackward {
     }
 }
 
-/// One sample's negative log-likelihood and its derivative with respect to
-/// `lp[t][c]` (written to `grad(t, c)`), for `t < input_length`.
-fn sample(
-    lp: impl Fn(usize, usize) -> f64,
-    steps: usize,
-    target: &[usize],
-    blank: usize,
-    mut grad: impl FnMut(usize, usize, f64),
-    classes: usize,
-) -> f64 {
-    let s_len = 2 * target.len() + 1;
-    let label = |s: usize| {
-        if s.is_multiple_of(2) {
-            blank
-        } else {
-            target[s / 2]
-        }
-    };
-    if steps == 0 {
-        return if target.is_empty() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
-    }
-    let skip = |s: usize| s >= 2 && label(s) != blank && label(s) != label(s - 2);
-    let ninf = f64::NEG_INFINITY;
-    let mut alpha = vec![ninf; steps * s_len];
-    alpha[0] = lp(0, blank);
-    if s_len > 1 {
-        alpha[1] = lp(0, label(1));
-    }
-    for t in 1..steps {
-        for s in 0..s_len {
-            let prev = &alpha[(t - 1) * s_len..t * s_len];
-            let mut a = prev[s];
-            if s >= 1 {
-                a = lse(a, prev[s - 1]);
-            }
-            if skip(s) {
-                a = lse(a, prev[s - 2]);
-            }
-            alpha[t * s_len + s] = a + lp(t, label(s));
-        }
-    }
-    let last = &alpha[(steps - 1) * s_len..];
-    let ll = if s_len > 1 {
-        lse(last[s_len - 1], last[s_len - 2])
-    } else {
-        last[0]
-    };
-    if ll == ninf {
-        return f64::INFINITY;
-    }
-    let mut beta = vec![ninf; steps * s_len];
-    beta[(steps - 1) * s_len + s_len - 1] = lp(steps - 1, blank);
-    if s_len > 1 {
-        beta[(steps - 1) * s_len + s_len - 2] = lp(steps - 1, label(s_len - 2));
-    }
-    for t in (0..steps - 1).rev() {
-        for s in 0..s_len {
-            let next = &beta[(t + 1) * s_len..(t + 2) * s_len];
-            let mut b = next[s];
-            if s + 1 < s_len {
-                b = lse(b, next[s + 1]);
-            }
-            if s + 2 < s_len && skip(s + 2) {
-                b = lse(b, next[s + 2]);
-            }
-            beta[t * s_len + s] = b + lp(t, label(s));
-        }
-    }
-    let mut lcab = vec![ninf; classes];
-    for t in 0..steps {
-        lcab.iter_mut().for_each(|v| *v = ninf);
-        for s in 0..s_len {
-            let c = label(s);
-            lcab[c] = lse(lcab[c], alpha[t * s_len + s] + beta[t * s_len + s]);
-        }
-        for (c, &l) in lcab.iter().enumerate() {
-            if l > ninf {
-                grad(t, c, -(l - ll - lp(t, c)).exp());
-            }
-        }
-    }
-    -ll
-}
-
-fn lengths(
-    op: &'static str,
-    what: &'static str,
-    t: &LongTensor,
-    batch: usize,
-) -> Result<Vec<usize>> {
-    if t.numel() != batch || t.shape().len() > 1 {
-        return Err(Error::shape(
-            op,
-            format!("{what} with {batch} value(s), one per sample"),
-            format!("{:?}", t.shape()),
-        ));
-    }
-    t.data()
-        .iter()
-        .map(|&v| {
-            usize::try_from(v)
-                .map_err(|_| Error::option(op, what, format!("length {v} is negative")))
-        })
-        .collect()
-}
-
 /// The CTC loss of `log_probs` (`[T, N, C]`, or `[T, C]` unbatched;
 /// log-softmax outputs) against `targets` (`[N, S]` padded, or the
 /// concatenation of all targets, `[Σ target_lengths]`), like
@@ -201,139 +84,21 @@ pub fn ctc_loss<E: Element>(
     target_lengths: &LongTensor,
     options: CtcOptions,
 ) -> Result<DynTensor<E>> {
-    const OP: &str = "ctc_loss";
-    let (steps, batch, classes, batched) = match log_probs.shape() {
-        [t, n, c] => (*t, *n, *c, true),
-        [t, c] => (*t, 1, *c, false),
-        other => {
-            return Err(Error::shape(
-                OP,
-                "log_probs of shape [T, N, C] or [T, C]",
-                format!("{other:?}"),
-            ));
-        }
-    };
-    let blank = options.blank;
-    if blank >= classes {
-        return Err(Error::option(
-            OP,
-            "blank",
-            format!("{blank} is not a class of [0, {classes})"),
-        ));
-    }
-    let in_lens = lengths(OP, "input_lengths", input_lengths, batch)?;
-    let tg_lens = lengths(OP, "target_lengths", target_lengths, batch)?;
-    if let Some(&bad) = in_lens.iter().find(|&&l| l > steps) {
-        return Err(Error::option(
-            OP,
-            "input_lengths",
-            format!("length {bad} is longer than the input's {steps} time steps"),
-        ));
-    }
-    // Each sample's target as a range of `targets`.
-    let tdata = targets.data();
-    let padded = targets.shape().len() == 2 || !batched;
-    let mut starts = Vec::with_capacity(batch);
-    if padded {
-        let width = *targets.shape().last().unwrap_or(&0);
-        let rows = if batched {
-            targets.shape().first().copied().unwrap_or(0)
-        } else {
-            1
-        };
-        if rows != batch || targets.shape().len() != if batched { 2 } else { 1 } {
-            return Err(Error::shape(
-                OP,
-                format!("targets of shape [{batch}, S] or [Σ target_lengths]"),
-                format!("{:?}", targets.shape()),
-            ));
-        }
-        for (n, &l) in tg_lens.iter().enumerate() {
-            if l > width {
-                return Err(Error::option(
-                    OP,
-                    "target_lengths",
-                    format!("length {l} of sample {n} is longer than the targets' {width} columns"),
-                ));
-            }
-            starts.push(n * width);
-        }
-    } else {
-        let total: usize = tg_lens.iter().sum();
-        if targets.shape().len() != 1 || total > tdata.len() {
-            return Err(Error::shape(
-                OP,
-                format!("concatenated targets of length Σ target_lengths = {total}"),
-                format!("{:?}", targets.shape()),
-            ));
-        }
-        let mut at = 0;
-        for &l in &tg_lens {
-            starts.push(at);
-            at += l;
-        }
-    }
-    let mut sample_targets = Vec::with_capacity(batch);
-    for n in 0..batch {
-        let row = &tdata[starts[n]..starts[n] + tg_lens[n]];
-        let mut labels = Vec::with_capacity(row.len());
-        for &c in row {
-            if c < 0 || c as usize >= classes {
-                return Err(Error::IndexOutOfRange {
-                    op: OP,
-                    what: "target",
-                    index: c,
-                    bound: classes,
-                });
-            }
-            if c as usize == blank {
-                return Err(Error::option(
-                    OP,
-                    "targets",
-                    format!("sample {n} contains the blank class {blank}"),
-                ));
-            }
-            labels.push(c as usize);
-        }
-        sample_targets.push(labels);
-    }
-    let lp = log_probs.to_vec();
-    let at = |t: usize, n: usize, c: usize| (t * batch + n) * classes + c;
-    let mut jacobian = vec![0.0; lp.len()];
-    let mut losses = Vec::with_capacity(batch);
-    for n in 0..batch {
-        let mut local = vec![0.0; in_lens[n] * classes];
-        let nll = sample(
-            |t, c| lp[at(t, n, c)].as_f64(),
-            in_lens[n],
-            &sample_targets[n],
-            blank,
-            |t, c, d| local[t * classes + c] = d,
-            classes,
-        );
-        if nll.is_infinite() && options.zero_infinity {
-            losses.push(0.0);
-            continue;
-        }
-        for t in 0..in_lens[n] {
-            for c in 0..classes {
-                jacobian[at(t, n, c)] = local[t * classes + c];
-            }
-        }
-        losses.push(nll);
-    }
-    let (data, shape, weights) = match options.reduction {
-        Reduction::None => (losses, if batched { vec![batch] } else { vec![] }, None),
-        Reduction::Sum => (vec![losses.iter().sum()], vec![], Some(vec![1.0; batch])),
-        Reduction::Mean => {
-            let w: Vec<f64> = tg_lens
-                .iter()
-                .map(|&l| 1.0 / (batch as f64 * l.max(1) as f64))
-                .collect();
-            let mean = losses.iter().zip(&w).map(|(l, w)| l * w).sum();
-            (vec![mean], vec![], Some(w))
-        }
-    };
+    let input = CtcInput::check(
+        log_probs,
+        targets,
+        input_lengths,
+        target_lengths,
+        options.blank,
+    )?;
+    let (losses, jacobian) = nll_and_jacobian(
+        &log_probs.to_vec(),
+        &input,
+        options.blank,
+        options.zero_infinity,
+    );
+    let (data, shape, weights) = reduce(losses, &input, options.reduction);
+    let (batch, classes) = (input.batch, input.classes);
     let data = data.into_iter().map(E::of).collect();
     Ok(DynTensor::from_op(data, shape, &[log_probs], || {
         CtcBackward {
@@ -345,63 +110,77 @@ pub fn ctc_loss<E: Element>(
     }))
 }
 
-/// `nn.CTCLoss` (`blank`, `reduction`, `zero_infinity`). Sequence lengths
-/// are runtime values, so only the runtime-shaped call exists.
-///
-/// ```
-/// use nncore::{loss::CTCLoss, DynTensor, LongTensor};
-/// let lp = DynTensor::<f32>::full(&[3, 1, 2], 0.5f32.ln()).unwrap();
-/// let ctc = CTCLoss::new().zero_infinity(true);
-/// let l = ctc.forward_dyn(&lp, &LongTensor::from_slice(&[1, 1]), &LongTensor::from_slice(&[3]),
-///     &LongTensor::from_slice(&[2])).unwrap();
-/// assert!(l.item().is_finite());
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CTCLoss {
-    options: CtcOptions,
+/// The per-sample losses reduced: the values, their shape, and each
+/// sample's weight in the result (`None` for reduction none). Mean divides
+/// each loss by its target length, then by the batch, as PyTorch does.
+fn reduce(
+    losses: Vec<f64>,
+    input: &CtcInput,
+    reduction: Reduction,
+) -> (Vec<f64>, Vec<usize>, Option<Vec<f64>>) {
+    let batch = input.batch;
+    match reduction {
+        Reduction::None => {
+            let shape = if input.batched { vec![batch] } else { vec![] };
+            (losses, shape, None)
+        }
+        Reduction::Sum => (vec![losses.iter().sum()], vec![], Some(vec![1.0; batch])),
+        Reduction::Mean => {
+            let w: Vec<f64> = input
+                .target_lengths
+                .iter()
+                .map(|&l| 1.0 / (batch as f64 * l.max(1) as f64))
+                .collect();
+            let mean = losses.iter().zip(&w).map(|(l, w)| l * w).sum();
+            (vec![mean], vec![], Some(w))
+        }
+    }
 }
 
-impl CTCLoss {
-    /// PyTorch's defaults: blank 0, mean, no zero_infinity.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The blank class.
-    pub fn blank(mut self, blank: usize) -> Self {
-        self.options.blank = blank;
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.options.reduction = reduction;
-        self
-    }
-    /// Whether infinite losses become 0.
-    pub fn zero_infinity(mut self, zero_infinity: bool) -> Self {
-        self.options.zero_infinity = zero_infinity;
-        self
-    }
-    /// The loss (see [`ctc_loss`] for the shapes).
-    pub fn forward_dyn(
+super::module_macro::loss_builder! {
+    /// `nn.CTCLoss` (`blank`, `reduction`, `zero_infinity`). Sequence lengths
+    /// are runtime values, so only the runtime-shaped call exists: its
+    /// target is `(&targets, &input_lengths, &target_lengths)`.
+    ///
+    /// ```
+    /// use nncore::{loss::{CTCLoss, Loss}, DynTensor, LongTensor};
+    /// let lp = DynTensor::<f32>::full(&[3, 1, 2], 0.5f32.ln()).unwrap();
+    /// let ctc = CTCLoss::new().zero_infinity(true);
+    /// let (targets, input_lengths, target_lengths) =
+    ///     (LongTensor::from_slice(&[1, 1]), LongTensor::from_slice(&[3]), LongTensor::from_slice(&[2]));
+    /// let l = ctc.forward_dyn(&lp, (&targets, &input_lengths, &target_lengths)).unwrap();
+    /// assert!(l.item().is_finite());
+    /// ```
+    #[derive(Copy)]
+    CTCLoss;
+    /// The blank class (default 0).
+    blank: usize = 0,
+    /// Whether infinite losses (impossible alignments) and their gradients
+    /// become 0 (default false).
+    zero_infinity: bool = false,
+}
+
+/// Log-probabilities `[T, N, C]` against `(targets, input_lengths,
+/// target_lengths)` (see [`ctc_loss`] for the shapes).
+impl Loss<(&LongTensor, &LongTensor, &LongTensor)> for CTCLoss {
+    fn forward_dyn(
         &self,
         log_probs: &DynTensor<f32>,
-        targets: &LongTensor,
-        input_lengths: &LongTensor,
-        target_lengths: &LongTensor,
+        (targets, input_lengths, target_lengths): (&LongTensor, &LongTensor, &LongTensor),
     ) -> Result<DynTensor<f32>> {
-        ctc_loss(
-            log_probs,
-            targets,
-            input_lengths,
-            target_lengths,
-            self.options,
-        )
+        let options = CtcOptions {
+            blank: self.blank,
+            reduction: self.reduction,
+            zero_infinity: self.zero_infinity,
+        };
+        ctc_loss(log_probs, targets, input_lengths, target_lengths, options)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
     use crate::test_util::rand64;
 

@@ -2,8 +2,9 @@
 //! `pairwise_distance` — and the losses built on them:
 //! `cosine_embedding_loss`, `triplet_margin_loss`, with their modules.
 
-use super::Reduction;
+use super::criterion::scalar_loss;
 use super::util::{TORCH_EPSILON, mask_where};
+use super::{Loss, Reduction};
 use crate::ops::broadcast::broadcast_shape;
 use crate::ops::pointwise::pointwise;
 use crate::shape::{SameShape, Shape};
@@ -224,12 +225,14 @@ pub fn triplet_margin_loss<E: Element>(
 }
 
 super::module_macro::loss_builder! {
-    /// `nn.CosineEmbeddingLoss` (`margin`, default 0).
+    /// `nn.CosineEmbeddingLoss` (`margin`, default 0); its runtime-shaped
+    /// target is `(&input2, &target)`.
     ///
     /// ```
-    /// use nncore::{loss::CosineEmbeddingLoss, DynTensor};
+    /// use nncore::{loss::{CosineEmbeddingLoss, Loss}, DynTensor};
     /// let a = DynTensor::<f32>::ones(&[2, 3]).unwrap();
-    /// let l = CosineEmbeddingLoss::new().forward_dyn(&a, &a, &DynTensor::ones(&[2]).unwrap()).unwrap();
+    /// let y = DynTensor::ones(&[2]).unwrap();
+    /// let l = CosineEmbeddingLoss::new().forward_dyn(&a, (&a, &y)).unwrap();
     /// assert!(l.item().abs() < 1e-6);
     /// ```
     #[derive(Copy)]
@@ -260,64 +263,46 @@ impl CosineEmbeddingLoss {
         S2: Shape,
         T: Shape,
     {
-        self.reduction.expect_scalar("CosineEmbeddingLoss")?;
-        let loss = self.forward_dyn(input1.as_dyn(), input2.as_dyn(), target.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(input1.as_dyn(), (input2.as_dyn(), target.as_dyn()))
+        })
     }
-    /// The loss on runtime-shaped tensors.
-    pub fn forward_dyn(
+}
+
+/// `input1` against `(&input2, &target)` (runtime shapes).
+impl Loss<(&DynTensor<f32>, &DynTensor<f32>)> for CosineEmbeddingLoss {
+    fn forward_dyn(
         &self,
         input1: &DynTensor<f32>,
-        input2: &DynTensor<f32>,
-        target: &DynTensor<f32>,
+        (input2, target): (&DynTensor<f32>, &DynTensor<f32>),
     ) -> Result<DynTensor<f32>> {
         cosine_embedding_loss(input1, input2, target, self.margin, self.reduction)
     }
 }
 
-/// `nn.TripletMarginLoss` (`margin`, `p`, `eps`, `swap`).
-///
-/// ```
-/// use nncore::{loss::TripletMarginLoss, DynTensor};
-/// let a = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
-/// let l = TripletMarginLoss::new().margin(0.5).swap(true).forward_dyn(&a, &a, &a).unwrap();
-/// assert!((l.item() - 0.5).abs() < 1e-6);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TripletMarginLoss {
-    options: TripletMarginOptions,
+super::module_macro::loss_builder! {
+    /// `nn.TripletMarginLoss` (`margin`, `p`, `eps`, `swap`); its
+    /// runtime-shaped target is `(&positive, &negative)`.
+    ///
+    /// ```
+    /// use nncore::{loss::{Loss, TripletMarginLoss}, DynTensor};
+    /// let a = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
+    /// let l = TripletMarginLoss::new().margin(0.5).swap(true).forward_dyn(&a, (&a, &a)).unwrap();
+    /// assert!((l.item() - 0.5).abs() < 1e-6);
+    /// ```
+    #[derive(Copy)]
+    TripletMarginLoss;
+    /// The margin (default 1).
+    margin: f64 = TripletMarginOptions::default().margin,
+    /// The norm degree of the distance (default 2).
+    p: f64 = TripletMarginOptions::default().p,
+    /// Added to the differences before the norm (default 1e-6).
+    eps: f64 = TripletMarginOptions::default().eps,
+    /// Use the positive–negative distance when it is smaller (default false).
+    swap: bool = TripletMarginOptions::default().swap,
 }
 
 impl TripletMarginLoss {
-    /// PyTorch's defaults: margin 1, p 2, eps 1e-6, no swap, mean.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The margin.
-    pub fn margin(mut self, margin: f64) -> Self {
-        self.options.margin = margin;
-        self
-    }
-    /// The norm degree.
-    pub fn p(mut self, p: f64) -> Self {
-        self.options.p = p;
-        self
-    }
-    /// The epsilon added to differences.
-    pub fn eps(mut self, eps: f64) -> Self {
-        self.options.eps = eps;
-        self
-    }
-    /// The distance swap.
-    pub fn swap(mut self, swap: bool) -> Self {
-        self.options.swap = swap;
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.options.reduction = reduction;
-        self
-    }
     /// The loss of three embedding batches of one shape (checked at
     /// compile time).
     ///
@@ -338,18 +323,27 @@ impl TripletMarginLoss {
         S2: Shape,
         S3: Shape,
     {
-        self.options.reduction.expect_scalar("TripletMarginLoss")?;
-        let loss = self.forward_dyn(anchor.as_dyn(), positive.as_dyn(), negative.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(anchor.as_dyn(), (positive.as_dyn(), negative.as_dyn()))
+        })
     }
-    /// The loss on runtime-shaped tensors.
-    pub fn forward_dyn(
+}
+
+/// `anchor` against `(&positive, &negative)` (runtime shapes).
+impl Loss<(&DynTensor<f32>, &DynTensor<f32>)> for TripletMarginLoss {
+    fn forward_dyn(
         &self,
         anchor: &DynTensor<f32>,
-        positive: &DynTensor<f32>,
-        negative: &DynTensor<f32>,
+        (positive, negative): (&DynTensor<f32>, &DynTensor<f32>),
     ) -> Result<DynTensor<f32>> {
-        triplet_margin_loss(anchor, positive, negative, self.options)
+        let options = TripletMarginOptions {
+            margin: self.margin,
+            p: self.p,
+            eps: self.eps,
+            swap: self.swap,
+            reduction: self.reduction,
+        };
+        triplet_margin_loss(anchor, positive, negative, options)
     }
 }
 

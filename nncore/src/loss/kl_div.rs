@@ -1,8 +1,9 @@
 //! Kullback–Leibler divergence, like `F.kl_div` and `nn.KLDivLoss`, with
 //! the `batchmean` reduction and `log_target`.
 
-use super::Reduction;
+use super::criterion::scalar_loss;
 use super::util::expect_same;
+use super::{Loss, Reduction};
 use crate::ops::pointwise::pointwise;
 use crate::shape::{LossTargetRule, Shape};
 use crate::{DynTensor, Element, Error, Result, Tensor};
@@ -102,37 +103,26 @@ pub fn kl_div<E: Element>(
     })
 }
 
-/// `nn.KLDivLoss` (`reduction`, `log_target`).
-///
-/// ```
-/// use nncore::{loss::{KLDivLoss, KlDivReduction}, DynTensor};
-/// let criterion = KLDivLoss::new().reduction(KlDivReduction::BatchMean).log_target(true);
-/// let x = DynTensor::<f32>::full(&[2, 2], 0.5f32.ln()).unwrap();
-/// assert_eq!(criterion.forward_dyn(&x, &x).unwrap().item(), 0.0);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct KLDivLoss {
-    reduction: KlDivReduction,
-    log_target: bool,
+super::module_macro::loss_builder! {
+    /// `nn.KLDivLoss` (`reduction`, `log_target`); its reduction is a
+    /// [`KlDivReduction`] (`batchmean` is the mathematically correct one).
+    ///
+    /// ```
+    /// use nncore::{loss::{KLDivLoss, KlDivReduction, Loss}, DynTensor};
+    /// let criterion = KLDivLoss::new().reduction(KlDivReduction::BatchMean).log_target(true);
+    /// let x = DynTensor::<f32>::full(&[2, 2], 0.5f32.ln()).unwrap();
+    /// assert_eq!(criterion.forward_dyn(&x, &x).unwrap().item(), 0.0);
+    /// ```
+    #[derive(Copy)]
+    KLDivLoss<reduction = KlDivReduction>;
+    /// Whether the target holds log-probabilities (default false).
+    log_target: bool = false,
 }
 
 impl KLDivLoss {
-    /// PyTorch's defaults: mean, `log_target = false`.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The reduction (`batchmean` is the mathematically correct one).
-    pub fn reduction(mut self, reduction: impl Into<KlDivReduction>) -> Self {
-        self.reduction = reduction.into();
-        self
-    }
-    /// Whether the target holds log-probabilities.
-    pub fn log_target(mut self, log_target: bool) -> Self {
-        self.log_target = log_target;
-        self
-    }
     /// The divergence between two tensors of the same shape (checked at
-    /// compile time), as a scalar; with reduction `none` use `forward_dyn`.
+    /// compile time), as a scalar; with reduction `none` use
+    /// [`Loss::forward_dyn`].
     ///
     /// ```
     /// use nncore::{loss::KLDivLoss, Tensor, shape::U2};
@@ -145,14 +135,18 @@ impl KLDivLoss {
         input: Tensor<S>,
         target: Tensor<S2>,
     ) -> Result<Tensor<()>> {
-        if self.reduction == KlDivReduction::None {
-            Reduction::None.expect_scalar("KLDivLoss")?;
-        }
-        let loss = self.forward_dyn(input.as_dyn(), target.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        let scalar = match self.reduction {
+            KlDivReduction::None => Reduction::None,
+            _ => Reduction::Mean,
+        };
+        scalar_loss(Self::NAME, scalar, || {
+            self.forward_dyn(input.as_dyn(), target.as_dyn())
+        })
     }
-    /// The divergence on runtime-shaped tensors.
-    pub fn forward_dyn(
+}
+
+impl Loss<&DynTensor<f32>> for KLDivLoss {
+    fn forward_dyn(
         &self,
         input: &DynTensor<f32>,
         target: &DynTensor<f32>,

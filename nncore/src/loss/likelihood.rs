@@ -1,8 +1,9 @@
 //! Negative log-likelihoods of distributions: `poisson_nll_loss` and
 //! `gaussian_nll_loss`, with `PoissonNLLLoss` and `GaussianNLLLoss`.
 
-use super::Reduction;
+use super::criterion::scalar_loss;
 use super::util::expect_same;
+use super::{Loss, Reduction};
 use crate::ops::pointwise::pointwise;
 use crate::shape::{LossTargetRule, Shape};
 use crate::{DynTensor, Element, Error, Result, Tensor};
@@ -168,12 +169,12 @@ super::module_macro::pair_loss_module! {
     /// `nn.PoissonNLLLoss` (`log_input`, `full`, `eps`).
     ///
     /// ```
-    /// use nncore::{loss::PoissonNLLLoss, DynTensor};
+    /// use nncore::{loss::{Loss, PoissonNLLLoss}, DynTensor};
     /// let l = PoissonNLLLoss::new().log_input(false).forward_dyn(&DynTensor::ones(&[2]).unwrap(), &DynTensor::ones(&[2]).unwrap()).unwrap();
     /// assert!((l.item() - 1.0).abs() < 1e-6);
     /// ```
     #[derive(Copy)]
-    PoissonNLLLoss, "PoissonNLLLoss", |s, x, y| poisson_nll_loss(
+    PoissonNLLLoss, |s, x, y| poisson_nll_loss(
         x,
         y,
         PoissonNllOptions { log_input: s.log_input, full: s.full, eps: s.eps, reduction: s.reduction },
@@ -186,39 +187,26 @@ super::module_macro::pair_loss_module! {
     eps: f64 = PoissonNllOptions::default().eps,
 }
 
-/// `nn.GaussianNLLLoss` (`full`, `eps`).
-///
-/// ```
-/// use nncore::{loss::GaussianNLLLoss, DynTensor};
-/// let x = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
-/// let l = GaussianNLLLoss::new().forward_dyn(&x, &x, &DynTensor::ones(&[2, 1]).unwrap()).unwrap();
-/// assert_eq!(l.item(), 0.0);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct GaussianNLLLoss {
-    options: GaussianNllOptions,
+super::module_macro::loss_builder! {
+    /// `nn.GaussianNLLLoss` (`full`, `eps`); its runtime-shaped target is
+    /// `(&target, &var)`.
+    ///
+    /// ```
+    /// use nncore::{loss::{GaussianNLLLoss, Loss}, DynTensor};
+    /// let x = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
+    /// let var = DynTensor::ones(&[2, 1]).unwrap();
+    /// let l = GaussianNLLLoss::new().forward_dyn(&x, (&x, &var)).unwrap();
+    /// assert_eq!(l.item(), 0.0);
+    /// ```
+    #[derive(Copy)]
+    GaussianNLLLoss;
+    /// Whether to add the constant `½ ln(2π)` (default false).
+    full: bool = GaussianNllOptions::default().full,
+    /// The variance is clamped to at least this, for stability (default 1e-6).
+    eps: f64 = GaussianNllOptions::default().eps,
 }
 
 impl GaussianNLLLoss {
-    /// PyTorch's defaults: not full, eps 1e-6, mean.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Whether to add the constant term.
-    pub fn full(mut self, full: bool) -> Self {
-        self.options.full = full;
-        self
-    }
-    /// The variance clamp.
-    pub fn eps(mut self, eps: f64) -> Self {
-        self.options.eps = eps;
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.options.reduction = reduction;
-        self
-    }
     /// The loss of a prediction and target of one shape (checked at compile
     /// time) and a variance (its shape checked at run time).
     ///
@@ -239,18 +227,25 @@ impl GaussianNLLLoss {
         S2: Shape,
         V: Shape,
     {
-        self.options.reduction.expect_scalar("GaussianNLLLoss")?;
-        let loss = self.forward_dyn(input.as_dyn(), target.as_dyn(), var.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(input.as_dyn(), (target.as_dyn(), var.as_dyn()))
+        })
     }
-    /// The loss on runtime-shaped tensors.
-    pub fn forward_dyn(
+}
+
+/// `input` against `(&target, &var)` (runtime shapes).
+impl Loss<(&DynTensor<f32>, &DynTensor<f32>)> for GaussianNLLLoss {
+    fn forward_dyn(
         &self,
         input: &DynTensor<f32>,
-        target: &DynTensor<f32>,
-        var: &DynTensor<f32>,
+        (target, var): (&DynTensor<f32>, &DynTensor<f32>),
     ) -> Result<DynTensor<f32>> {
-        gaussian_nll_loss(input, target, var, self.options)
+        let options = GaussianNllOptions {
+            full: self.full,
+            eps: self.eps,
+            reduction: self.reduction,
+        };
+        gaussian_nll_loss(input, target, var, options)
     }
 }
 

@@ -2,8 +2,9 @@
 //! `hinge_embedding_loss`, `soft_margin_loss`, `multilabel_soft_margin_loss`,
 //! with their modules.
 
-use super::Reduction;
+use super::criterion::scalar_loss;
 use super::util::{expect_same, mask_where};
+use super::{Loss, Reduction};
 use crate::ops::broadcast::broadcast_shape;
 use crate::ops::math::{log_sigmoid_f64, sigmoid_f64};
 use crate::ops::pointwise::pointwise;
@@ -145,13 +146,15 @@ pub fn multilabel_soft_margin_loss<E: Element>(
 }
 
 super::module_macro::loss_builder! {
-    /// `nn.MarginRankingLoss` (`margin`, default 0).
+    /// `nn.MarginRankingLoss` (`margin`, default 0); its runtime-shaped
+    /// target is `(&input2, &target)`.
     ///
     /// ```
-    /// use nncore::{loss::MarginRankingLoss, DynTensor};
+    /// use nncore::{loss::{Loss, MarginRankingLoss}, DynTensor};
     /// let a = DynTensor::<f32>::full(&[2], 1.0).unwrap();
     /// let b = DynTensor::<f32>::full(&[2], 2.0).unwrap();
-    /// let l = MarginRankingLoss::new().margin(0.5).forward_dyn(&a, &b, &DynTensor::ones(&[2]).unwrap()).unwrap();
+    /// let y = DynTensor::ones(&[2]).unwrap();
+    /// let l = MarginRankingLoss::new().margin(0.5).forward_dyn(&a, (&b, &y)).unwrap();
     /// assert_eq!(l.item(), 1.5);
     /// ```
     #[derive(Copy)]
@@ -182,16 +185,18 @@ impl MarginRankingLoss {
         S2: Shape,
         S3: Shape,
     {
-        self.reduction.expect_scalar("MarginRankingLoss")?;
-        let loss = self.forward_dyn(input1.as_dyn(), input2.as_dyn(), target.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(input1.as_dyn(), (input2.as_dyn(), target.as_dyn()))
+        })
     }
-    /// The loss on runtime-shaped tensors.
-    pub fn forward_dyn(
+}
+
+/// `input1` against `(&input2, &target)` (runtime shapes).
+impl Loss<(&DynTensor<f32>, &DynTensor<f32>)> for MarginRankingLoss {
+    fn forward_dyn(
         &self,
         input1: &DynTensor<f32>,
-        input2: &DynTensor<f32>,
-        target: &DynTensor<f32>,
+        (input2, target): (&DynTensor<f32>, &DynTensor<f32>),
     ) -> Result<DynTensor<f32>> {
         margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
     }
@@ -201,12 +206,12 @@ super::module_macro::pair_loss_module! {
     /// `nn.HingeEmbeddingLoss` (`margin`, default 1).
     ///
     /// ```
-    /// use nncore::{loss::HingeEmbeddingLoss, DynTensor};
+    /// use nncore::{loss::{Loss, HingeEmbeddingLoss}, DynTensor};
     /// let d = DynTensor::<f32>::full(&[1], 0.25).unwrap();
     /// let l = HingeEmbeddingLoss::new().forward_dyn(&d, &DynTensor::full(&[1], -1.0).unwrap()).unwrap();
     /// assert_eq!(l.item(), 0.75);
     /// ```
-    HingeEmbeddingLoss, "HingeEmbeddingLoss", |s, x, y| hinge_embedding_loss(x, y, s.margin, s.reduction);
+    HingeEmbeddingLoss, |s, x, y| hinge_embedding_loss(x, y, s.margin, s.reduction);
     /// The margin for negative pairs.
     margin: f64 = 1.0,
 }
@@ -215,23 +220,23 @@ super::module_macro::pair_loss_module! {
     /// `nn.SoftMarginLoss`: two-class logistic loss with ±1 targets.
     ///
     /// ```
-    /// use nncore::{loss::SoftMarginLoss, DynTensor};
+    /// use nncore::{loss::{Loss, SoftMarginLoss}, DynTensor};
     /// let l = SoftMarginLoss::new().forward_dyn(&DynTensor::zeros(&[2]).unwrap(), &DynTensor::ones(&[2]).unwrap()).unwrap();
     /// assert!((l.item() - 2f32.ln()).abs() < 1e-6);
     /// ```
-    SoftMarginLoss, "SoftMarginLoss", |s, x, y| soft_margin_loss(x, y, s.reduction);
+    SoftMarginLoss, |s, x, y| soft_margin_loss(x, y, s.reduction);
 }
 
 super::module_macro::pair_loss_module! {
     /// `nn.MultiLabelSoftMarginLoss` (optional class `weight`).
     ///
     /// ```
-    /// use nncore::{loss::MultiLabelSoftMarginLoss, DynTensor};
+    /// use nncore::{loss::{Loss, MultiLabelSoftMarginLoss}, DynTensor};
     /// let l = MultiLabelSoftMarginLoss::new()
     ///     .forward_dyn(&DynTensor::zeros(&[2, 3]).unwrap(), &DynTensor::ones(&[2, 3]).unwrap()).unwrap();
     /// assert!((l.item() - 2f32.ln()).abs() < 1e-6);
     /// ```
-    MultiLabelSoftMarginLoss, "MultiLabelSoftMarginLoss",
+    MultiLabelSoftMarginLoss,
         |s, x, y| multilabel_soft_margin_loss(x, y, s.weight.as_ref(), s.reduction);
     @tensors
     /// A rescaling weight per class.

@@ -1,12 +1,16 @@
 //! Loss functions, like `torch.nn`'s losses: each is a function on tensors
 //! (one file each, shapes in the doc) and a module type that holds its
-//! options and wraps the function.
+//! options and wraps the function: a typed `forward` (shapes checked at
+//! compile time) and the runtime-shaped [`Loss::forward_dyn`].
 
+mod criterion;
 mod cross_entropy;
 mod mse;
 mod nll;
 mod reduction;
 
+pub use criterion::Loss;
+pub(crate) use criterion::scalar_loss;
 pub use cross_entropy::{CrossEntropyLoss, CrossEntropyOptions, Target, cross_entropy};
 pub use mse::{MSELoss, mse_loss};
 pub use nll::{ClassTargetOptions, nll_loss};
@@ -19,6 +23,8 @@ mod util;
 pub use regression::{HuberLoss, L1Loss, SmoothL1Loss, huber_loss, l1_loss, smooth_l1_loss};
 mod bce;
 mod ctc;
+mod ctc_alignment;
+mod ctc_input;
 mod embedding;
 mod kl_div;
 mod likelihood;

@@ -1,26 +1,28 @@
 //! The module types of the losses: a struct holding PyTorch's keyword
-//! arguments with builder methods of the same names ([`loss_builder!`]),
-//! and for a loss between two tensors of one shape also a typed `forward`
-//! whose shapes are checked at compile time by
-//! [`SameShape`](crate::shape::SameShape) and the runtime-shaped
-//! `forward_dyn` ([`pair_loss_module!`]).
+//! arguments with builder methods of the same names and PyTorch's printout
+//! ([`loss_builder!`], used by every loss), and for a loss between two
+//! tensors of one shape also the typed `forward`, whose shapes are checked
+//! at compile time by [`LossTargetRule`](crate::shape::LossTargetRule), and
+//! the runtime-shaped [`Loss`](super::Loss) impl ([`pair_loss_module!`]).
 
-/// Defines a loss module's struct, `Default` (mean reduction and the given
-/// defaults), `new`, and a builder method per option: `reduction`, then
-/// the numeric options (`name: type = default`, each with a doc comment),
-/// then, after `@tensors`, optional tensor options (`weight`,
-/// `pos_weight`). The caller writes the `forward` methods.
+/// Defines a loss module's struct, `Default` (PyTorch's defaults), `new`,
+/// `Display` (PyTorch's `Name()`: no loss prints its options) and a builder
+/// method per option: `reduction` (of type [`Reduction`](super::Reduction),
+/// or the type given as `Name<reduction = Type>`), then the numeric options
+/// (`name: type = default`, each with a doc comment), then, after
+/// `@tensors`, optional tensor options (`weight`, `pos_weight`). The
+/// caller writes the `forward` method and the [`Loss`](super::Loss) impl.
 macro_rules! loss_builder {
     (
         $(#[$meta:meta])*
-        $name:ident;
+        $name:ident $(<reduction = $rty:ty>)?;
         $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $default:expr, )*
         $( @tensors $( $(#[$tmeta:meta])* $tfield:ident ),* $(,)? )?
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug)]
         pub struct $name {
-            reduction: $crate::loss::Reduction,
+            reduction: $crate::loss::module_macro::loss_builder!(@reduction $($rty)?),
             $( $field: $ty, )*
             $( $( $tfield: Option<$crate::DynTensor<f32>>, )* )?
         }
@@ -28,22 +30,36 @@ macro_rules! loss_builder {
         impl Default for $name {
             fn default() -> Self {
                 $name {
-                    reduction: $crate::loss::Reduction::Mean,
+                    reduction: Default::default(),
                     $( $field: $default, )*
                     $( $( $tfield: None, )* )?
                 }
             }
         }
 
+        impl std::fmt::Display for $name {
+            /// PyTorch's printout: the class name and `()`, whatever the
+            /// options (no `nn` loss has an `extra_repr`).
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, concat!(stringify!($name), "()"))
+            }
+        }
+
         impl $name {
+            /// PyTorch's class name, which also names the loss in errors.
+            pub const NAME: &'static str = stringify!($name);
+
             /// PyTorch's defaults (mean reduction).
             pub fn new() -> Self {
                 Self::default()
             }
 
             /// The reduction (`none`, `mean` or `sum`).
-            pub fn reduction(mut self, reduction: $crate::loss::Reduction) -> Self {
-                self.reduction = reduction;
+            pub fn reduction(
+                mut self,
+                reduction: impl Into<$crate::loss::module_macro::loss_builder!(@reduction $($rty)?)>,
+            ) -> Self {
+                self.reduction = reduction.into();
                 self
             }
 
@@ -64,16 +80,18 @@ macro_rules! loss_builder {
             )* )?
         }
     };
+    (@reduction) => { $crate::loss::Reduction };
+    (@reduction $rty:ty) => { $rty };
 }
 
 /// Defines a two-tensor loss module.
 ///
-/// `Name, "PyTorchName", |self, input, target| body;` then the options as
-/// in [`loss_builder!`].
+/// `Name, |self, input, target| body;` then the options as in
+/// [`loss_builder!`].
 macro_rules! pair_loss_module {
     (
         $(#[$meta:meta])*
-        $name:ident, $py:literal, |$s:ident, $x:ident, $y:ident| $body:expr;
+        $name:ident, |$s:ident, $x:ident, $y:ident| $body:expr;
         $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $default:expr, )*
         $( @tensors $( $(#[$tmeta:meta])* $tfield:ident ),* $(,)? )?
     ) => {
@@ -87,7 +105,7 @@ macro_rules! pair_loss_module {
         impl $name {
             /// The loss between two tensors of the same shape (checked at
             /// compile time where static), as a scalar; with reduction
-            /// `none` use [`forward_dyn`](Self::forward_dyn).
+            /// `none` use [`Loss::forward_dyn`]($crate::loss::Loss::forward_dyn).
             pub fn forward<S, S2>(
                 &self,
                 input: $crate::Tensor<S>,
@@ -97,13 +115,14 @@ macro_rules! pair_loss_module {
                 S: $crate::shape::LossTargetRule<S2, $name>,
                 S2: $crate::shape::Shape,
             {
-                self.reduction.expect_scalar($py)?;
-                let loss = self.forward_dyn(input.as_dyn(), target.as_dyn())?;
-                Ok($crate::Tensor::from_raw_unchecked(loss, ()))
+                $crate::loss::scalar_loss(Self::NAME, self.reduction, || {
+                    $crate::loss::Loss::forward_dyn(self, input.as_dyn(), target.as_dyn())
+                })
             }
+        }
 
-            /// The loss on runtime-shaped tensors (any reduction).
-            pub fn forward_dyn(
+        impl $crate::loss::Loss<&$crate::DynTensor<f32>> for $name {
+            fn forward_dyn(
                 &self,
                 input: &$crate::DynTensor<f32>,
                 target: &$crate::DynTensor<f32>,

@@ -1,6 +1,7 @@
 //! Mean squared error, like `F.mse_loss` and `nn.MSELoss`.
 
-use super::Reduction;
+use super::criterion::scalar_loss;
+use super::{Loss, Reduction};
 use crate::shape::Shape;
 use crate::{DynTensor, Element, MseTarget, Result, Tensor};
 
@@ -23,33 +24,24 @@ pub fn mse_loss<E: Element>(
     Ok(reduction.apply(diff.mul(&diff)?))
 }
 
-/// `nn.MSELoss`.
-///
-/// ```
-/// use nncore::{loss::{MSELoss, Reduction}, DynTensor};
-/// let criterion = MSELoss::new().reduction(Reduction::Sum);
-/// let a = DynTensor::<f32>::ones(&[3]).unwrap();
-/// assert_eq!(criterion.forward_dyn(&a, &a.mul_scalar(2.0)).unwrap().item(), 3.0);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct MSELoss {
-    reduction: Reduction,
+super::module_macro::loss_builder! {
+    /// `nn.MSELoss`.
+    ///
+    /// ```
+    /// use nncore::{loss::{Loss, MSELoss, Reduction}, DynTensor};
+    /// let criterion = MSELoss::new().reduction(Reduction::Sum);
+    /// let a = DynTensor::<f32>::ones(&[3]).unwrap();
+    /// assert_eq!(criterion.forward_dyn(&a, &a.mul_scalar(2.0)).unwrap().item(), 3.0);
+    /// ```
+    #[derive(Copy)]
+    MSELoss;
 }
 
 impl MSELoss {
-    /// Mean reduction, PyTorch's default.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
     /// The loss between the input and a target [`Tensor`] of the same
     /// shape and element type (both checked at compile time, see
-    /// [`MseTarget`]), as a scalar; with `reduction` none
-    /// use `forward_dyn`.
+    /// [`MseTarget`]), as a scalar; with `reduction` none use
+    /// [`Loss::forward_dyn`].
     ///
     /// ```
     /// use nncore::{loss::MSELoss, Tensor, shape::{Dyn, U2}};
@@ -62,13 +54,14 @@ impl MSELoss {
         input: Tensor<S>,
         target: T,
     ) -> Result<Tensor<()>> {
-        self.reduction.expect_scalar("MSELoss")?;
-        let loss = mse_loss(input.as_dyn(), target.target_tensor(), self.reduction)?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(input.as_dyn(), target.target_tensor())
+        })
     }
+}
 
-    /// The loss on runtime-shaped tensors.
-    pub fn forward_dyn(
+impl Loss<&DynTensor<f32>> for MSELoss {
+    fn forward_dyn(
         &self,
         input: &DynTensor<f32>,
         target: &DynTensor<f32>,

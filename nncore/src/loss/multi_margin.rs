@@ -4,7 +4,8 @@
 //! an op with its own backward, with `MultiMarginLoss` and
 //! `MultiLabelMarginLoss`.
 
-use super::Reduction;
+use super::criterion::scalar_loss;
+use super::{Loss, Reduction};
 use crate::autograd::{Backward, BackwardContext, Saved};
 use crate::shape::{CrossEntropyRule, LossTargetRule, Shape};
 use crate::{DynTensor, Element, Error, LongTensor, Result, Tensor};
@@ -260,59 +261,27 @@ pub fn multilabel_margin_loss<E: Element>(
     ))
 }
 
-/// `nn.MultiMarginLoss` (`p`, `margin`, `weight`).
-///
-/// ```
-/// use nncore::{loss::MultiMarginLoss, DynTensor, LongTensor};
-/// let criterion = MultiMarginLoss::new().p(2).margin(0.5);
-/// let x = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
-/// let l = criterion.forward_classes(&x, &LongTensor::from_slice(&[0, 2])).unwrap();
-/// assert!((l.item() - 2.0 * 0.25 / 3.0).abs() < 1e-6);
-/// ```
-#[derive(Clone, Debug)]
-pub struct MultiMarginLoss {
-    p: i64,
-    margin: f64,
-    weight: Option<DynTensor<f32>>,
-    reduction: Reduction,
-}
-
-impl Default for MultiMarginLoss {
-    fn default() -> Self {
-        MultiMarginLoss {
-            p: 1,
-            margin: 1.0,
-            weight: None,
-            reduction: Reduction::Mean,
-        }
-    }
+super::module_macro::loss_builder! {
+    /// `nn.MultiMarginLoss` (`p`, `margin`, `weight`).
+    ///
+    /// ```
+    /// use nncore::{loss::{Loss, MultiMarginLoss}, DynTensor, LongTensor};
+    /// let criterion = MultiMarginLoss::new().p(2).margin(0.5);
+    /// let x = DynTensor::<f32>::zeros(&[2, 3]).unwrap();
+    /// let l = criterion.forward_dyn(&x, &LongTensor::from_slice(&[0, 2])).unwrap();
+    /// assert!((l.item() - 2.0 * 0.25 / 3.0).abs() < 1e-6);
+    /// ```
+    MultiMarginLoss;
+    /// The exponent, 1 or 2 (checked at the call; default 1).
+    p: i64 = 1,
+    /// The margin (default 1).
+    margin: f64 = 1.0,
+    @tensors
+    /// A rescaling weight per class.
+    weight,
 }
 
 impl MultiMarginLoss {
-    /// PyTorch's defaults: p 1, margin 1, no weight, mean.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The exponent, 1 or 2 (checked at the call).
-    pub fn p(mut self, p: i64) -> Self {
-        self.p = p;
-        self
-    }
-    /// The margin.
-    pub fn margin(mut self, margin: f64) -> Self {
-        self.margin = margin;
-        self
-    }
-    /// A rescaling weight per class.
-    pub fn weight(mut self, weight: DynTensor<f32>) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
     /// The loss of `(batch, classes)` scores against `(batch,)` class
     /// indices; batch sizes are checked at compile time where static.
     ///
@@ -336,16 +305,15 @@ impl MultiMarginLoss {
         S: CrossEntropyRule<T>,
         T: Shape,
     {
-        self.reduction.expect_scalar("MultiMarginLoss")?;
-        let loss = self.forward_classes(input.as_dyn(), target.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(input.as_dyn(), target.as_dyn())
+        })
     }
-    /// The loss on runtime-shaped tensors.
-    pub fn forward_classes(
-        &self,
-        input: &DynTensor<f32>,
-        target: &LongTensor,
-    ) -> Result<DynTensor<f32>> {
+}
+
+/// Scores against class indices (runtime shapes).
+impl Loss<&LongTensor> for MultiMarginLoss {
+    fn forward_dyn(&self, input: &DynTensor<f32>, target: &LongTensor) -> Result<DynTensor<f32>> {
         let options = MultiMarginOptions {
             p: self.p,
             margin: self.margin,
@@ -356,29 +324,20 @@ impl MultiMarginLoss {
     }
 }
 
-/// `nn.MultiLabelMarginLoss`.
-///
-/// ```
-/// use nncore::{loss::MultiLabelMarginLoss, DynTensor, LongTensor};
-/// let x = DynTensor::<f32>::zeros(&[1, 3]).unwrap();
-/// let y = LongTensor::from_vec(vec![1, -1, 0], &[1, 3]).unwrap();
-/// assert!((MultiLabelMarginLoss::new().forward_labels(&x, &y).unwrap().item() - 2.0 / 3.0).abs() < 1e-6);
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
-pub struct MultiLabelMarginLoss {
-    reduction: Reduction,
+super::module_macro::loss_builder! {
+    /// `nn.MultiLabelMarginLoss`.
+    ///
+    /// ```
+    /// use nncore::{loss::{Loss, MultiLabelMarginLoss}, DynTensor, LongTensor};
+    /// let x = DynTensor::<f32>::zeros(&[1, 3]).unwrap();
+    /// let y = LongTensor::from_vec(vec![1, -1, 0], &[1, 3]).unwrap();
+    /// assert!((MultiLabelMarginLoss::new().forward_dyn(&x, &y).unwrap().item() - 2.0 / 3.0).abs() < 1e-6);
+    /// ```
+    #[derive(Copy)]
+    MultiLabelMarginLoss;
 }
 
 impl MultiLabelMarginLoss {
-    /// Mean reduction, PyTorch's default.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
     /// The loss of scores against label lists of the same shape (checked
     /// at compile time where static).
     ///
@@ -393,16 +352,16 @@ impl MultiLabelMarginLoss {
         S: LossTargetRule<T, MultiLabelMarginLoss>,
         T: Shape,
     {
-        self.reduction.expect_scalar("MultiLabelMarginLoss")?;
-        let loss = self.forward_labels(input.as_dyn(), target.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(input.as_dyn(), target.as_dyn())
+        })
     }
-    /// The loss on runtime-shaped tensors.
-    pub fn forward_labels(
-        &self,
-        input: &DynTensor<f32>,
-        target: &LongTensor,
-    ) -> Result<DynTensor<f32>> {
+}
+
+/// Scores against label lists of the input's shape, each ended by the
+/// first `-1` (runtime shapes).
+impl Loss<&LongTensor> for MultiLabelMarginLoss {
+    fn forward_dyn(&self, input: &DynTensor<f32>, target: &LongTensor) -> Result<DynTensor<f32>> {
         multilabel_margin_loss(input, target, self.reduction)
     }
 }

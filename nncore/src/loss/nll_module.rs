@@ -1,45 +1,29 @@
 //! `nn.NLLLoss`: the module form of [`nll_loss`].
 
-use super::{ClassTargetOptions, Reduction, nll_loss};
+use super::criterion::scalar_loss;
+use super::{ClassTargetOptions, Loss, nll_loss};
 use crate::shape::{CrossEntropyRule, Shape};
 use crate::{DynTensor, LongTensor, Result, Tensor};
 
-/// `nn.NLLLoss` (`weight`, `ignore_index`, `reduction`): log-probabilities
-/// against class indices.
-///
-/// ```
-/// use nncore::{loss::NLLLoss, DynTensor, LongTensor};
-/// let logp = DynTensor::<f32>::from_vec(vec![-1.0, -2.0, -3.0, -4.0], &[2, 2]).unwrap();
-/// let criterion = NLLLoss::new().ignore_index(0);
-/// assert_eq!(criterion.forward_classes(&logp, &LongTensor::from_slice(&[1, 0])).unwrap().item(), 2.0);
-/// ```
-#[derive(Clone, Debug, Default)]
-pub struct NLLLoss {
-    weight: Option<DynTensor<f32>>,
-    ignore_index: Option<i64>,
-    reduction: Reduction,
+super::module_macro::loss_builder! {
+    /// `nn.NLLLoss` (`weight`, `ignore_index`, `reduction`): log-probabilities
+    /// against class indices.
+    ///
+    /// ```
+    /// use nncore::{loss::{Loss, NLLLoss}, DynTensor, LongTensor};
+    /// let logp = DynTensor::<f32>::from_vec(vec![-1.0, -2.0, -3.0, -4.0], &[2, 2]).unwrap();
+    /// let criterion = NLLLoss::new().ignore_index(0);
+    /// assert_eq!(criterion.forward_dyn(&logp, &LongTensor::from_slice(&[1, 0])).unwrap().item(), 2.0);
+    /// ```
+    NLLLoss;
+    /// A class index whose samples add nothing (default -100).
+    ignore_index: i64 = -100,
+    @tensors
+    /// A rescaling weight per class.
+    weight,
 }
 
 impl NLLLoss {
-    /// PyTorch's defaults: no weight, `ignore_index = -100`, mean.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// A rescaling weight per class.
-    pub fn weight(mut self, weight: DynTensor<f32>) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-    /// A class index to ignore.
-    pub fn ignore_index(mut self, index: i64) -> Self {
-        self.ignore_index = Some(index);
-        self
-    }
-    /// The reduction.
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
     /// The loss of `(batch, classes)` log-probabilities against `(batch,)`
     /// class indices; batch sizes are checked at compile time where static.
     ///
@@ -54,19 +38,19 @@ impl NLLLoss {
         S: CrossEntropyRule<T>,
         T: Shape,
     {
-        self.reduction.expect_scalar("NLLLoss")?;
-        let loss = self.forward_classes(input.as_dyn(), target.as_dyn())?;
-        Ok(Tensor::from_raw_unchecked(loss, ()))
+        scalar_loss(Self::NAME, self.reduction, || {
+            self.forward_dyn(input.as_dyn(), target.as_dyn())
+        })
     }
-    /// The loss on runtime-shaped tensors (also `(N, C, d1, ...)`).
-    pub fn forward_classes(
-        &self,
-        input: &DynTensor<f32>,
-        target: &LongTensor,
-    ) -> Result<DynTensor<f32>> {
+}
+
+/// Log-probabilities against class indices (runtime shapes, also
+/// `(N, C, d1, ...)`).
+impl Loss<&LongTensor> for NLLLoss {
+    fn forward_dyn(&self, input: &DynTensor<f32>, target: &LongTensor) -> Result<DynTensor<f32>> {
         let options = ClassTargetOptions {
             weight: self.weight.as_ref(),
-            ignore_index: self.ignore_index.unwrap_or(-100),
+            ignore_index: self.ignore_index,
             reduction: self.reduction,
         };
         nll_loss(input, target, options)

@@ -53,7 +53,7 @@ impl Reduction {
             return Err(Error::option(
                 op,
                 "reduction",
-                "reduction 'none' gives one loss per element; use the runtime-shaped call (forward_dyn / forward_classes)".to_string(),
+                "reduction 'none' gives one loss per element; use the runtime-shaped call `Loss::forward_dyn`".to_string(),
             ));
         }
         Ok(())

@@ -134,19 +134,19 @@ super::module_macro::pair_loss_module! {
     /// let b = Tensor::<(U3,)>::zeros((U3::default(),)).unwrap();
     /// let _ = L1Loss::new().forward(a, b);
     /// ```
-    L1Loss, "L1Loss", |s, x, y| l1_loss(x, y, s.reduction);
+    L1Loss, |s, x, y| l1_loss(x, y, s.reduction);
 }
 
 super::module_macro::pair_loss_module! {
     /// `nn.SmoothL1Loss` (`beta`, default 1).
     ///
     /// ```
-    /// use nncore::{loss::{SmoothL1Loss, Reduction}, DynTensor};
+    /// use nncore::{loss::{Loss, Reduction, SmoothL1Loss}, DynTensor};
     /// let l = SmoothL1Loss::new().beta(0.5).reduction(Reduction::Sum);
     /// let x = DynTensor::<f32>::ones(&[2]).unwrap();
     /// assert_eq!(l.forward_dyn(&x, &DynTensor::zeros(&[2]).unwrap()).unwrap().item(), 1.5);
     /// ```
-    SmoothL1Loss, "SmoothL1Loss", |s, x, y| smooth_l1_loss(x, y, s.reduction, s.beta);
+    SmoothL1Loss, |s, x, y| smooth_l1_loss(x, y, s.reduction, s.beta);
     /// The L1/L2 switch point (0 gives the L1 loss).
     beta: f64 = 1.0,
 }
@@ -155,11 +155,11 @@ super::module_macro::pair_loss_module! {
     /// `nn.HuberLoss` (`delta`, default 1).
     ///
     /// ```
-    /// use nncore::{loss::HuberLoss, DynTensor};
+    /// use nncore::{loss::{HuberLoss, Loss}, DynTensor};
     /// let x = DynTensor::<f32>::full(&[1], 3.0).unwrap();
     /// assert_eq!(HuberLoss::new().delta(2.0).forward_dyn(&x, &DynTensor::zeros(&[1]).unwrap()).unwrap().item(), 4.0);
     /// ```
-    HuberLoss, "HuberLoss", |s, x, y| huber_loss(x, y, s.reduction, s.delta);
+    HuberLoss, |s, x, y| huber_loss(x, y, s.reduction, s.delta);
     /// The quadratic/linear switch point.
     delta: f64 = 1.0,
 }

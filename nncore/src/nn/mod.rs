@@ -32,7 +32,6 @@ mod max_pool2d_ceil;
 mod module;
 mod module_dict;
 mod module_list;
-mod parameter;
 mod py_number;
 mod relu6;
 mod repr;
@@ -41,6 +40,7 @@ pub mod spec;
 mod state_dict;
 mod unflatten;
 
+pub use crate::param::{Buffer, Parameter};
 pub use activation::{ReLU, ReLUSpec};
 pub use activation_layers::{
     ELU, ELUSpec, GELU, GELUSpec, Hardtanh, HardtanhSpec, Identity, IdentitySpec, LeakyReLU,
@@ -71,7 +71,6 @@ pub use max_pool2d_ceil::MaxPool2dCeil;
 pub use module::{Module, ModuleExt};
 pub use module_dict::ModuleDict;
 pub use module_list::ModuleList;
-pub use parameter::{Buffer, Parameter};
 pub use py_number::PyNumber;
 pub use relu6::{ReLU6, ReLU6Spec};
 pub use repr::{fmt_module, module_repr};

@@ -1,6 +1,6 @@
 //! Adadelta, like `torch.optim.Adadelta`.
 
-use super::driver::{check, non_negative};
+use super::check::{self, non_negative};
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::py_float;

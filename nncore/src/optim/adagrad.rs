@@ -1,6 +1,6 @@
 //! Adagrad, like `torch.optim.Adagrad` (dense gradients).
 
-use super::driver::check;
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Result};

@@ -1,6 +1,7 @@
 //! Adam, like `torch.optim.Adam`.
 
-use super::driver::check;
+use super::adam_family::{Moments, WeightDecay, bias_correction, start_moments};
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::kernels::simd;
@@ -108,10 +109,7 @@ pub(crate) fn adam_update<E: Element>(
     grad: &[E],
 ) {
     let n = param.len();
-    if s.exp_avg.is_empty() && n > 0 {
-        s.exp_avg = vec![E::zero(); n];
-        s.exp_avg_sq = vec![E::zero(); n];
-    }
+    start_moments([&mut s.exp_avg, &mut s.exp_avg_sq], n);
     if o.amsgrad && s.max_exp_avg_sq.is_none() {
         s.max_exp_avg_sq = Some(vec![E::zero(); n]);
     }
@@ -135,34 +133,22 @@ pub(crate) fn adam_update<E: Element>(
 /// in the same order at every instruction-set level.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct AdamStep<E> {
-    b1: E,
-    b2: E,
-    weight_decay: E,
+    decay: WeightDecay<E>,
+    moments: Moments<E>,
     step_size: E,
     bc2_sqrt: E,
     eps: E,
-    decay: E,
-    maximize: bool,
-    decoupled: bool,
-    l2: bool,
 }
 
 impl<E: Element> AdamStep<E> {
     /// The constants of step number `step` (counted from 1).
     pub(crate) fn new(o: &AdamOptions, decoupled: bool, step: f64) -> Self {
-        let bc1 = 1.0 - o.betas.0.powf(step);
-        let bc2 = 1.0 - o.betas.1.powf(step);
         AdamStep {
-            b1: E::of(o.betas.0),
-            b2: E::of(o.betas.1),
-            weight_decay: E::of(o.weight_decay),
-            step_size: E::of(o.lr / bc1),
-            bc2_sqrt: E::of(bc2.sqrt()),
+            decay: WeightDecay::new(o.lr, o.weight_decay, decoupled, o.maximize),
+            moments: Moments::new(o.betas),
+            step_size: E::of(o.lr / bias_correction(o.betas.0, step)),
+            bc2_sqrt: E::of(bias_correction(o.betas.1, step).sqrt()),
             eps: E::of(o.eps),
-            decay: E::of(1.0 - o.lr * o.weight_decay),
-            maximize: o.maximize,
-            decoupled,
-            l2: !decoupled && o.weight_decay != 0.0,
         }
     }
 
@@ -203,13 +189,9 @@ impl<E: Element> AdamStep<E> {
     /// (selects, no branches), which vectorises.
     #[inline(always)]
     fn element(self, p: E, g: E, m: &mut E, v: &mut E, max: Option<&mut E>) -> E {
-        let one = E::one();
-        let g = if self.maximize { -g } else { g };
-        let (decayed, penalised) = (p * self.decay, g + self.weight_decay * p);
-        let p = if self.decoupled { decayed } else { p };
-        let g = if self.l2 { penalised } else { g };
-        *m += (one - self.b1) * (g - *m);
-        *v = *v * self.b2 + (one - self.b2) * g * g;
+        let (p, g) = self.decay.apply(p, g);
+        self.moments.first(m, g);
+        self.moments.second(v, g);
         let v_hat = match max {
             Some(max) => {
                 *max = max.max(*v);

@@ -1,6 +1,7 @@
 //! Adamax (Adam with the infinity norm), like `torch.optim.Adamax`.
 
-use super::driver::check;
+use super::adam_family::{Moments, WeightDecay, bias_correction, start_moments};
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Result};
@@ -96,26 +97,19 @@ impl Algorithm for AdamaxAlgorithm {
     }
 
     fn update<E: Element>(o: &AdamaxOptions, s: &mut AdamaxState<E>, param: &mut [E], grad: &[E]) {
-        if s.step == 0.0 {
-            s.exp_avg = vec![E::zero(); param.len()];
-            s.exp_inf = vec![E::zero(); param.len()];
-        }
+        start_moments([&mut s.exp_avg, &mut s.exp_inf], param.len());
         s.step += 1.0;
-        let (b1, b2, eps, wd) = (
-            E::of(o.betas.0),
-            E::of(o.betas.1),
-            E::of(o.eps),
-            E::of(o.weight_decay),
-        );
-        let clr = E::of(o.lr / (1.0 - o.betas.0.powf(s.step)));
-        for i in 0..param.len() {
-            let mut g = if o.maximize { -grad[i] } else { grad[i] };
-            if o.weight_decay != 0.0 {
-                g += wd * param[i];
-            }
-            s.exp_avg[i] = s.exp_avg[i] + (E::one() - b1) * (g - s.exp_avg[i]);
-            s.exp_inf[i] = (s.exp_inf[i] * b2).max(g.abs() + eps);
-            param[i] -= clr * (s.exp_avg[i] / s.exp_inf[i]);
+        let decay = WeightDecay::new(o.lr, o.weight_decay, false, o.maximize);
+        let moments = Moments::new(o.betas);
+        let (b2, eps) = (moments.beta2(), E::of(o.eps));
+        let clr = E::of(o.lr / bias_correction(o.betas.0, s.step));
+        let state = s.exp_avg.iter_mut().zip(s.exp_inf.iter_mut());
+        for ((p, &g), (m, u)) in param.iter_mut().zip(grad).zip(state) {
+            let (shrunk, g) = decay.apply(*p, g);
+            *p = shrunk;
+            moments.first(m, g);
+            *u = (*u * b2).max(g.abs() + eps);
+            *p -= clr * (*m / *u);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Averaged SGD, like `torch.optim.ASGD`.
 
-use super::driver::check;
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Result};
@@ -66,7 +66,7 @@ optimizer_state! {
 
 /// The ASGD algorithm (see [`ASGD`]).
 #[derive(Debug)]
-pub struct Asgd;
+pub struct AsgdAlgorithm;
 
 /// `torch.optim.ASGD`. `ax` (the average) is in [`Optimizer::state`].
 ///
@@ -80,9 +80,9 @@ pub struct Asgd;
 /// assert!((w.to_vec()[0] - 0.99).abs() < 1e-6);
 /// # Ok::<(), nncore::Error>(())
 /// ```
-pub type ASGD = Optimizer<Asgd>;
+pub type ASGD = Optimizer<AsgdAlgorithm>;
 
-impl Algorithm for Asgd {
+impl Algorithm for AsgdAlgorithm {
     type Options = AsgdOptions;
     type State<E: Element> = AsgdState<E>;
     const NAME: &'static str = "ASGD";

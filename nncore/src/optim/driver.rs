@@ -1,13 +1,14 @@
-//! The generic optimizer driver shared by every algorithm.
+//! The generic optimizer driver shared by every algorithm: param groups,
+//! per-parameter state, `zero_grad` and `step` (its `state_dict` is in
+//! `state_dict.rs`, the option checks in `check.rs`).
 
 use super::state::StateEntries;
-use super::state_dict::{GroupState, OptimizerStateDict, decode_options, encode_options};
 use super::{LrGroups, SparseGrad};
-use crate::nn::Parameter;
+use crate::param::Parameter;
 use crate::{Element, Error, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// The hyper-parameters of one param group. Every optimizer has a learning
 /// rate, which schedulers read and write; some have a momentum that
@@ -110,8 +111,9 @@ impl<O, E: Element> ParamGroup<O, E> {
 /// ```
 pub struct Optimizer<A: Algorithm, E: Element = f32> {
     defaults: A::Options,
-    groups: Vec<ParamGroup<A::Options, E>>,
-    state: HashMap<u64, A::State<E>>,
+    pub(super) groups: Vec<ParamGroup<A::Options, E>>,
+    /// Each parameter's state, by [`Parameter::id`].
+    pub(super) state: HashMap<u64, A::State<E>>,
 }
 
 impl<A: Algorithm, E: Element> Optimizer<A, E> {
@@ -239,95 +241,6 @@ impl<A: Algorithm, E: Element> Optimizer<A, E> {
         }
         Ok(())
     }
-
-    /// The optimizer's state, like `state_dict()`: each group's options and
-    /// parameter indices (counted across groups in order), and each
-    /// parameter's state by index. Save it with
-    /// [`OptimizerStateDict::save`] beside the model.
-    pub fn state_dict(&self) -> OptimizerStateDict<E> {
-        let mut groups = Vec::new();
-        let mut state = BTreeMap::new();
-        let mut index = 0;
-        for g in &self.groups {
-            let mut params = Vec::new();
-            let mut shapes = Vec::new();
-            for p in &g.params {
-                if let Some(s) = self.state.get(&p.id()) {
-                    let entries = s
-                        .entries()
-                        .into_iter()
-                        .map(|(k, v)| (k.to_string(), v))
-                        .collect();
-                    state.insert(index, entries);
-                }
-                params.push(index);
-                shapes.push(p.shape().to_vec());
-                index += 1;
-            }
-            groups.push(GroupState {
-                params,
-                shapes,
-                options: encode_options(&g.options),
-            });
-        }
-        OptimizerStateDict {
-            optimizer: A::NAME.to_string(),
-            groups,
-            state,
-        }
-    }
-
-    /// Restores a [`Optimizer::state_dict`]: group options and parameter
-    /// state. A state dict of another optimizer type, another number of
-    /// groups or parameters, or parameters of other shapes is an error,
-    /// and the optimizer is left unchanged.
-    pub fn load_state_dict(&mut self, sd: &OptimizerStateDict<E>) -> Result<()> {
-        let bad = |reason: String| Error::option(A::NAME, "state_dict", reason);
-        if sd.optimizer != A::NAME {
-            return Err(bad(format!(
-                "the state dict is from a {} optimizer, not {}",
-                sd.optimizer,
-                A::NAME
-            )));
-        }
-        if sd.groups.len() != self.groups.len() {
-            return Err(bad(format!(
-                "loaded state dict has a different number of parameter groups ({}, the optimizer has {})",
-                sd.groups.len(),
-                self.groups.len()
-            )));
-        }
-        let mut options = Vec::new();
-        let mut states = HashMap::new();
-        for (g, saved) in self.groups.iter().zip(&sd.groups) {
-            if saved.params.len() != g.params.len() {
-                return Err(bad(
-                    "loaded state dict contains a parameter group that doesn't match the size of optimizer's group".into(),
-                ));
-            }
-            let o: A::Options =
-                decode_options(&saved.options).map_err(|e| bad(format!("bad options: {e}")))?;
-            A::validate(&o)?;
-            options.push(o);
-            for ((p, &index), shape) in g.params.iter().zip(&saved.params).zip(&saved.shapes) {
-                if p.shape() != shape.as_slice() {
-                    return Err(bad(format!(
-                        "parameter {index} has shape {:?}, the saved state is for shape {shape:?}",
-                        p.shape()
-                    )));
-                }
-                if let Some(entries) = sd.state.get(&index) {
-                    let s = A::State::<E>::from_entries(A::NAME, entries, p.numel())?;
-                    states.insert(p.id(), s);
-                }
-            }
-        }
-        for (g, o) in self.groups.iter_mut().zip(options) {
-            g.options = o;
-        }
-        self.state = states;
-        Ok(())
-    }
 }
 
 impl<A: Algorithm, E: Element> LrGroups for Optimizer<A, E> {
@@ -348,66 +261,5 @@ impl<A: Algorithm, E: Element> LrGroups for Optimizer<A, E> {
     }
     fn set_group_momentum(&mut self, group: usize, momentum: f64) {
         self.groups[group].options.set_momentum(momentum);
-    }
-}
-
-/// Whether an option is a number >= 0 (NaN is not), as PyTorch checks
-/// `0.0 <= lr`.
-pub(crate) fn non_negative(value: f64) -> bool {
-    value >= 0.0
-}
-
-/// PyTorch's common checks, each an error naming the optimizer and option
-/// with PyTorch's message.
-pub(crate) mod check {
-    use super::non_negative;
-    use crate::py_float;
-    use crate::{Error, Result};
-
-    /// `0.0 <= lr`.
-    pub fn lr(op: &'static str, lr: f64) -> Result<()> {
-        at_least_zero(op, "lr", lr, "Invalid learning rate")
-    }
-
-    /// `0.0 <= eps`.
-    pub fn eps(op: &'static str, eps: f64) -> Result<()> {
-        at_least_zero(op, "eps", eps, "Invalid epsilon value")
-    }
-
-    /// `0.0 <= weight_decay`.
-    pub fn weight_decay(op: &'static str, wd: f64) -> Result<()> {
-        at_least_zero(op, "weight_decay", wd, "Invalid weight_decay value")
-    }
-
-    /// `0.0 <= value` with PyTorch's `{what}: {value}` message.
-    pub fn at_least_zero(
-        op: &'static str,
-        option: &'static str,
-        value: f64,
-        what: &str,
-    ) -> Result<()> {
-        if non_negative(value) {
-            Ok(())
-        } else {
-            Err(Error::option(
-                op,
-                option,
-                format!("{what}: {}", py_float(value)),
-            ))
-        }
-    }
-
-    /// `0.0 <= beta < 1.0` for both betas.
-    pub fn betas(op: &'static str, betas: (f64, f64)) -> Result<()> {
-        for (i, b) in [betas.0, betas.1].into_iter().enumerate() {
-            if !(0.0..1.0).contains(&b) {
-                return Err(Error::option(
-                    op,
-                    "betas",
-                    format!("Invalid beta parameter at index {i}: {}", py_float(b)),
-                ));
-            }
-        }
-        Ok(())
     }
 }

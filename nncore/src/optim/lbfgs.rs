@@ -1,10 +1,11 @@
 //! L-BFGS, like `torch.optim.LBFGS`: one param group, driven by a closure
 //! that recomputes the loss and the gradients.
 
-use super::driver::check;
+use super::check;
+use super::lbfgs_direction::{abs_max, dot, negated};
 use super::line_search::strong_wolfe;
 use super::{LrGroups, ParamGroup};
-use crate::nn::Parameter;
+use crate::param::Parameter;
 use crate::{Element, Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -101,10 +102,6 @@ pub struct LbfgsStateDict {
     pub state: LbfgsState,
 }
 
-/// A closure for [`LBFGS::step`]: zero the gradients, compute the loss,
-/// back-propagate, return the loss.
-pub type Closure<'a> = &'a mut dyn FnMut() -> Result<f64>;
-
 /// `torch.optim.LBFGS`. Computations run in `f64` over the flattened
 /// parameters; the parameters are updated in their own type.
 ///
@@ -116,13 +113,12 @@ pub type Closure<'a> = &'a mut dyn FnMut() -> Result<f64>;
 /// let opts = LbfgsOptions { line_search_fn: Some(LineSearch::StrongWolfe), ..Default::default() };
 /// let mut opt = LBFGS::new(vec![x.clone()], opts)?;
 /// let p = x.clone();
-/// opt.step(Some(&mut || {
+/// opt.step(|| {
 ///     let v = p.to_vec()[0];
 ///     *p.grad_lock() = Some(vec![2.0 * (v - 3.0)]);
 ///     Ok((v - 3.0) * (v - 3.0))
-/// }))?;
+/// })?;
 /// assert!((x.to_vec()[0] - 3.0).abs() < 1e-6);
-/// assert!(opt.step(None).is_err()); // LBFGS needs the closure
 /// # Ok::<(), nncore::Error>(())
 /// ```
 pub struct LBFGS<E: Element = f32> {
@@ -141,14 +137,6 @@ fn validate(o: &LbfgsOptions) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn abs_max(a: &[f64]) -> f64 {
-    a.iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
 impl<E: Element> LBFGS<E> {
@@ -205,11 +193,11 @@ impl<E: Element> LBFGS<E> {
     /// let x = Parameter::<f64>::of(vec![0.0, 0.0], &[2]);
     /// let mut opt = LBFGS::new(vec![x.clone()], LbfgsOptions::default())?;
     /// let p = x.clone();
-    /// opt.step(Some(&mut || {
+    /// opt.step(|| {
     ///     let v = p.to_vec();
     ///     *p.grad_lock() = Some(vec![2.0 * (v[0] - 1.0), 2.0 * (v[1] + 1.0)]);
     ///     Ok((v[0] - 1.0).powi(2) + (v[1] + 1.0).powi(2))
-    /// }))?;
+    /// })?;
     /// let saved = opt.state_dict();
     /// let mut resumed = LBFGS::new(vec![x.clone()], LbfgsOptions::default())?;
     /// resumed.load_state_dict(&saved)?;
@@ -295,158 +283,173 @@ impl<E: Element> LBFGS<E> {
     }
 
     /// One `step(closure)`: up to `max_iter` L-BFGS iterations, each
-    /// re-evaluating the closure; returns the loss of the first
-    /// evaluation, as PyTorch does. `None` is an error naming the closure
-    /// (PyTorch needs it too), and no parameter changes.
-    pub fn step(&mut self, closure: Option<Closure<'_>>) -> Result<f64> {
-        let Some(closure) = closure else {
-            return Err(Error::option(
-                "LBFGS",
-                "closure",
-                "LBFGS requires a closure that reevaluates the model and returns the loss",
-            ));
-        };
-        let o = self.groups[0].options.clone();
-        validate(&o)?;
-        let (lr, max_iter, max_eval) = (o.lr, o.max_iter, o.max_eval());
-
-        let orig_loss = closure()?;
-        let mut loss = orig_loss;
-        let mut current_evals = 1;
+    /// re-evaluating the closure (zero the gradients, compute the loss,
+    /// back-propagate, return the loss); returns the loss of the first
+    /// evaluation, as PyTorch does. The closure is a required argument, so
+    /// a step without one (an error in PyTorch) does not compile:
+    ///
+    /// ```compile_fail
+    /// use nncore::optim::{LbfgsOptions, LBFGS};
+    /// let mut opt = LBFGS::<f32>::new(vec![], LbfgsOptions::default()).unwrap();
+    /// opt.step(None);
+    /// ```
+    pub fn step(&mut self, mut closure: impl FnMut() -> Result<f64>) -> Result<f64> {
+        // One compiled body for every closure type.
+        let closure: &mut dyn FnMut() -> Result<f64> = &mut closure;
+        let options = self.groups[0].options.clone();
+        validate(&options)?;
+        let first_loss = closure()?;
         self.state.func_evals += 1;
-        let mut flat_grad = self.flat_grad();
-        if abs_max(&flat_grad) <= o.tolerance_grad {
-            return Ok(orig_loss);
+        let grad = self.flat_grad();
+        if abs_max(&grad) <= options.tolerance_grad {
+            return Ok(first_loss);
         }
-        let mut st = std::mem::take(&mut self.state);
-        let mut d = st.d.take().unwrap_or_default();
-        let mut t = st.t;
-        let mut n_iter = 0;
-        let result = (|| -> Result<()> {
-            while n_iter < max_iter {
-                n_iter += 1;
-                st.n_iter += 1;
-                if st.n_iter == 1 {
-                    d = flat_grad.iter().map(|g| -g).collect();
-                    st.old_dirs.clear();
-                    st.old_stps.clear();
-                    st.ro.clear();
-                    st.h_diag = 1.0;
-                } else {
-                    let prev = st.prev_flat_grad.as_deref().unwrap_or(&[]);
-                    let y: Vec<f64> = flat_grad.iter().zip(prev).map(|(a, b)| a - b).collect();
-                    let s: Vec<f64> = d.iter().map(|x| x * t).collect();
-                    let ys = dot(&y, &s);
-                    if ys > 1e-10 {
-                        if o.history_size == 0 {
-                            // PyTorch: IndexError, pop from empty list.
-                            return Err(Error::option(
-                                "LBFGS",
-                                "history_size",
-                                "history_size must be at least 1 to store an update",
-                            ));
-                        }
-                        if st.old_dirs.len() == o.history_size {
-                            st.old_dirs.remove(0);
-                            st.old_stps.remove(0);
-                            st.ro.remove(0);
-                        }
-                        st.h_diag = ys / dot(&y, &y);
-                        st.old_dirs.push(y);
-                        st.old_stps.push(s);
-                        st.ro.push(1.0 / ys);
-                    }
-                    let num_old = st.old_dirs.len();
-                    let mut al = vec![0.0; num_old];
-                    let mut q: Vec<f64> = flat_grad.iter().map(|g| -g).collect();
-                    for i in (0..num_old).rev() {
-                        al[i] = dot(&st.old_stps[i], &q) * st.ro[i];
-                        for (qj, yj) in q.iter_mut().zip(&st.old_dirs[i]) {
-                            *qj -= al[i] * yj;
-                        }
-                    }
-                    let mut r: Vec<f64> = q.iter().map(|x| x * st.h_diag).collect();
-                    for (i, al_i) in al.iter().enumerate() {
-                        let be_i = dot(&st.old_dirs[i], &r) * st.ro[i];
-                        for (rj, sj) in r.iter_mut().zip(&st.old_stps[i]) {
-                            *rj += (al_i - be_i) * sj;
-                        }
-                    }
-                    d = r;
-                }
-                st.prev_flat_grad = Some(flat_grad.clone());
-                let prev_loss = loss;
-                st.prev_loss = Some(loss);
-                t = if st.n_iter == 1 {
-                    let sum: f64 = flat_grad.iter().map(|g| g.abs()).sum();
-                    f64::min(1.0, 1.0 / sum) * lr
-                } else {
-                    lr
-                };
-                let gtd = dot(&flat_grad, &d);
-                if gtd > -o.tolerance_change {
-                    break;
-                }
-                let ls_evals;
-                let mut opt_cond = false;
-                match o.line_search_fn {
-                    Some(LineSearch::StrongWolfe) => {
-                        let x = self.snapshot();
-                        let mut obj = |step: f64| -> Result<(f64, Vec<f64>)> {
-                            self.add_grad(step, &d);
-                            let value = closure();
-                            let g = self.flat_grad();
-                            self.restore(&x);
-                            Ok((value?, g))
-                        };
-                        // PyTorch's `max_ls=max_eval - current_evals`; below
-                        // zero (max_eval 0) PyTorch fails with an
-                        // UnboundLocalError, Kiln with this error.
-                        let max_ls = max_eval.checked_sub(current_evals).ok_or_else(|| {
-                            Error::option(
-                                "LBFGS",
-                                "max_eval",
-                                "the strong_wolfe line search needs max_eval of at least 1, got 0",
-                            )
-                        })?;
-                        let found = strong_wolfe(&mut obj, t, &d, (loss, &flat_grad, gtd), max_ls)?;
-                        loss = found.loss;
-                        flat_grad = found.grad;
-                        t = found.t;
-                        ls_evals = found.evals;
-                        self.add_grad(t, &d);
-                        opt_cond = abs_max(&flat_grad) <= o.tolerance_grad;
-                    }
-                    None => {
-                        self.add_grad(t, &d);
-                        if n_iter != max_iter {
-                            loss = closure()?;
-                            flat_grad = self.flat_grad();
-                            opt_cond = abs_max(&flat_grad) <= o.tolerance_grad;
-                            ls_evals = 1;
-                        } else {
-                            ls_evals = 0;
-                        }
-                    }
-                }
-                current_evals += ls_evals;
-                st.func_evals += ls_evals;
-                if n_iter == max_iter
-                    || current_evals >= max_eval
-                    || opt_cond
-                    || abs_max(&d) * t.abs() <= o.tolerance_change
-                    || (loss - prev_loss).abs() < o.tolerance_change
-                {
-                    break;
-                }
-            }
-            Ok(())
-        })();
-        st.d = Some(d);
-        st.t = t;
-        self.state = st;
-        result.map(|()| orig_loss)
+        let mut state = std::mem::take(&mut self.state);
+        let mut point = Point {
+            loss: first_loss,
+            direction: state.d.take().unwrap_or_default(),
+            step_size: state.t,
+            grad,
+            evals: 1,
+        };
+        let result = self.iterate(&options, &mut state, &mut point, closure);
+        state.d = Some(point.direction);
+        state.t = point.step_size;
+        self.state = state;
+        result.map(|()| first_loss)
     }
+
+    /// The iterations of one [`step`](Self::step), from `point`, stopping
+    /// where PyTorch stops: after `max_iter` iterations or `max_eval`
+    /// evaluations, or when the gradient, the step or the loss's change
+    /// falls below its tolerance.
+    fn iterate(
+        &self,
+        options: &LbfgsOptions,
+        state: &mut LbfgsState,
+        point: &mut Point,
+        closure: &mut dyn FnMut() -> Result<f64>,
+    ) -> Result<()> {
+        for iteration in 1..=options.max_iter {
+            let last = iteration == options.max_iter;
+            state.n_iter += 1;
+            point.direction = if state.n_iter == 1 {
+                state.restart();
+                negated(&point.grad)
+            } else {
+                state.remember_curvature(
+                    options.history_size,
+                    &point.grad,
+                    &point.direction,
+                    point.step_size,
+                )?;
+                state.two_loop_direction(&point.grad)
+            };
+            state.prev_flat_grad = Some(point.grad.clone());
+            let last_loss = point.loss;
+            state.prev_loss = Some(point.loss);
+            point.step_size = if state.n_iter == 1 {
+                // A first step of at most `lr` along the raw gradient.
+                let grad_l1: f64 = point.grad.iter().map(|g| g.abs()).sum();
+                f64::min(1.0, 1.0 / grad_l1) * options.lr
+            } else {
+                options.lr
+            };
+            let slope = dot(&point.grad, &point.direction);
+            if slope > -options.tolerance_change {
+                break;
+            }
+            let evals = match options.line_search_fn {
+                Some(LineSearch::StrongWolfe) => {
+                    self.strong_wolfe_step(options, point, slope, closure)?
+                }
+                None => self.fixed_step(point, last, closure)?,
+            };
+            point.evals += evals;
+            state.func_evals += evals;
+            let small_grad = abs_max(&point.grad) <= options.tolerance_grad;
+            if last
+                || point.evals >= options.max_eval()
+                || small_grad
+                || abs_max(&point.direction) * point.step_size.abs() <= options.tolerance_change
+                || (point.loss - last_loss).abs() < options.tolerance_change
+            {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves by `step_size` along the direction and, unless this is the
+    /// last iteration, re-evaluates there; returns the evaluations made.
+    fn fixed_step(
+        &self,
+        point: &mut Point,
+        last: bool,
+        closure: &mut dyn FnMut() -> Result<f64>,
+    ) -> Result<usize> {
+        self.add_grad(point.step_size, &point.direction);
+        if last {
+            return Ok(0);
+        }
+        point.loss = closure()?;
+        point.grad = self.flat_grad();
+        Ok(1)
+    }
+
+    /// Finds a step size along the direction that meets the strong Wolfe
+    /// conditions (within the evaluations `max_eval` leaves), moves there,
+    /// and returns the evaluations made.
+    fn strong_wolfe_step(
+        &self,
+        options: &LbfgsOptions,
+        point: &mut Point,
+        slope: f64,
+        closure: &mut dyn FnMut() -> Result<f64>,
+    ) -> Result<usize> {
+        let start = self.snapshot();
+        let direction = &point.direction;
+        let mut loss_and_grad_at = |step_size: f64| -> Result<(f64, Vec<f64>)> {
+            self.add_grad(step_size, direction);
+            let loss = closure();
+            let grad = self.flat_grad();
+            self.restore(&start);
+            Ok((loss?, grad))
+        };
+        // PyTorch's `max_ls=max_eval - current_evals`; below zero
+        // (max_eval 0) PyTorch fails with an UnboundLocalError, Kiln
+        // with this error.
+        let max_evals = options.max_eval().checked_sub(point.evals).ok_or_else(|| {
+            Error::option(
+                "LBFGS",
+                "max_eval",
+                "the strong_wolfe line search needs max_eval of at least 1, got 0",
+            )
+        })?;
+        let found = strong_wolfe(
+            &mut loss_and_grad_at,
+            point.step_size,
+            direction,
+            (point.loss, &point.grad, slope),
+            max_evals,
+        )?;
+        point.loss = found.loss;
+        point.grad = found.grad;
+        point.step_size = found.t;
+        self.add_grad(point.step_size, &point.direction);
+        Ok(found.evals)
+    }
+}
+
+/// Where the iterations of one step are: the loss and flat gradient at
+/// the parameters, the search direction and step size of the last
+/// iteration, and the closure evaluations made so far.
+struct Point {
+    loss: f64,
+    grad: Vec<f64>,
+    direction: Vec<f64>,
+    step_size: f64,
+    evals: usize,
 }
 
 impl<E: Element> LrGroups for LBFGS<E> {

@@ -18,7 +18,7 @@
 //! row-sparse one ([`SparseGrad`]). A layer producing sparse gradients
 //! (an `Embedding` with `sparse: true`) keeps a clone of its weight
 //! `Parameter` in its backward and calls
-//! [`crate::nn::Parameter::accumulate_sparse_grad`]`(rows, values)`
+//! [`crate::param::Parameter::accumulate_sparse_grad`]`(rows, values)`
 //! instead of returning a dense weight gradient. [`SparseAdam`] consumes
 //! it; every other optimizer rejects it (and SparseAdam rejects dense
 //! gradients), as PyTorch does.
@@ -29,11 +29,14 @@
 mod adadelta;
 mod adagrad;
 mod adam;
+mod adam_family;
 mod adamax;
 mod adamw;
 mod asgd;
+mod check;
 mod driver;
 mod lbfgs;
+mod lbfgs_direction;
 mod line_search;
 pub mod lr_scheduler;
 mod nadam;
@@ -41,7 +44,6 @@ mod radam;
 mod rmsprop;
 mod rprop;
 mod sgd;
-mod sparse;
 mod sparse_adam;
 mod state;
 pub(crate) mod state_dict;
@@ -50,21 +52,21 @@ mod tests;
 #[cfg(test)]
 mod tests_load;
 
+pub use crate::param::SparseGrad;
 pub use adadelta::{Adadelta, AdadeltaAlgorithm, AdadeltaOptions, AdadeltaState};
 pub use adagrad::{Adagrad, AdagradAlgorithm, AdagradOptions, AdagradState};
 pub use adam::{Adam, AdamAlgorithm, AdamOptions, AdamState};
 pub use adamax::{Adamax, AdamaxAlgorithm, AdamaxOptions, AdamaxState};
 pub use adamw::{AdamW, AdamWAlgorithm, adamw_defaults};
-pub use asgd::{ASGD, Asgd, AsgdOptions, AsgdState};
+pub use asgd::{ASGD, AsgdAlgorithm, AsgdOptions, AsgdState};
 pub use driver::{Algorithm, GroupOptions, Optimizer, ParamGroup};
-pub use lbfgs::{Closure, LBFGS, LbfgsOptions, LbfgsState, LbfgsStateDict, LineSearch};
+pub use lbfgs::{LBFGS, LbfgsOptions, LbfgsState, LbfgsStateDict, LineSearch};
 pub use lr_scheduler::LrGroups;
 pub use nadam::{NAdam, NAdamAlgorithm, NAdamOptions, NAdamState};
 pub use radam::{RAdam, RAdamAlgorithm, RAdamOptions, RAdamState};
-pub use rmsprop::{RMSprop, Rmsprop, RmspropOptions, RmspropState};
+pub use rmsprop::{RMSprop, RmspropAlgorithm, RmspropOptions, RmspropState};
 pub use rprop::{Rprop, RpropAlgorithm, RpropOptions, RpropState};
-pub use sgd::{SGD, Sgd, SgdOptions, SgdState};
-pub use sparse::SparseGrad;
+pub use sgd::{SGD, SgdAlgorithm, SgdOptions, SgdState};
 pub use sparse_adam::{SparseAdam, SparseAdamAlgorithm, SparseAdamOptions};
 pub use state::{StateEntries, StateField, StateValue};
 pub use state_dict::{GroupState, OptimizerStateDict};

@@ -1,6 +1,7 @@
 //! NAdam (Adam with Nesterov momentum), like `torch.optim.NAdam`.
 
-use super::driver::check;
+use super::adam_family::{Moments, WeightDecay, bias_correction, start_moments};
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Result};
@@ -112,41 +113,28 @@ impl Algorithm for NAdamAlgorithm {
     fn update<E: Element>(o: &NAdamOptions, s: &mut NAdamState<E>, param: &mut [E], grad: &[E]) {
         if s.step == 0.0 {
             s.mu_product = 1.0;
-            s.exp_avg = vec![E::zero(); param.len()];
-            s.exp_avg_sq = vec![E::zero(); param.len()];
         }
+        start_moments([&mut s.exp_avg, &mut s.exp_avg_sq], param.len());
         s.step += 1.0;
-        let (beta1, beta2) = o.betas;
-        let bias_correction2 = 1.0 - beta2.powf(s.step);
+        let beta1 = o.betas.0;
         let mu = beta1 * (1.0 - 0.5 * 0.96f64.powf(s.step * o.momentum_decay));
         let mu_next = beta1 * (1.0 - 0.5 * 0.96f64.powf((s.step + 1.0) * o.momentum_decay));
         s.mu_product *= mu;
         let mu_product_next = s.mu_product * mu_next;
         let c_grad = E::of(-o.lr * (1.0 - mu) / (1.0 - s.mu_product));
         let c_avg = E::of(-o.lr * mu_next / (1.0 - mu_product_next));
-        let (b1, b2, eps, wd, bc2) = (
-            E::of(beta1),
-            E::of(beta2),
-            E::of(o.eps),
-            E::of(o.weight_decay),
-            E::of(bias_correction2),
-        );
-        let decay = E::of(1.0 - o.lr * o.weight_decay);
-        let one = E::one();
-        for i in 0..param.len() {
-            let mut g = if o.maximize { -grad[i] } else { grad[i] };
-            if o.weight_decay != 0.0 {
-                if o.decoupled_weight_decay {
-                    param[i] *= decay;
-                } else {
-                    g += wd * param[i];
-                }
-            }
-            s.exp_avg[i] = s.exp_avg[i] + (one - b1) * (g - s.exp_avg[i]);
-            s.exp_avg_sq[i] = s.exp_avg_sq[i] * b2 + (one - b2) * g * g;
-            let denom = (s.exp_avg_sq[i] / bc2).sqrt() + eps;
-            param[i] += c_grad * (g / denom);
-            param[i] += c_avg * (s.exp_avg[i] / denom);
+        let decay = WeightDecay::new(o.lr, o.weight_decay, o.decoupled_weight_decay, o.maximize);
+        let moments = Moments::new(o.betas);
+        let (eps, bc2) = (E::of(o.eps), E::of(bias_correction(o.betas.1, s.step)));
+        let state = s.exp_avg.iter_mut().zip(s.exp_avg_sq.iter_mut());
+        for ((p, &g), (m, v)) in param.iter_mut().zip(grad).zip(state) {
+            let (shrunk, g) = decay.apply(*p, g);
+            *p = shrunk;
+            moments.first(m, g);
+            moments.second(v, g);
+            let denom = (*v / bc2).sqrt() + eps;
+            *p += c_grad * (g / denom);
+            *p += c_avg * (*m / denom);
         }
     }
 }

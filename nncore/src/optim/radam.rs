@@ -1,6 +1,7 @@
 //! RAdam (rectified Adam), like `torch.optim.RAdam`.
 
-use super::driver::check;
+use super::adam_family::{Moments, WeightDecay, bias_correction, start_moments};
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Result};
@@ -99,48 +100,37 @@ impl Algorithm for RAdamAlgorithm {
     }
 
     fn update<E: Element>(o: &RAdamOptions, s: &mut RAdamState<E>, param: &mut [E], grad: &[E]) {
-        if s.step == 0.0 {
-            s.exp_avg = vec![E::zero(); param.len()];
-            s.exp_avg_sq = vec![E::zero(); param.len()];
-        }
+        start_moments([&mut s.exp_avg, &mut s.exp_avg_sq], param.len());
         s.step += 1.0;
-        let (beta1, beta2) = o.betas;
-        let bias_correction1 = 1.0 - beta1.powf(s.step);
-        let bias_correction2 = 1.0 - beta2.powf(s.step);
+        let beta2 = o.betas.1;
+        let bias_correction2 = bias_correction(beta2, s.step);
         let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
         let rho_t = rho_inf - 2.0 * s.step * beta2.powf(s.step) / bias_correction2;
         let rect = (rho_t > 5.0).then(|| {
-            ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
-                .sqrt()
+            E::of(
+                ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+                    / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
+                    .sqrt(),
+            )
         });
-        let (b1, b2, eps, wd, lr) = (
-            E::of(beta1),
-            E::of(beta2),
-            E::of(o.eps),
-            E::of(o.weight_decay),
-            E::of(o.lr),
-        );
-        let (bc1, bc2_sqrt) = (E::of(bias_correction1), E::of(bias_correction2.sqrt()));
-        let decay = E::of(1.0 - o.lr * o.weight_decay);
-        let one = E::one();
-        for i in 0..param.len() {
-            let mut g = if o.maximize { -grad[i] } else { grad[i] };
-            if o.weight_decay != 0.0 {
-                if o.decoupled_weight_decay {
-                    param[i] *= decay;
-                } else {
-                    g += wd * param[i];
-                }
-            }
-            s.exp_avg[i] = s.exp_avg[i] + (one - b1) * (g - s.exp_avg[i]);
-            s.exp_avg_sq[i] = s.exp_avg_sq[i] * b2 + (one - b2) * g * g;
-            let corrected = s.exp_avg[i] / bc1;
+        let decay = WeightDecay::new(o.lr, o.weight_decay, o.decoupled_weight_decay, o.maximize);
+        let moments = Moments::new(o.betas);
+        let (eps, lr) = (E::of(o.eps), E::of(o.lr));
+        let bc1 = E::of(bias_correction(o.betas.0, s.step));
+        let bc2_sqrt = E::of(bias_correction2.sqrt());
+        let state = s.exp_avg.iter_mut().zip(s.exp_avg_sq.iter_mut());
+        for ((p, &g), (m, v)) in param.iter_mut().zip(grad).zip(state) {
+            let (shrunk, g) = decay.apply(*p, g);
+            *p = shrunk;
+            moments.first(m, g);
+            moments.second(v, g);
+            let corrected = *m / bc1;
             match rect {
                 Some(rect) => {
-                    let adaptive = bc2_sqrt / (s.exp_avg_sq[i].sqrt() + eps);
-                    param[i] -= corrected * lr * adaptive * E::of(rect);
+                    let adaptive = bc2_sqrt / (v.sqrt() + eps);
+                    *p -= corrected * lr * adaptive * rect;
                 }
-                None => param[i] -= corrected * lr,
+                None => *p -= corrected * lr,
             }
         }
     }

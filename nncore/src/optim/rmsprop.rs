@@ -1,6 +1,6 @@
 //! RMSprop, like `torch.optim.RMSprop`.
 
-use super::driver::check;
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::{Element, Result};
@@ -75,7 +75,7 @@ optimizer_state! {
 
 /// The RMSprop algorithm (see [`RMSprop`]).
 #[derive(Debug)]
-pub struct Rmsprop;
+pub struct RmspropAlgorithm;
 
 /// `torch.optim.RMSprop`.
 ///
@@ -89,9 +89,9 @@ pub struct Rmsprop;
 /// assert!((w.to_vec()[0] - 0.9).abs() < 1e-5); // lr / sqrt(1 - alpha)
 /// # Ok::<(), nncore::Error>(())
 /// ```
-pub type RMSprop = Optimizer<Rmsprop>;
+pub type RMSprop = Optimizer<RmspropAlgorithm>;
 
-impl Algorithm for Rmsprop {
+impl Algorithm for RmspropAlgorithm {
     type Options = RmspropOptions;
     type State<E: Element> = RmspropState<E>;
     const NAME: &'static str = "RMSprop";

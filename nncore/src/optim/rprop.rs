@@ -1,6 +1,6 @@
 //! Resilient backpropagation, like `torch.optim.Rprop`.
 
-use super::driver::check;
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::py_float;

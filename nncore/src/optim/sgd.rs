@@ -1,6 +1,6 @@
 //! Stochastic gradient descent with momentum, like `torch.optim.SGD`.
 
-use super::driver::check;
+use super::check;
 use super::state::optimizer_state;
 use super::{Algorithm, GroupOptions, Optimizer};
 use crate::kernels::simd;
@@ -68,12 +68,12 @@ optimizer_state! {
 
 /// The SGD algorithm (see [`SGD`]).
 #[derive(Debug)]
-pub struct Sgd;
+pub struct SgdAlgorithm;
 
 /// `torch.optim.SGD`.
-pub type SGD = Optimizer<Sgd>;
+pub type SGD = Optimizer<SgdAlgorithm>;
 
-impl Algorithm for Sgd {
+impl Algorithm for SgdAlgorithm {
     type Options = SgdOptions;
     type State<E: Element> = SgdState<E>;
     const NAME: &'static str = "SGD";
@@ -180,7 +180,7 @@ impl<E: Element> SgdStep<E> {
 mod tests {
     use super::*;
     use crate::kernels::simd::{Level, dispatch_at};
-    use crate::nn::Parameter;
+    use crate::param::Parameter;
 
     /// The naive twin: the per-element loop the vectorised one replaced.
     fn sgd_naive(

@@ -2,7 +2,8 @@
 //! `torch.optim.SparseAdam`.
 
 use super::adam::AdamState;
-use super::driver::check;
+use super::adam_family::{bias_correction, start_moments};
+use super::check;
 use super::{Algorithm, GroupOptions, Optimizer, SparseGrad};
 use crate::{Element, Result};
 use serde::{Deserialize, Serialize};
@@ -94,15 +95,12 @@ impl Algorithm for SparseAdamAlgorithm {
         param: &mut [E],
         grad: &SparseGrad<E>,
     ) {
-        if s.step == 0.0 {
-            s.exp_avg = vec![E::zero(); param.len()];
-            s.exp_avg_sq = vec![E::zero(); param.len()];
-        }
+        start_moments([&mut s.exp_avg, &mut s.exp_avg_sq], param.len());
         s.step += 1.0;
         let grad = grad.coalesce();
         let (beta1, beta2) = o.betas;
-        let bc1 = 1.0 - beta1.powf(s.step);
-        let bc2 = 1.0 - beta2.powf(s.step);
+        let bc1 = bias_correction(beta1, s.step);
+        let bc2 = bias_correction(beta2, s.step);
         let step_size = E::of(o.lr * bc2.sqrt() / bc1);
         let (b1, b2, eps) = (E::of(beta1), E::of(beta2), E::of(o.eps));
         let one = E::one();

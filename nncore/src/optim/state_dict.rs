@@ -2,13 +2,14 @@
 //! in memory and as a safetensors file (buffers as tensors, options and
 //! numbers in the metadata).
 
-use super::StateValue;
+use super::state::StateEntries;
+use super::{Algorithm, Optimizer, StateValue};
 use crate::io::{NamedTensor, load_safetensors_bytes, save_safetensors};
 use crate::{Element, Error, Result, excerpt};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// One param group of a state dict.
@@ -241,5 +242,97 @@ impl OptimizerStateDict<f32> {
             groups,
             state,
         })
+    }
+}
+
+/// `state_dict` and `load_state_dict` of the generic driver.
+impl<A: Algorithm, E: Element> Optimizer<A, E> {
+    /// The optimizer's state, like `state_dict()`: each group's options and
+    /// parameter indices (counted across groups in order), and each
+    /// parameter's state by index. Save it with
+    /// [`OptimizerStateDict::save`] beside the model.
+    pub fn state_dict(&self) -> OptimizerStateDict<E> {
+        let mut groups = Vec::new();
+        let mut state = BTreeMap::new();
+        let mut index = 0;
+        for g in &self.groups {
+            let mut params = Vec::new();
+            let mut shapes = Vec::new();
+            for p in &g.params {
+                if let Some(s) = self.state.get(&p.id()) {
+                    let entries = s
+                        .entries()
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect();
+                    state.insert(index, entries);
+                }
+                params.push(index);
+                shapes.push(p.shape().to_vec());
+                index += 1;
+            }
+            groups.push(GroupState {
+                params,
+                shapes,
+                options: encode_options(&g.options),
+            });
+        }
+        OptimizerStateDict {
+            optimizer: A::NAME.to_string(),
+            groups,
+            state,
+        }
+    }
+
+    /// Restores a [`Optimizer::state_dict`]: group options and parameter
+    /// state. A state dict of another optimizer type, another number of
+    /// groups or parameters, or parameters of other shapes is an error,
+    /// and the optimizer is left unchanged.
+    pub fn load_state_dict(&mut self, sd: &OptimizerStateDict<E>) -> Result<()> {
+        let bad = |reason: String| Error::option(A::NAME, "state_dict", reason);
+        if sd.optimizer != A::NAME {
+            return Err(bad(format!(
+                "the state dict is from a {} optimizer, not {}",
+                sd.optimizer,
+                A::NAME
+            )));
+        }
+        if sd.groups.len() != self.groups.len() {
+            return Err(bad(format!(
+                "loaded state dict has a different number of parameter groups ({}, the optimizer has {})",
+                sd.groups.len(),
+                self.groups.len()
+            )));
+        }
+        let mut options = Vec::new();
+        let mut states = HashMap::new();
+        for (g, saved) in self.groups.iter().zip(&sd.groups) {
+            if saved.params.len() != g.params.len() {
+                return Err(bad(
+                    "loaded state dict contains a parameter group that doesn't match the size of optimizer's group".into(),
+                ));
+            }
+            let o: A::Options =
+                decode_options(&saved.options).map_err(|e| bad(format!("bad options: {e}")))?;
+            A::validate(&o)?;
+            options.push(o);
+            for ((p, &index), shape) in g.params.iter().zip(&saved.params).zip(&saved.shapes) {
+                if p.shape() != shape.as_slice() {
+                    return Err(bad(format!(
+                        "parameter {index} has shape {:?}, the saved state is for shape {shape:?}",
+                        p.shape()
+                    )));
+                }
+                if let Some(entries) = sd.state.get(&index) {
+                    let s = A::State::<E>::from_entries(A::NAME, entries, p.numel())?;
+                    states.insert(p.id(), s);
+                }
+            }
+        }
+        for (g, o) in self.groups.iter_mut().zip(options) {
+            g.options = o;
+        }
+        self.state = states;
+        Ok(())
     }
 }

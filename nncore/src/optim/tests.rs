@@ -6,7 +6,7 @@ use super::lr_scheduler::{
     LinearLR, LrScheduler, OneCycleLR, OneCycleOptions, PlateauOptions, ReduceLROnPlateau, StepLR,
 };
 use super::*;
-use crate::nn::Parameter;
+use crate::param::Parameter;
 
 fn param() -> Parameter {
     Parameter::new(vec![1.0, -2.0, 3.0, 0.5], &[2, 2])
@@ -228,19 +228,6 @@ fn an_invalid_option_set_between_steps_fails_the_step_and_changes_nothing() {
 }
 
 #[test]
-fn lbfgs_without_a_closure_is_an_error_and_changes_nothing() {
-    let p = param();
-    let mut opt = LBFGS::new(vec![p.clone()], LbfgsOptions::default()).unwrap();
-    *p.grad_lock() = Some(vec![1.0; 4]);
-    assert_eq!(
-        message(opt.step(None)),
-        "LBFGS: invalid closure: LBFGS requires a closure that reevaluates the model and returns the loss"
-    );
-    assert_eq!(p.to_vec(), vec![1.0, -2.0, 3.0, 0.5]);
-    assert_eq!(opt.state().n_iter, 0);
-}
-
-#[test]
 fn lbfgs_fails_where_pytorch_fails_with_an_error_naming_the_option() {
     // PyTorch: UnboundLocalError (max_eval 0 with strong_wolfe) and
     // IndexError (history_size 0 once an update is stored).
@@ -248,11 +235,11 @@ fn lbfgs_fails_where_pytorch_fails_with_an_error_naming_the_option() {
         let x = Parameter::<f64>::of(vec![-1.2, 1.0], &[2]);
         let mut opt = LBFGS::new(vec![x.clone()], options).unwrap();
         let p = x.clone();
-        message(opt.step(Some(&mut || {
+        message(opt.step(|| {
             let v = p.to_vec();
             *p.grad_lock() = Some(vec![2.0 * (v[0] - 1.0), 20.0 * (v[1] - 2.0)]);
             Ok((v[0] - 1.0).powi(2) + 10.0 * (v[1] - 2.0).powi(2))
-        })))
+        }))
     };
     assert_eq!(
         run(LbfgsOptions {

@@ -8,7 +8,7 @@ use super::lr_scheduler::{
     OneCycleOptions, PlateauOptions, ReduceLROnPlateau, StepLR,
 };
 use super::*;
-use crate::nn::Parameter;
+use crate::param::Parameter;
 use serde_json::{Value, json};
 
 fn sgd() -> SGD {

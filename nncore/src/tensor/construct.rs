@@ -44,7 +44,7 @@ impl<E: Element> DynTensor<E> {
 
     /// A rank-0 tensor holding one value.
     pub fn scalar(value: E) -> Self {
-        Self::leaf(super::pool::take_filled(1, value), [])
+        Self::leaf(crate::pool::take_filled(1, value), [])
     }
 
     /// Standard normal draws from Kiln's global generator (see

@@ -9,7 +9,6 @@
 mod construct;
 mod dims;
 mod long;
-pub mod pool;
 mod recycle;
 mod size;
 
@@ -19,6 +18,7 @@ pub(crate) use recycle::release_graph_parts;
 pub(crate) use size::admit;
 
 use crate::autograd::GradFn;
+use crate::pool;
 use crate::{Element, Error, Result};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -7,9 +7,10 @@
 //! released one at a time by the outermost drop, so a graph millions of ops
 //! deep frees without deep recursion.
 
-use super::{DynTensor, Node, pool};
+use super::{DynTensor, Node};
 use crate::Element;
 use crate::autograd::{Backward, GradFn};
+use crate::pool;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 

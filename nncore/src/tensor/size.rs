@@ -9,7 +9,7 @@
 //! constructors reserve their buffer fallibly ([`alloc_filled`]), and ops
 //! whose output is larger than their inputs check it first ([`admit`]).
 
-use super::pool;
+use crate::pool;
 use crate::{Element, Error, Result, excerpt};
 use std::mem::size_of;
 

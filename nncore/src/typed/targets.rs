@@ -63,7 +63,7 @@ impl<E: Element> ElementTarget<E> for E {
     message = "wrong target type: CrossEntropyLoss expects class indices of type i64, got {D}",
     label = "expected a tensor of `i64` class indices here",
     note = "integer labels of another type become class indices with `.long()`, like in PyTorch",
-    note = "for class probabilities (floats of the input's shape) use `CrossEntropyLoss::forward_probabilities`"
+    note = "for class probabilities (floats of the input's shape) use `Loss::forward_dyn` on runtime tensors"
 )]
 pub trait ClassTarget<D: DType>: Element {
     /// The target's runtime tensor of class indices.
@@ -81,7 +81,7 @@ impl<E: Element> ClassTarget<i64> for E {
 /// type: lets the loss targets below be blanket impls over any type.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a statically shaped `Tensor`",
-    note = "the typed losses take a `Tensor<S, D>`; runtime tensors go to their `forward_dyn` / `forward_classes` methods"
+    note = "the typed losses take a `Tensor<S, D>`; runtime tensors go to `Loss::forward_dyn`"
 )]
 pub trait TypedTensor {
     /// The shape type `S`.

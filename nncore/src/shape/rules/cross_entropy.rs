@@ -46,7 +46,7 @@ rank_gate! {
     params (INPUT, TARGET);
     message = "cross_entropy expects logits of shape (batch, classes) and class indices of shape (batch,), but got a {INPUT}-D input and a {TARGET}-D target",
     label = "a {INPUT}-D input and a {TARGET}-D target",
-    note = "the target holds one class index per sample (not one-hot rows); other ranks are supported by `CrossEntropyLoss::forward_classes` on runtime tensors",
+    note = "the target holds one class index per sample (not one-hot rows); other ranks are supported by `Loss::forward_dyn` on runtime tensors",
 }
 
 /// Every other pair of ranks: asks the rank gate of `False<first param>`.

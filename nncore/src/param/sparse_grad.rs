@@ -8,7 +8,7 @@ use crate::Element;
 /// `rows[i]` of the gradient is `values[i * row_len..(i + 1) * row_len]`,
 /// other rows are zero. Rows may repeat (uncoalesced); repeated rows sum.
 ///
-/// Produce one with [`crate::nn::Parameter::accumulate_sparse_grad`].
+/// Produce one with [`Parameter::accumulate_sparse_grad`](super::Parameter::accumulate_sparse_grad).
 ///
 /// ```
 /// use nncore::optim::SparseGrad;

@@ -1,6 +1,6 @@
 //! Parameters and buffers: the tensors a module owns.
 
-use crate::optim::SparseGrad;
+use super::SparseGrad;
 use crate::{DynTensor, Element, Error, Result};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard};
