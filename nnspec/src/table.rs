@@ -352,4 +352,33 @@ pub const LAYERS: &[Layer] = &[
     ),
     runtime("Softmax", &[opt("dim", Default::None)]),
     runtime("LogSoftmax", &[opt("dim", Default::None)]),
+    runtime(
+        "MultiheadAttention",
+        &[
+            opt("embed_dim", REQUIRED),
+            opt("num_heads", REQUIRED),
+            opt("dropout", Default::Float(0.0)),
+            opt("bias", TRUE),
+            opt("add_bias_kv", FALSE),
+            opt("add_zero_attn", FALSE),
+            opt("kdim", Default::None),
+            opt("vdim", Default::None),
+            opt("batch_first", FALSE),
+        ],
+    ),
+    runtime("TransformerEncoderLayer", TRANSFORMER_LAYER),
+    runtime("TransformerDecoderLayer", TRANSFORMER_LAYER),
+];
+
+/// `nn.TransformerEncoderLayer`'s and `nn.TransformerDecoderLayer`'s arguments.
+const TRANSFORMER_LAYER: &[Arg] = &[
+    opt("d_model", REQUIRED),
+    opt("nhead", REQUIRED),
+    opt("dim_feedforward", Default::Int(2048)),
+    opt("dropout", Default::Float(0.1)),
+    opt("activation", Default::Str("relu")),
+    opt("layer_norm_eps", Default::Float(1e-5)),
+    opt("batch_first", FALSE),
+    opt("norm_first", FALSE),
+    opt("bias", TRUE),
 ];
