@@ -60,6 +60,29 @@ fn repr_matches_pytorch() {
     assert_all_pass("repr.json", 58);
 }
 
+/// The recurrent and attention layers (FORMAT.md, `sequence`): (passed,
+/// failed, skipped) exactly, so each layer that lands moves cases from
+/// skipped to passed and none may fail.
+#[test]
+fn sequence_matches_pytorch() {
+    let summary = run("sequence.json");
+    assert_eq!(
+        (summary.passed, summary.failed, summary.skipped),
+        (0, 0, 55),
+        "sequence.json: (passed, failed, skipped)"
+    );
+}
+
+#[test]
+fn sequence_printouts_match_pytorch() {
+    let summary = run("sequence_repr.json");
+    assert_eq!(
+        (summary.passed, summary.failed, summary.skipped),
+        (0, 0, 13),
+        "sequence_repr.json: (passed, failed, skipped)"
+    );
+}
+
 #[test]
 fn a_truncated_case_file_is_an_error_naming_it() {
     let dir = std::env::temp_dir().join(format!("kiln-conformance-{}", std::process::id()));

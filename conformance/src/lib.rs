@@ -33,6 +33,9 @@ mod optimizer;
 mod options;
 mod repr;
 mod scheduler;
+mod sequence;
+mod sequence_attention;
+mod sequence_recurrent;
 
 pub use case::{Case, CaseFile, TensorData};
 pub use compare::{Tolerance, compare};
@@ -72,6 +75,7 @@ pub fn run_case(family: &str, case: &Case) -> Outcome {
         "optimizer" => optimizer::run(case),
         "scheduler" => scheduler::run(case),
         "init" => init::run(case),
+        "sequence" => sequence::run(case),
         other => Outcome::Skip(format!("the `{other}` family is not supported yet")),
     });
     outcome.unwrap_or_else(|panic| {

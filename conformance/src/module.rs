@@ -18,7 +18,8 @@ pub(crate) fn run(case: &Case) -> Outcome {
     }
 }
 
-fn params(case: &Case) -> Result<Vec<(String, TensorData)>, String> {
+/// The case's `params` under their PyTorch names.
+pub(crate) fn params(case: &Case) -> Result<Vec<(String, TensorData)>, String> {
     let Some(p) = case.raw.get("params").and_then(Value::as_object) else {
         return Ok(Vec::new());
     };

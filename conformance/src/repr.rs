@@ -7,6 +7,7 @@ use super::Outcome;
 use super::case::Case;
 use super::options::layer_options;
 use crate::nn::dynamic::{DynSequential, build_layer};
+use crate::nn::spec::registry;
 use crate::nn::{DynForward, DynModule, Module, ModuleDict, ModuleList, module_repr};
 use crate::{DynTensor, Error};
 use serde_json::Value;
@@ -21,7 +22,14 @@ pub(crate) fn run(case: &Case) -> Outcome {
     };
     let module = match build(tree) {
         Ok(m) => m,
-        Err(why) => return Outcome::Fail(format!("cannot build the tree: {why}")),
+        Err(why) => {
+            return match unbuildable_type(tree) {
+                Some(type_name) => {
+                    Outcome::Skip(format!("the module `{type_name}` is not implemented yet"))
+                }
+                None => Outcome::Fail(format!("cannot build the tree: {why}")),
+            };
+        }
     };
     let actual = module_repr(module.as_ref());
     if actual == expected {
@@ -30,6 +38,19 @@ pub(crate) fn run(case: &Case) -> Outcome {
         Outcome::Fail(format!(
             "printout differs:\n--- Kiln\n{actual}\n--- PyTorch\n{expected}"
         ))
+    }
+}
+
+/// The type of a leaf of the tree that Kiln has no layer for, if any: a
+/// case that needs it is a skip (not yet implemented), not a failure.
+fn unbuildable_type(tree: &Value) -> Option<String> {
+    let type_name = tree.get("type").and_then(Value::as_str)?;
+    match tree.get("children").and_then(Value::as_array) {
+        Some(children) => children
+            .iter()
+            .filter_map(|pair| pair.get(1))
+            .find_map(unbuildable_type),
+        None => (!registry().iter().any(|r| r.name == type_name)).then(|| type_name.to_string()),
     }
 }
 
