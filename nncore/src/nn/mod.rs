@@ -56,7 +56,7 @@ pub use attention::{
     MultiheadAttentionSpec, NonDynamicallyQuantizableLinear, Transformer, TransformerDecoder,
     TransformerDecoderLayer, TransformerDecoderLayerSpec, TransformerDecoderSpec,
     TransformerEncoder, TransformerEncoderLayer, TransformerEncoderLayerSpec,
-    TransformerEncoderSpec, TransformerForward, TransformerLayerArgs,
+    TransformerEncoderSpec, TransformerForward, TransformerLayerArgs, TransformerSpec,
     generate_square_subsequent_mask,
 };
 pub use avg_pool2d::{AvgPool2d, AvgPool2dSpec};

@@ -401,11 +401,13 @@ fn batched_forward<E: Element>(
         };
         Ok((y, Some(weights)))
     } else {
+        // (1, L, S) -> (1, 1, L, S); (N·heads, L or 1, S) -> (N, heads, L or 1, S).
         let attn_mask = attn_mask.map(|m| {
+            let rows = m.shape()[1];
             if m.shape()[0] == 1 {
-                view(&m, &[1, 1, tgt_len, src_len])
+                view(&m, &[1, 1, rows, src_len])
             } else {
-                view(&m, &[bsz, heads, tgt_len, src_len])
+                view(&m, &[bsz, heads, rows, src_len])
             }
         });
         let split = |x: &DynTensor<E>, len: usize| view(x, &[bsz, heads, len, head_dim]);

@@ -12,6 +12,7 @@ mod encoder;
 mod layer_args;
 mod multihead;
 mod params;
+mod stack_specs;
 mod transformer;
 
 pub use decoder::{
@@ -27,6 +28,7 @@ pub use multihead::{
     MhaForward, MultiheadAttention, MultiheadAttentionSpec, NonDynamicallyQuantizableLinear,
 };
 pub use params::Get;
+pub use stack_specs::TransformerSpec;
 pub use transformer::{Transformer, TransformerForward};
 
 use crate::nn::DynModule;

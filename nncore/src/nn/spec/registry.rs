@@ -143,6 +143,9 @@ static REGISTRY: &[Registered] = &[
     Registered::composite::<MultiheadAttentionSpec>(),
     Registered::composite::<TransformerEncoderLayerSpec>(),
     Registered::composite::<TransformerDecoderLayerSpec>(),
+    Registered::composite::<TransformerEncoderSpec>(),
+    Registered::composite::<TransformerDecoderSpec>(),
+    Registered::composite::<TransformerSpec>(),
 ];
 
 /// Every registered layer type.
@@ -243,6 +246,11 @@ mod tests {
                             crate::nn::dynamic::OptValue::Tuple(vec![2.into(), 2.into()])
                         }
                         ("Unflatten", "dim") => 1.into(),
+                        (_, "encoder_layer" | "decoder_layer") => {
+                            let layer = layer.name.replace("coder", "coderLayer");
+                            let o = LayerOptions::new().with("d_model", 4).with("nhead", 2);
+                            crate::nn::dynamic::OptValue::Module(layer, o)
+                        }
                         _ => 4.into(),
                     };
                     given.set(arg.name, value);
