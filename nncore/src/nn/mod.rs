@@ -53,11 +53,10 @@ pub use adaptive_avg_pool2d::{AdaptiveAvgPool2d, AdaptiveAvgPool2dSpec, Adaptive
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
 pub use attention::{
     Activation, DecoderForward, EncoderForward, Get, MhaForward, MultiheadAttention,
-    MultiheadAttentionSpec, NonDynamicallyQuantizableLinear, Transformer, TransformerDecoder,
-    TransformerDecoderLayer, TransformerDecoderLayerSpec, TransformerDecoderSpec,
-    TransformerEncoder, TransformerEncoderLayer, TransformerEncoderLayerSpec,
-    TransformerEncoderSpec, TransformerForward, TransformerLayerArgs, TransformerSpec,
-    generate_square_subsequent_mask,
+    MultiheadAttentionSpec, Transformer, TransformerDecoder, TransformerDecoderLayer,
+    TransformerDecoderLayerSpec, TransformerDecoderSpec, TransformerEncoder,
+    TransformerEncoderLayer, TransformerEncoderLayerSpec, TransformerEncoderSpec,
+    TransformerForward, TransformerLayerArgs, TransformerSpec, generate_square_subsequent_mask,
 };
 pub use avg_pool2d::{AvgPool2d, AvgPool2dSpec};
 pub use avg_pool2d_ceil::AvgPool2dCeil;

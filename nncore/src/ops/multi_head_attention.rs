@@ -424,3 +424,173 @@ fn batched_forward<E: Element>(
         merge_heads(y.permute(&[2, 0, 1, 3])?).map(|y| (y, None))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
+    use crate::ops::BoolMask;
+    use crate::test_util::rand64;
+
+    fn leaf(shape: &[usize], seed: u64) -> DynTensor<f64> {
+        rand64(shape, seed).requires_grad_(true)
+    }
+
+    /// Inputs `[query, key, value, in_proj_weight | q, k, v weights,
+    /// in_proj_bias, bias_k, bias_v, out weight, out bias]`.
+    fn run(
+        t: &[DynTensor<f64>],
+        packed: bool,
+        o: &MhaOptions<'_, f64>,
+    ) -> Result<(DynTensor<f64>, Option<DynTensor<f64>>)> {
+        let (w, rest) = if packed {
+            (&t[3..4], &t[4..])
+        } else {
+            (&t[3..6], &t[6..])
+        };
+        let weights = MhaWeights {
+            in_proj_weight: packed.then(|| &w[0]),
+            qkv_proj_weight: (!packed).then(|| [&w[0], &w[1], &w[2]]),
+            in_proj_bias: Some(&rest[0]),
+            bias_kv: Some([&rest[1], &rest[2]]),
+            out_proj_weight: &rest[3],
+            out_proj_bias: Some(&rest[4]),
+        };
+        multi_head_attention_forward(&t[0], &t[1], &t[2], &weights, o)
+    }
+
+    fn params(e: usize, kv: Option<(usize, usize)>) -> Vec<DynTensor<f64>> {
+        let mut p = match kv {
+            None => vec![leaf(&[3 * e, e], 10)],
+            Some((k, v)) => vec![leaf(&[e, e], 10), leaf(&[e, k], 11), leaf(&[e, v], 12)],
+        };
+        p.extend([
+            leaf(&[3 * e], 13),
+            leaf(&[1, 1, e], 14),
+            leaf(&[1, 1, e], 15),
+            leaf(&[e, e], 16),
+            leaf(&[e], 17),
+        ]);
+        p
+    }
+
+    // Tolerance: PyTorch's gradcheck defaults (eps 1e-6, atol 1e-5, rtol 1e-3).
+    #[test]
+    fn gradcheck_packed_and_separate_with_masks() {
+        let (l, s, n, e) = (3, 4, 2, 4);
+        let pad = BoolMask::new(
+            vec![false, false, true, false, false, false, false, true],
+            &[n, s],
+        )
+        .unwrap();
+        let mut t = vec![
+            leaf(&[l, n, e], 1),
+            leaf(&[s, n, e], 2),
+            leaf(&[s, n, e], 3),
+        ];
+        t.extend(params(e, None));
+        let mut o = MhaOptions::new(e, 2);
+        o.key_padding_mask = Some(AttnMask::Bool(&pad));
+        o.average_attn_weights = false;
+        gradcheck(
+            |t| {
+                let (y, w) = run(t, true, &o)?;
+                y.sum().add(&w.expect("need_weights").mul_scalar(3.0).sum())
+            },
+            &t,
+            GradcheckOptions::default(),
+        )
+        .unwrap();
+        // kdim 5, vdim 3, zero attention, a float 3-D mask, need_weights off.
+        let float_mask = rand64(&[n * 2, l, s], 5);
+        let mut t = vec![
+            leaf(&[l, n, e], 1),
+            leaf(&[s, n, 5], 2),
+            leaf(&[s, n, 3], 3),
+        ];
+        t.extend(params(e, Some((5, 3))));
+        let mut o = MhaOptions::new(e, 2);
+        o.attn_mask = Some(AttnMask::Float(&float_mask));
+        o.add_zero_attn = true;
+        o.need_weights = false;
+        gradcheck(
+            |t| run(t, false, &o).map(|r| r.0),
+            &t,
+            GradcheckOptions::default(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn unbatched_inputs_drop_the_batch_dimension() {
+        let e = 4;
+        let mut t = vec![rand64(&[3, e], 1), rand64(&[5, e], 2), rand64(&[5, e], 3)];
+        t.extend(params(e, None));
+        let pad = BoolMask::new(vec![false, true, false, false, false], &[5]).unwrap();
+        let mut o = MhaOptions::new(e, 2);
+        o.key_padding_mask = Some(AttnMask::Bool(&pad));
+        let (y, w) = run(&t, true, &o).unwrap();
+        let w = w.unwrap();
+        assert_eq!((y.shape(), w.shape()), (&[3, 4][..], &[3, 6][..]));
+        // The padded key (index 1) gets no weight.
+        assert!(w.to_vec().chunks(6).all(|row| row[1] == 0.0));
+    }
+
+    #[test]
+    fn errors_use_pytorchs_words() {
+        let e = 4;
+        let err = |q: &[usize], k: &[usize], v: &[usize], o: &MhaOptions<'_, f64>| {
+            let mut t = vec![rand64(q, 1), rand64(k, 2), rand64(v, 3)];
+            t.extend(params(e, None));
+            run(&t, true, o).unwrap_err().to_string()
+        };
+        let o = MhaOptions::new(e, 2);
+        assert_eq!(
+            err(&[3, 2, 4], &[5, 2, 4], &[4, 2, 4], &o),
+            "MultiheadAttention: invalid input: key shape torch.Size([5, 2, 4]) does not match value shape torch.Size([4, 2, 4])"
+        );
+        assert_eq!(
+            err(&[3, 2, 4], &[5, 4], &[5, 4], &o),
+            "MultiheadAttention: invalid input: For batched (3-D) `query`, expected `key` and `value` to be 3-D but found 2-D and 2-D tensors respectively"
+        );
+        assert_eq!(
+            err(&[4], &[4], &[4], &o),
+            "MultiheadAttention: invalid input: query should be unbatched 2D or batched 3D tensor but received 1-D query tensor"
+        );
+        assert_eq!(
+            err(&[3, 2, 6], &[5, 2, 6], &[5, 2, 6], &o),
+            "MultiheadAttention: invalid input: was expecting embedding dimension of 4, but got 6"
+        );
+        let mut causal = o;
+        causal.is_causal = true;
+        assert_eq!(
+            err(&[3, 2, 4], &[3, 2, 4], &[3, 2, 4], &causal),
+            "MultiheadAttention: invalid is_causal: Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask."
+        );
+        let wrong = BoolMask::causal(4);
+        let mut masked = o;
+        masked.attn_mask = Some(AttnMask::Bool(&wrong));
+        assert_eq!(
+            err(&[3, 2, 4], &[3, 2, 4], &[3, 2, 4], &masked),
+            "MultiheadAttention: invalid input: The shape of the 2D attn_mask is torch.Size([4, 4]), but should be (3, 3)."
+        );
+        let pad = BoolMask::new(vec![false; 6], &[2, 3]).unwrap();
+        let mut padded = o;
+        padded.key_padding_mask = Some(AttnMask::Bool(&pad));
+        assert_eq!(
+            err(&[3, 2, 4], &[4, 2, 4], &[4, 2, 4], &padded),
+            // bias_k appends a key (5) and a column to the mask (4).
+            "MultiheadAttention: invalid input: Expected key_padded_mask.shape[1] to be 5, but got 4"
+        );
+        let mut t = vec![
+            rand64(&[3, 2, 4], 1),
+            rand64(&[5, 2, 6], 2),
+            rand64(&[5, 2, 4], 3),
+        ];
+        t.extend(params(e, Some((5, 4))));
+        assert_eq!(
+            run(&t, false, &o).unwrap_err().to_string(),
+            "MultiheadAttention: invalid input: expecting key weights shape of (4, 6), but got torch.Size([4, 5])"
+        );
+    }
+}

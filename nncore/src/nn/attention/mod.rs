@@ -24,9 +24,7 @@ pub use encoder::{
     TransformerEncoderSpec,
 };
 pub use layer_args::{Activation, TransformerLayerArgs, generate_square_subsequent_mask};
-pub use multihead::{
-    MhaForward, MultiheadAttention, MultiheadAttentionSpec, NonDynamicallyQuantizableLinear,
-};
+pub use multihead::{MhaForward, MultiheadAttention, MultiheadAttentionSpec};
 pub use params::Get;
 pub use stack_specs::TransformerSpec;
 pub use transformer::{Transformer, TransformerForward};
@@ -51,3 +49,6 @@ impl BuildsModule for TransformerDecoderLayerSpec {
         Ok(Box::new(TransformerDecoderLayer::new(self.0)?))
     }
 }
+
+#[cfg(test)]
+mod tests;
