@@ -6,18 +6,20 @@
 
 use super::layers::{Functional, leaf64, push, to_f32};
 use super::{Matrix, Rng};
+use kiln::Tensor;
 use kiln::nn::{
-    DecoderForward, EncoderForward, Get, LayerNorm, MhaForward, Module, ModuleExt,
+    DecoderForward, EncoderForward, Forward, Get, LayerNorm, MhaForward, Module, ModuleExt,
     MultiheadAttention, MultiheadAttentionSpec, PyNumber, Transformer, TransformerDecoder,
     TransformerDecoderLayer, TransformerDecoderLayerSpec, TransformerDecoderSpec,
     TransformerEncoder, TransformerEncoderLayer, TransformerEncoderLayerSpec,
-    TransformerEncoderSpec, TransformerForward, TransformerLayerArgs,
-    generate_square_subsequent_mask,
+    TransformerEncoderSpec, TransformerForward, TransformerLayerArgs, TypedMultiheadAttention,
+    TypedTransformerEncoder, TypedTransformerEncoderLayer, generate_square_subsequent_mask,
 };
 use kiln::ops::{
     AttnMask, BoolMask, MhaOptions, MhaWeights, SdpaOptions, multi_head_attention_forward,
     scaled_dot_product_attention,
 };
+use kiln::shape::{Dyn, U2, U3, U4, U5, U6};
 use kiln::{DynTensor, Element, Result};
 
 pub fn add(m: &mut Matrix, rng: &mut Rng) {
@@ -26,6 +28,7 @@ pub fn add(m: &mut Matrix, rng: &mut Rng) {
     multihead_attention(m, rng);
     encoders(m, rng);
     decoders(m, rng);
+    typed(m, rng);
 }
 
 /// A mask keeping (or masking) every third position.
@@ -485,5 +488,90 @@ fn dec_fwd<'a, E: Element>(
         DecoderForward::new().memory_key_padding_mask(pad)
     } else {
         DecoderForward::new().tgt_mask(causal)
+    }
+}
+
+/// The typed layers run the runtime layers inside: their forward against
+/// the spec's `run`.
+fn typed(m: &mut Matrix, rng: &mut Rng) {
+    let mha = TypedMultiheadAttention::<U4, U2, U3, U5>::new();
+    let spec = *mha.as_dyn().spec();
+    let causal_mask = || BoolMask::new((0..9).map(|k| k % 3 > k / 3).collect(), &[3, 3]).unwrap();
+    for (label, causal) in [
+        ("(L, N, E), kdim 3, vdim 5", false),
+        ("(L, N, E), kdim 3, vdim 5, causal bool mask", true),
+    ] {
+        let xs = vec![
+            input(rng, &[3, 2, 4]),
+            input(rng, &[3, 2, 3]),
+            input(rng, &[3, 2, 5]),
+        ];
+        let mask32 = causal_mask();
+        layer_case(
+            m,
+            "TypedMultiheadAttention",
+            label,
+            &mha,
+            xs,
+            |x| {
+                let q = Tensor::<(Dyn, Dyn, U4)>::from_dyn(x[0].clone())?;
+                let k = Tensor::<(Dyn, Dyn, U3)>::from_dyn(x[1].clone())?;
+                let v = Tensor::<(Dyn, Dyn, U5)>::from_dyn(x[2].clone())?;
+                let f = MhaForward::new().need_weights(false);
+                let f = if causal { f.attn_mask(&mask32) } else { f };
+                Ok(mha.forward(&q, &k, &v, f)?.0.into_dyn())
+            },
+            move |t, get| {
+                let mask = causal_mask();
+                let f = MhaForward::new().need_weights(false);
+                let f = if causal { f.attn_mask(&mask) } else { f };
+                Ok(spec.run(&t[0], &t[1], &t[2], get, &f, true)?.0)
+            },
+        );
+    }
+    for (label, a) in [
+        ("post-norm relu", args(false, false, false)),
+        ("pre-norm gelu batch_first", args(true, true, true)),
+    ] {
+        let layer = TypedTransformerEncoderLayer::<U4, U2, U6>::new()
+            .dropout(0.0)
+            .unwrap()
+            .batch_first(a.batch_first)
+            .norm_first(a.norm_first)
+            .activation(a.activation);
+        layer_case(
+            m,
+            "TypedTransformerEncoderLayer",
+            label,
+            &layer,
+            vec![input(rng, &[3, 2, 4])],
+            |x| {
+                Ok(layer
+                    .forward(Tensor::<(Dyn, Dyn, U4)>::from_dyn(x[0].clone())?)
+                    .into_dyn())
+            },
+            move |t, get| {
+                TransformerEncoderLayerSpec(a).run(&t[0], &EncoderForward::new(), get, true)
+            },
+        );
+        let encoder = TypedTransformerEncoder::new(&layer, 2, true);
+        let spec = TransformerEncoderSpec {
+            layer: a,
+            num_layers: 2,
+            norm: Some(LayerNorm::new(&[4]).spec()),
+        };
+        layer_case(
+            m,
+            "TypedTransformerEncoder",
+            label,
+            &encoder,
+            vec![input(rng, &[3, 2, 4])],
+            |x| {
+                Ok(encoder
+                    .forward(Tensor::<(Dyn, Dyn, U4)>::from_dyn(x[0].clone())?)
+                    .into_dyn())
+            },
+            move |t, get| spec.run(&t[0], &EncoderForward::new(), get, true),
+        );
     }
 }

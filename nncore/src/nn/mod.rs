@@ -56,7 +56,8 @@ pub use attention::{
     MultiheadAttentionSpec, Transformer, TransformerDecoder, TransformerDecoderLayer,
     TransformerDecoderLayerSpec, TransformerDecoderSpec, TransformerEncoder,
     TransformerEncoderLayer, TransformerEncoderLayerSpec, TransformerEncoderSpec,
-    TransformerForward, TransformerLayerArgs, TransformerSpec, generate_square_subsequent_mask,
+    TransformerForward, TransformerLayerArgs, TransformerSpec, TypedMultiheadAttention,
+    TypedTransformerEncoder, TypedTransformerEncoderLayer, generate_square_subsequent_mask,
 };
 pub use avg_pool2d::{AvgPool2d, AvgPool2dSpec};
 pub use avg_pool2d_ceil::AvgPool2dCeil;

@@ -14,6 +14,7 @@ mod multihead;
 mod params;
 mod stack_specs;
 mod transformer;
+mod typed;
 
 pub use decoder::{
     DecoderForward, TransformerDecoder, TransformerDecoderLayer, TransformerDecoderLayerSpec,
@@ -28,6 +29,7 @@ pub use multihead::{MhaForward, MultiheadAttention, MultiheadAttentionSpec};
 pub use params::Get;
 pub use stack_specs::TransformerSpec;
 pub use transformer::{Transformer, TransformerForward};
+pub use typed::{TypedMultiheadAttention, TypedTransformerEncoder, TypedTransformerEncoderLayer};
 
 use crate::nn::DynModule;
 use crate::nn::spec::BuildsModule;
