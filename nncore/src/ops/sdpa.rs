@@ -294,9 +294,8 @@ mod tests {
         let float_mask = rand64(&[3, 5], 4).requires_grad_(true);
         let keep = BoolMask::new((0..15).map(|i| i % 4 != 1).collect(), &[3, 5]).unwrap();
         let inputs = [q.clone(), k.clone(), v.clone(), float_mask];
-        let g = |o: fn(&[DynTensor<f64>], &BoolMask) -> Result<DynTensor<f64>>| {
-            gradcheck(|t| o(t, &keep), &inputs, GradcheckOptions::default()).unwrap()
-        };
+        type Case = fn(&[DynTensor<f64>], &BoolMask) -> Result<DynTensor<f64>>;
+        let g = |o: Case| gradcheck(|t| o(t, &keep), &inputs, GradcheckOptions::default()).unwrap();
         g(|t, _| scaled_dot_product_attention(&t[0], &t[1], &t[2], SdpaOptions::new()));
         g(|t, _| {
             let o = SdpaOptions::new().attn_mask(&t[3]).scale(0.3);

@@ -15,6 +15,16 @@ use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
 
+/// The sizes a typed attention carries only in its type (`fn() -> T` keeps
+/// the layer `Send + Sync`).
+type MhaSizes<E, H, K, V> = fn() -> (E, H, K, V);
+
+/// `d_model`, `nhead`, `dim_feedforward` in a typed transformer layer's type.
+type LayerSizes<D, H, F> = fn() -> (D, H, F);
+
+/// `attn_output` (typed) and the attention weights (runtime-shaped).
+pub type Attended<S> = (Tensor<S>, Option<DynTensor>);
+
 /// Forwards [`Module`] to the runtime layer inside.
 macro_rules! wraps {
     ($ty:ident < $($p:ident),* >) => {
@@ -67,7 +77,7 @@ macro_rules! wraps {
 /// ```
 pub struct TypedMultiheadAttention<E, H, K = E, V = E> {
     inner: MultiheadAttention,
-    sizes: PhantomData<fn() -> (E, H, K, V)>,
+    sizes: PhantomData<MhaSizes<E, H, K, V>>,
 }
 
 impl<E: StaticDim, H: StaticDim, K: StaticDim, V: StaticDim> TypedMultiheadAttention<E, H, K, V> {
@@ -136,7 +146,7 @@ impl<E: StaticDim, H: StaticDim, K: StaticDim, V: StaticDim> TypedMultiheadAtten
         key: &Tensor<(C, D, K)>,
         value: &Tensor<(C, D, V)>,
         f: MhaForward<'_>,
-    ) -> Result<(Tensor<(A, B, E)>, Option<DynTensor>)> {
+    ) -> Result<Attended<(A, B, E)>> {
         let (y, w) = self
             .inner
             .forward(query.as_dyn(), key.as_dyn(), value.as_dyn(), f)?;
@@ -178,7 +188,7 @@ impl<E: StaticDim, H: StaticDim, K: StaticDim, V: StaticDim> DynForward
 /// ```
 pub struct TypedTransformerEncoderLayer<D, H, F = U2048> {
     inner: TransformerEncoderLayer,
-    sizes: PhantomData<fn() -> (D, H, F)>,
+    sizes: PhantomData<LayerSizes<D, H, F>>,
 }
 
 impl<D: StaticDim, H: StaticDim, F: StaticDim> TypedTransformerEncoderLayer<D, H, F> {
@@ -301,7 +311,7 @@ impl<A: Dim, B: Dim, D: StaticDim, H: StaticDim, F: StaticDim> Forward<Tensor<(A
 /// ```
 pub struct TypedTransformerEncoder<D, H, F = U2048> {
     inner: TransformerEncoder,
-    sizes: PhantomData<fn() -> (D, H, F)>,
+    sizes: PhantomData<LayerSizes<D, H, F>>,
 }
 
 impl<D: StaticDim, H: StaticDim, F: StaticDim> TypedTransformerEncoder<D, H, F> {
