@@ -10,5 +10,6 @@ fn ui() {
     t.compile_fail("tests/ui/shape/*.rs");
     t.compile_fail("tests/ui/layers/*.rs");
     t.compile_fail("tests/ui/functional/*.rs");
+    t.compile_fail("tests/ui/attention/*.rs");
     t.pass("tests/ui/pass/*.rs");
 }

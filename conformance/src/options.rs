@@ -35,6 +35,10 @@ fn value(v: &Value) -> Result<OptValue, String> {
             _ => OptValue::Str(s.clone()),
         },
         Value::Array(items) => OptValue::Tuple(items.iter().map(value).collect::<Result<_, _>>()?),
-        Value::Object(_) => return Err("an option is an object".into()),
+        // A module argument (`TransformerEncoder`'s `encoder_layer`, `norm`).
+        Value::Object(map) => match map.get("type").and_then(Value::as_str) {
+            Some(t) => OptValue::Module(t.to_string(), layer_options(map.get("options"))?),
+            None => return Err("an option is an object without a module `type`".into()),
+        },
     })
 }

@@ -352,4 +352,69 @@ pub const LAYERS: &[Layer] = &[
     ),
     runtime("Softmax", &[opt("dim", Default::None)]),
     runtime("LogSoftmax", &[opt("dim", Default::None)]),
+    runtime(
+        "MultiheadAttention",
+        &[
+            opt("embed_dim", REQUIRED),
+            opt("num_heads", REQUIRED),
+            opt("dropout", Default::Float(0.0)),
+            opt("bias", TRUE),
+            opt("add_bias_kv", FALSE),
+            opt("add_zero_attn", FALSE),
+            opt("kdim", Default::None),
+            opt("vdim", Default::None),
+            opt("batch_first", FALSE),
+        ],
+    ),
+    runtime("TransformerEncoderLayer", TRANSFORMER_LAYER),
+    runtime("TransformerDecoderLayer", TRANSFORMER_LAYER),
+    runtime(
+        "TransformerEncoder",
+        &[
+            opt("encoder_layer", REQUIRED),
+            opt("num_layers", REQUIRED),
+            opt("norm", Default::None),
+            opt("enable_nested_tensor", TRUE),
+            opt("mask_check", TRUE),
+        ],
+    ),
+    runtime(
+        "TransformerDecoder",
+        &[
+            opt("decoder_layer", REQUIRED),
+            opt("num_layers", REQUIRED),
+            opt("norm", Default::None),
+        ],
+    ),
+    runtime(
+        "Transformer",
+        &[
+            opt("d_model", Default::Int(512)),
+            opt("nhead", Default::Int(8)),
+            opt("num_encoder_layers", Default::Int(6)),
+            opt("num_decoder_layers", Default::Int(6)),
+            opt("dim_feedforward", Default::Int(2048)),
+            opt("dropout", Default::Float(0.1)),
+            opt("activation", Default::Str("relu")),
+            opt("custom_encoder", Default::None),
+            opt("custom_decoder", Default::None),
+            opt("layer_norm_eps", Default::Float(1e-5)),
+            opt("batch_first", FALSE),
+            opt("norm_first", FALSE),
+            opt("bias", TRUE),
+        ],
+    ),
+];
+
+/// `nn.TransformerEncoderLayer`'s and `nn.TransformerDecoderLayer`'s arguments.
+const TRANSFORMER_LAYER: &[Arg] = &[
+    opt("d_model", REQUIRED),
+    opt("nhead", REQUIRED),
+    opt("dim_feedforward", Default::Int(2048)),
+    opt("dropout", Default::Float(0.1)),
+    opt("activation", Default::Str("relu")),
+    opt("layer_norm_eps", Default::Float(1e-5)),
+    opt("batch_first", FALSE),
+    opt("norm_first", FALSE),
+    opt("bias", TRUE),
 ];

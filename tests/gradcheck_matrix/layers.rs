@@ -25,14 +25,14 @@ use kiln::{DynTensor, LongTensor, manual_seed};
 const FORWARD_RTOL: f64 = 1e-4;
 const FORWARD_ATOL: f64 = 1e-5;
 
-type Functional = Box<dyn Fn(&[DynTensor<f64>]) -> kiln::Result<DynTensor<f64>>>;
+pub(super) type Functional = Box<dyn Fn(&[DynTensor<f64>]) -> kiln::Result<DynTensor<f64>>>;
 
 /// `x` rounded to `f32` (the layer's input) and back (the functional's).
-fn to_f32(x: &[f64]) -> Vec<f32> {
+pub(super) fn to_f32(x: &[f64]) -> Vec<f32> {
     x.iter().map(|&v| v as f32).collect()
 }
 
-fn leaf64(v: Vec<f32>, shape: &[usize]) -> DynTensor<f64> {
+pub(super) fn leaf64(v: Vec<f32>, shape: &[usize]) -> DynTensor<f64> {
     let v = v.into_iter().map(f64::from).collect();
     DynTensor::from_vec(v, shape).unwrap().requires_grad_(true)
 }
@@ -80,7 +80,7 @@ fn layer(
     push(m, name, label, inputs, Box::new(functional), ours, theirs);
 }
 
-fn push(
+pub(super) fn push(
     m: &mut Matrix,
     name: &str,
     label: String,

@@ -15,6 +15,7 @@
 //! away from the kink, as PyTorch's own gradcheck tests do: the finite
 //! difference is not the derivative there.
 
+mod attention;
 mod coverage;
 mod layers;
 mod losses;
@@ -177,6 +178,7 @@ pub fn matrix() -> Matrix {
     let mut m = Matrix::default();
     ops::add(&mut m, &mut rng);
     layers::add(&mut m, &mut rng);
+    attention::add(&mut m, &mut rng);
     losses::add(&mut m, &mut rng);
     typed::add(&mut m);
     m

@@ -75,6 +75,15 @@ impl LayerNorm {
     pub fn weight(&self) -> Option<&Parameter> {
         self.weight.as_ref()
     }
+    /// Its constructor arguments.
+    pub fn spec(&self) -> LayerNormSpec {
+        LayerNormSpec {
+            normalized_shape: self.normalized_shape.clone(),
+            eps: PyNumber::Float(self.eps),
+            elementwise_affine: self.weight.is_some(),
+            bias: self.bias.is_some(),
+        }
+    }
 }
 
 impl Module for LayerNorm {
@@ -83,13 +92,7 @@ impl Module for LayerNorm {
         "LayerNorm"
     }
     fn extra_repr(&self) -> String {
-        LayerNormSpec {
-            normalized_shape: self.normalized_shape.clone(),
-            eps: PyNumber::Float(self.eps),
-            elementwise_affine: self.weight.is_some(),
-            bias: self.bias.is_some(),
-        }
-        .extra_repr()
+        self.spec().extra_repr()
     }
     fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
         let mut p = Vec::new();

@@ -10,6 +10,7 @@ mod activation;
 mod activation_layers;
 mod adaptive_avg_pool2d;
 mod assert_module;
+mod attention;
 mod avg_pool2d;
 mod avg_pool2d_ceil;
 mod batch_norm;
@@ -50,6 +51,14 @@ pub use activation_layers::{
 pub use adaptive_avg_pool2d::{AdaptiveAvgPool2d, AdaptiveAvgPool2dSpec, AdaptiveSize};
 #[doc(hidden)]
 pub use assert_module::{AssertLayer, AssertModule, Same, layer};
+pub use attention::{
+    Activation, DecoderForward, EncoderForward, Get, MhaForward, MultiheadAttention,
+    MultiheadAttentionSpec, Transformer, TransformerDecoder, TransformerDecoderLayer,
+    TransformerDecoderLayerSpec, TransformerDecoderSpec, TransformerEncoder,
+    TransformerEncoderLayer, TransformerEncoderLayerSpec, TransformerEncoderSpec,
+    TransformerForward, TransformerLayerArgs, TransformerSpec, TypedMultiheadAttention,
+    TypedTransformerEncoder, TypedTransformerEncoderLayer, generate_square_subsequent_mask,
+};
 pub use avg_pool2d::{AvgPool2d, AvgPool2dSpec};
 pub use avg_pool2d_ceil::AvgPool2dCeil;
 pub use batch_norm::{BatchNorm1d, BatchNorm1dSpec, BatchNorm2d, BatchNorm2dSpec, BatchNormArgs};

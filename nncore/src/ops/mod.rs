@@ -20,6 +20,7 @@ macro_rules! square_setters {
 }
 
 mod activations;
+mod attention_mask;
 mod avg_pool2d;
 mod batch_norm;
 mod binary;
@@ -38,6 +39,7 @@ mod linear;
 pub(crate) mod math;
 mod max_dim;
 mod max_pool2d;
+mod multi_head_attention;
 mod narrow;
 mod norm;
 mod permute;
@@ -45,10 +47,12 @@ pub(crate) mod pointwise;
 mod reduce;
 mod reshape;
 mod scalar;
+mod sdpa;
 mod softmax;
 pub(crate) mod unary;
 
 pub use activations::GeluApproximate;
+pub use attention_mask::{AttnMask, BoolMask};
 pub use avg_pool2d::{AvgPool2dOptions, adaptive_avg_pool2d, avg_pool2d};
 pub use batch_norm::{BatchNormOptions, batch_norm, batch_norm_momentum};
 pub use bmm::bmm;
@@ -64,8 +68,10 @@ pub use embedding::{
 pub use layer_norm::layer_norm;
 pub use linear::{linear, matmul};
 pub use max_pool2d::{MaxPool2dOptions, max_pool2d};
+pub use multi_head_attention::{MhaOptions, MhaWeights, multi_head_attention_forward};
 
 pub(crate) use reduce::split_at_dim;
+pub use sdpa::{SdpaOptions, scaled_dot_product_attention};
 
 /// Runs a batched op on an unbatched input as PyTorch does: a `(C, H, W)`
 /// tensor is treated as a batch of one and the batch dim removed again.

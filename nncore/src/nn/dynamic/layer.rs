@@ -51,7 +51,7 @@ impl DynLayer {
         let layer = registered(type_name)?;
         match layer.build(o)? {
             Built::Runs(layer) => Ok(layer),
-            Built::Described(_) => Err(not_runnable(layer.name)),
+            Built::Described(_) | Built::Module(_) => Err(not_runnable(layer.name)),
         }
     }
 
@@ -129,9 +129,14 @@ pub struct DescribedLayer {
 impl DescribedLayer {
     /// Describes a known PyTorch layer type from its options.
     pub fn new(type_name: &str, o: &LayerOptions) -> Result<Self> {
-        match registered(type_name)?.build(o)? {
+        let registered = registered(type_name)?;
+        match registered.build(o)? {
             Built::Runs(layer) => Ok(DescribedLayer {
                 type_name: layer.type_name,
+                extra: layer.extra_repr(),
+            }),
+            Built::Module(layer) => Ok(DescribedLayer {
+                type_name: registered.name,
                 extra: layer.extra_repr(),
             }),
             Built::Described(layer) => Ok(layer),
@@ -186,6 +191,7 @@ pub fn build_layer(type_name: &str, o: &LayerOptions) -> Result<Box<dyn DynModul
     Ok(match registered(type_name)?.build(o)? {
         Built::Runs(layer) => Box::new(layer),
         Built::Described(layer) => Box::new(layer),
+        Built::Module(layer) => layer,
     })
 }
 

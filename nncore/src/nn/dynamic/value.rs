@@ -26,6 +26,9 @@ pub enum OptValue {
     Str(String),
     /// A Python tuple (a JSON list in the conformance files).
     Tuple(Vec<OptValue>),
+    /// A module passed as an argument (`TransformerEncoder`'s
+    /// `encoder_layer`, `norm`): its class name and options.
+    Module(String, LayerOptions),
 }
 
 impl OptValue {
@@ -54,6 +57,7 @@ impl OptValue {
                     format!("({})", inner.join(", "))
                 }
             }
+            OptValue::Module(name, _) => format!("{name}(...)"),
         }
     }
 

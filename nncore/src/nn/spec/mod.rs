@@ -81,6 +81,14 @@ pub trait RunSpec: LayerSpec {
     ) -> Result<DynTensor<E>>;
 }
 
+/// A spec of a layer with children (`MultiheadAttention`'s `out_proj`, a
+/// transformer layer's blocks): [`build_layer`](super::dynamic::build_layer)
+/// builds the whole layer from it.
+pub trait BuildsModule: LayerSpec {
+    /// The layer, initialised as PyTorch does.
+    fn build_module(&self) -> Result<Box<dyn super::DynModule>>;
+}
+
 /// Parses `S` from PyTorch's keyword arguments.
 pub fn parse<S: LayerSpec>(given: &LayerOptions) -> Result<S> {
     S::parse(&Args::new(S::NAME, given)?)

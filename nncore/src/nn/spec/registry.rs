@@ -2,7 +2,7 @@
 //! line each. Its test checks it against `nnspec::LAYERS` (what
 //! `sequential!` knows) and the static layers `nn` exports.
 
-use super::{LayerSpec, RunSpec, parse};
+use super::{BuildsModule, LayerSpec, RunSpec, parse};
 use crate::nn::dynamic::{DescribedLayer, DynLayer, LayerOptions};
 use crate::nn::*;
 use crate::{DynTensor, Error, Result};
@@ -13,6 +13,8 @@ pub enum Built {
     Runs(DynLayer),
     /// Kiln prints it as PyTorch does but cannot run it (yet).
     Described(DescribedLayer),
+    /// A layer with children (attention, transformer layers), built whole.
+    Module(Box<dyn DynModule>),
 }
 
 /// A forward in f64 from PyTorch's keyword arguments (the conformance runner's).
@@ -49,6 +51,17 @@ impl Registered {
         Registered {
             name: S::NAME,
             build: |o| Ok(Built::Described(DescribedLayer::from_spec(&parse::<S>(o)?))),
+            runs: |_| Ok(false),
+            run_f64: None,
+        }
+    }
+
+    /// A layer with children that Kiln builds whole (its forward takes
+    /// more than one tensor: the conformance runner calls it through its spec).
+    const fn composite<S: BuildsModule>() -> Self {
+        Registered {
+            name: S::NAME,
+            build: |o| Ok(Built::Module(parse::<S>(o)?.build_module()?)),
             runs: |_| Ok(false),
             run_f64: None,
         }
@@ -127,6 +140,12 @@ static REGISTRY: &[Registered] = &[
     Registered::runs::<HardtanhSpec>(),
     Registered::runs::<SoftmaxSpec>(),
     Registered::runs::<LogSoftmaxSpec>(),
+    Registered::composite::<MultiheadAttentionSpec>(),
+    Registered::composite::<TransformerEncoderLayerSpec>(),
+    Registered::composite::<TransformerDecoderLayerSpec>(),
+    Registered::composite::<TransformerEncoderSpec>(),
+    Registered::composite::<TransformerDecoderSpec>(),
+    Registered::composite::<TransformerSpec>(),
 ];
 
 /// Every registered layer type.
@@ -227,6 +246,11 @@ mod tests {
                             crate::nn::dynamic::OptValue::Tuple(vec![2.into(), 2.into()])
                         }
                         ("Unflatten", "dim") => 1.into(),
+                        (_, "encoder_layer" | "decoder_layer") => {
+                            let layer = layer.name.replace("coder", "coderLayer");
+                            let o = LayerOptions::new().with("d_model", 4).with("nhead", 2);
+                            crate::nn::dynamic::OptValue::Module(layer, o)
+                        }
                         _ => 4.into(),
                     };
                     given.set(arg.name, value);
