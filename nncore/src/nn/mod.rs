@@ -34,6 +34,7 @@ mod module_dict;
 mod module_list;
 mod parameter;
 mod py_number;
+mod recurrent;
 mod relu6;
 mod repr;
 mod sequential;
@@ -73,6 +74,12 @@ pub use module_dict::ModuleDict;
 pub use module_list::ModuleList;
 pub use parameter::{Buffer, Parameter};
 pub use py_number::PyNumber;
+pub use recurrent::{
+    CellSpec, GRU, GRUCell, GRUCellSpec, GRUSpec, Hidden, LSTM, LSTMCell, LSTMCellSpec, LSTMSpec,
+    Mode, PackedSequence, RNN, RNNCell, RNNCellSpec, RNNSpec, RecurrentSpec, cell_forward,
+    pack_padded_sequence, pack_sequence, pad_packed_sequence, recurrent_forward,
+    recurrent_forward_packed,
+};
 pub use relu6::{ReLU6, ReLU6Spec};
 pub use repr::{fmt_module, module_repr};
 pub use sequential::{Chain, ChainForward, Sequential};

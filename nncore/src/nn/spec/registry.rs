@@ -127,6 +127,12 @@ static REGISTRY: &[Registered] = &[
     Registered::runs::<HardtanhSpec>(),
     Registered::runs::<SoftmaxSpec>(),
     Registered::runs::<LogSoftmaxSpec>(),
+    Registered::describes::<RNNSpec>(),
+    Registered::describes::<LSTMSpec>(),
+    Registered::describes::<GRUSpec>(),
+    Registered::describes::<RNNCellSpec>(),
+    Registered::describes::<LSTMCellSpec>(),
+    Registered::describes::<GRUCellSpec>(),
 ];
 
 /// Every registered layer type.
