@@ -19,6 +19,7 @@ mod coverage;
 mod layers;
 mod losses;
 mod ops;
+mod recurrent;
 mod typed;
 
 use kiln::DynTensor;
@@ -177,6 +178,7 @@ pub fn matrix() -> Matrix {
     let mut m = Matrix::default();
     ops::add(&mut m, &mut rng);
     layers::add(&mut m, &mut rng);
+    recurrent::add(&mut m, &mut rng);
     losses::add(&mut m, &mut rng);
     typed::add(&mut m);
     m

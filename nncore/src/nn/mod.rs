@@ -75,8 +75,9 @@ pub use module_list::ModuleList;
 pub use parameter::{Buffer, Parameter};
 pub use py_number::PyNumber;
 pub use recurrent::{
-    CellSpec, GRU, GRUCell, GRUCellSpec, GRUSpec, Hidden, LSTM, LSTMCell, LSTMCellSpec, LSTMSpec,
-    Mode, PackedSequence, RNN, RNNCell, RNNCellSpec, RNNSpec, RecurrentSpec, cell_forward,
+    Bi, CellSpec, Direction, GRU, GRUCell, GRUCellSpec, GRUSpec, Hidden, LSTM, LSTMCell,
+    LSTMCellSpec, LSTMSpec, Mode, OutFeatures, OutputOnly, PackedSequence, ProjSize, RNN, RNNCell,
+    RNNCellSpec, RNNSpec, RecurrentSpec, TypedGRU, TypedLSTM, TypedRNN, Uni, cell_forward,
     pack_padded_sequence, pack_sequence, pad_packed_sequence, recurrent_forward,
     recurrent_forward_packed,
 };

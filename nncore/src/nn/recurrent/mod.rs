@@ -16,6 +16,7 @@ mod spec;
 mod step;
 #[cfg(test)]
 mod tests;
+mod typed;
 
 pub use cells::{GRUCell, LSTMCell, RNNCell};
 pub use forward::{cell_forward, recurrent_forward, recurrent_forward_packed};
@@ -25,4 +26,7 @@ pub use run::Hidden;
 pub use spec::{
     CellSpec, GRUCellSpec, GRUSpec, LSTMCellSpec, LSTMSpec, Mode, RNNCellSpec, RNNSpec,
     RecurrentSpec,
+};
+pub use typed::{
+    Bi, Direction, OutFeatures, OutputOnly, ProjSize, TypedGRU, TypedLSTM, TypedRNN, Uni,
 };
