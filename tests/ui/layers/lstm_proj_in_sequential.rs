@@ -1,6 +1,6 @@
 // In a chain, OutputOnly keeps `output` (lstm(x)[0]); an LSTM(4, 16,
 // proj_size=8) gives 8 features, not the hidden size 16.
-use kiln::nn::{Forward, Linear, OutputOnly, TypedLSTM, Uni};
+use kiln::nn::{Forward, OutputOnly, TypedLSTM, Uni};
 use kiln::shape::{Dyn, U1, U4, U8, U16};
 use kiln::{Tensor, sequential};
 

@@ -1,7 +1,7 @@
 // Taking `output` from a recurrent layer's tuple: `OutputOnly` in a
 // sequential chain, a destructuring `let` in a derived module's forward
 // (PyTorch: `self.head(self.lstm(x)[0][:, -1])`).
-use kiln::nn::{Bi, Forward, Linear, OutputOnly, ReLU, TypedLSTM, Uni};
+use kiln::nn::{Bi, Forward, Linear, OutputOnly, TypedLSTM, Uni};
 use kiln::shape::{Dyn, U1, U2, U10, U28, U128, U256};
 use kiln::{Module, Tensor, sequential};
 
