@@ -360,6 +360,62 @@ fn dropout_between_layers_acts_in_training_only() {
     assert_eq!(gru.to_string(), "GRU(2, 3, num_layers=2, dropout=0.5)");
 }
 
+/// The recurrent printouts of the conformance file sequence_repr.json,
+/// built at run time from PyTorch's keyword arguments.
+#[test]
+fn runtime_built_layers_print_as_pytorch() {
+    use crate::nn::dynamic::{LayerOptions, build_layer};
+    let sizes = |i: i64, h: i64| {
+        LayerOptions::new()
+            .with("input_size", i)
+            .with("hidden_size", h)
+    };
+    let cases = [
+        ("RNN", sizes(10, 20), "RNN(10, 20)"),
+        (
+            "RNN",
+            sizes(10, 20)
+                .with("num_layers", 2)
+                .with("nonlinearity", "relu")
+                .with("batch_first", true),
+            "RNN(10, 20, num_layers=2, batch_first=True)",
+        ),
+        (
+            "LSTM",
+            sizes(28, 128)
+                .with("num_layers", 2)
+                .with("bidirectional", true)
+                .with("dropout", 0.25),
+            "LSTM(28, 128, num_layers=2, dropout=0.25, bidirectional=True)",
+        ),
+        (
+            "LSTM",
+            sizes(8, 16).with("proj_size", 4).with("bias", false),
+            "LSTM(8, 16, proj_size=4, bias=False)",
+        ),
+        (
+            "GRU",
+            sizes(32, 64).with("batch_first", true),
+            "GRU(32, 64, batch_first=True)",
+        ),
+        (
+            "RNNCell",
+            sizes(4, 5).with("nonlinearity", "relu"),
+            "RNNCell(4, 5, nonlinearity=relu)",
+        ),
+        ("LSTMCell", sizes(4, 5), "LSTMCell(4, 5)"),
+        (
+            "GRUCell",
+            sizes(4, 5).with("bias", false),
+            "GRUCell(4, 5, bias=False)",
+        ),
+    ];
+    for (name, options, expected) in cases {
+        let layer = build_layer(name, &options).unwrap();
+        assert_eq!(crate::nn::module_repr(layer.as_ref()), expected);
+    }
+}
+
 const LSTM_BIDI_OUT: &[f64] = &[
     3.900448564125e-02,
     1.781644180157e-01,
