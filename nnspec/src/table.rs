@@ -139,6 +139,35 @@ macro_rules! batch_norm_args {
 const INPLACE: Arg = opt("inplace", FALSE);
 
 /// Every layer Kiln knows, in no particular order.
+/// `nn.RNN`/`LSTM`/`GRU`'s arguments in PyTorch's order: RNN adds
+/// `nonlinearity` after `num_layers`, LSTM `proj_size` at the end.
+macro_rules! recurrent_args {
+    ($($after_layers:expr,)? $(; $last:expr)?) => {
+        [
+            opt("input_size", REQUIRED),
+            opt("hidden_size", REQUIRED),
+            opt("num_layers", Default::Int(1)),
+            $($after_layers,)?
+            opt("bias", TRUE),
+            opt("batch_first", FALSE),
+            opt("dropout", Default::Float(0.0)),
+            opt("bidirectional", FALSE),
+            $($last,)?
+        ]
+    };
+}
+
+/// `nn.LSTMCell`/`GRUCell`'s arguments.
+macro_rules! cell_args {
+    () => {
+        [
+            opt("input_size", REQUIRED),
+            opt("hidden_size", REQUIRED),
+            opt("bias", TRUE),
+        ]
+    };
+}
+
 pub const LAYERS: &[Layer] = &[
     sequential(
         "Linear",
@@ -404,6 +433,28 @@ pub const LAYERS: &[Layer] = &[
             opt("bias", TRUE),
         ],
     ),
+    // The recurrent layers (nncore/src/nn/recurrent): run at run time,
+    // with their own forwards (a tuple of outputs), not through `sequential!`.
+    runtime(
+        "RNN",
+        &recurrent_args!(opt("nonlinearity", Default::Str("tanh")),),
+    ),
+    runtime(
+        "LSTM",
+        &recurrent_args!(; opt("proj_size", Default::Int(0))),
+    ),
+    runtime("GRU", &recurrent_args!()),
+    runtime(
+        "RNNCell",
+        &[
+            opt("input_size", REQUIRED),
+            opt("hidden_size", REQUIRED),
+            opt("bias", TRUE),
+            opt("nonlinearity", Default::Str("tanh")),
+        ],
+    ),
+    runtime("LSTMCell", &cell_args!()),
+    runtime("GRUCell", &cell_args!()),
 ];
 
 /// `nn.TransformerEncoderLayer`'s and `nn.TransformerDecoderLayer`'s arguments.

@@ -124,6 +124,29 @@ const NOT_LAYERS: &[(&str, &str)] = &[
         "ConvPaddingArg",
         "a layer argument printed as PyTorch prints it",
     ),
+    ("Hidden", "the state a recurrent layer returns"),
+    ("Mode", "which recurrence a recurrent spec runs"),
+    ("Bi", "a direction marker of the typed recurrent layers"),
+    ("Uni", "a direction marker of the typed recurrent layers"),
+    ("Direction", "a trait"),
+    ("ProjSize", "a trait"),
+    ("OutFeatures", "a type-level size"),
+    (
+        "OutputOnly",
+        "keeps the first element of a layer's output tuple: nothing to differentiate",
+    ),
+    (
+        "TypedLSTM",
+        "the typed face of nn::LSTM, whose forward it runs (checked here)",
+    ),
+    (
+        "TypedGRU",
+        "the typed face of nn::GRU, whose forward it runs (checked here)",
+    ),
+    (
+        "TypedRNN",
+        "the typed face of nn::RNN, whose forward it runs (checked here)",
+    ),
     (
         "BatchNormArgs",
         "the arguments BatchNorm1dSpec and BatchNorm2dSpec share",

@@ -20,6 +20,7 @@ mod coverage;
 mod layers;
 mod losses;
 mod ops;
+mod recurrent;
 mod typed;
 
 use kiln::DynTensor;
@@ -179,6 +180,7 @@ pub fn matrix() -> Matrix {
     ops::add(&mut m, &mut rng);
     layers::add(&mut m, &mut rng);
     attention::add(&mut m, &mut rng);
+    recurrent::add(&mut m, &mut rng);
     losses::add(&mut m, &mut rng);
     typed::add(&mut m);
     m

@@ -34,6 +34,7 @@ mod module;
 mod module_dict;
 mod module_list;
 mod py_number;
+mod recurrent;
 mod relu6;
 mod repr;
 mod sequential;
@@ -81,6 +82,13 @@ pub use module::{Module, ModuleExt};
 pub use module_dict::ModuleDict;
 pub use module_list::ModuleList;
 pub use py_number::PyNumber;
+pub use recurrent::{
+    Bi, CellSpec, Direction, GRU, GRUCell, GRUCellSpec, GRUSpec, Hidden, LSTM, LSTMCell,
+    LSTMCellSpec, LSTMSpec, Mode, OutFeatures, OutputOnly, PackedSequence, ProjSize, RNN, RNNCell,
+    RNNCellSpec, RNNSpec, RecurrentSpec, TypedGRU, TypedLSTM, TypedRNN, Uni, cell_forward,
+    pack_padded_sequence, pack_sequence, pad_packed_sequence, recurrent_forward,
+    recurrent_forward_packed,
+};
 pub use relu6::{ReLU6, ReLU6Spec};
 pub use repr::{fmt_module, module_repr};
 pub use sequential::{Chain, ChainForward, Sequential};

@@ -146,6 +146,12 @@ static REGISTRY: &[Registered] = &[
     Registered::composite::<TransformerEncoderSpec>(),
     Registered::composite::<TransformerDecoderSpec>(),
     Registered::composite::<TransformerSpec>(),
+    Registered::describes::<RNNSpec>(),
+    Registered::describes::<LSTMSpec>(),
+    Registered::describes::<GRUSpec>(),
+    Registered::describes::<RNNCellSpec>(),
+    Registered::describes::<LSTMCellSpec>(),
+    Registered::describes::<GRUCellSpec>(),
 ];
 
 /// Every registered layer type.

@@ -19,6 +19,7 @@ pub mod max_pool2d;
 pub mod max_pool2d_ceil;
 pub mod mse;
 pub mod pool2d;
+pub mod recurrent;
 pub mod same_shape;
 pub mod unflatten;
 
@@ -41,6 +42,7 @@ pub use max_pool2d::{MaxPool2dOut, MaxPool2dRule};
 pub use max_pool2d_ceil::{MaxPool2dCeilOut, MaxPool2dCeilRule};
 pub use mse::MseRule;
 pub use pool2d::{CeilMode, FloorMode, Pool2dOut, Pool2dOutput};
+pub use recurrent::{RecurrentOut, RecurrentOutput, RecurrentRule};
 pub use same_shape::{SameDims, SameShape};
 pub use unflatten::{UnflattenOut, UnflattenOutput, UnflattenRule, UnflattenSizes};
 
