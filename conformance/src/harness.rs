@@ -142,7 +142,6 @@ pub(crate) fn float_inputs(
 /// An expected output Kiln did not return fails the case; an output Kiln
 /// returns beyond those is ignored (PyTorch's `None`, e.g. attention
 /// weights with `need_weights=False`, has no entry in the case).
-#[allow(dead_code)] // Until the sequence halves that call it land.
 pub(crate) fn evaluate_outputs(
     case: &Case,
     tensors: Vec<(String, TensorData)>,
@@ -222,7 +221,6 @@ pub(crate) fn evaluate_outputs(
 }
 
 /// A JSON object of TENSORs by name (`expected.outputs`, `grad_outputs`).
-#[allow(dead_code)] // Until the sequence halves that call it land.
 fn named_tensors(v: Option<&serde_json::Value>) -> Result<Vec<(String, TensorData)>, String> {
     let Some(v) = v else {
         return Ok(Vec::new());

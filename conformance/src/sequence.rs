@@ -28,7 +28,6 @@ pub(crate) fn run(case: &Case) -> Outcome {
 /// `requires_grad` as the case says). Integer and boolean inputs
 /// (`lengths`, boolean masks) are read by the op's own code with
 /// [`Case::input`].
-#[allow(dead_code)] // Until the sequence halves that call it land.
 pub(crate) fn float_tensors(case: &Case) -> Result<Vec<(String, TensorData)>, String> {
     let mut tensors = Vec::new();
     if let Some(inputs) = case.raw.get("inputs").and_then(Value::as_object) {
@@ -45,7 +44,6 @@ pub(crate) fn float_tensors(case: &Case) -> Result<Vec<(String, TensorData)>, St
 
 /// The case's `forward_options` (the forward's keyword arguments other
 /// than tensors: `need_weights`, `is_causal`, `scale`, ...).
-#[allow(dead_code)] // Until the sequence halves that call it land.
 pub(crate) fn forward_options(case: &Case) -> serde_json::Map<String, Value> {
     case.raw
         .get("forward_options")
