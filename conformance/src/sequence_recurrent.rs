@@ -75,10 +75,7 @@ fn spec_of<S: LayerSpec>(case: &Case) -> Result<S> {
 }
 
 /// The case's parameters in PyTorch's order (`parameter_shapes`).
-fn params_in_order<'a>(
-    names: impl IntoIterator<Item = String>,
-    t: &'a Tensors,
-) -> Vec<&'a DynTensor<f64>> {
+fn params_in_order(names: impl IntoIterator<Item = String>, t: &Tensors) -> Vec<&DynTensor<f64>> {
     names.into_iter().map(|name| t.get(&name)).collect()
 }
 
