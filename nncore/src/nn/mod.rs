@@ -39,6 +39,7 @@ mod repr;
 mod sequential;
 pub mod spec;
 mod state_dict;
+mod summary;
 mod unflatten;
 
 pub use activation::{ReLU, ReLUSpec};
@@ -75,6 +76,7 @@ pub use parameter::{Buffer, Parameter};
 pub use py_number::PyNumber;
 pub use relu6::{ReLU6, ReLU6Spec};
 pub use repr::{fmt_module, module_repr};
-pub use sequential::{Chain, ChainForward, Sequential};
+pub use sequential::{Chain, ChainForward, NoInput, Sequential};
 pub use state_dict::{LoadReport, StateDict, load_safetensors_bytes_into};
+pub use summary::{ChainSummary, InputDeclared, OutputShape, Summary, SummaryRow};
 pub use unflatten::{DynUnflatten, Unflatten, UnflattenSpec};
