@@ -99,7 +99,7 @@ pub fn derive_module(input: TokenStream) -> TokenStream {
 )]
 pub fn Size(input: TokenStream) -> TokenStream {
     size::expand(input.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(size::error_type)
         .into()
 }
 

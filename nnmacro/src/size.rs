@@ -58,6 +58,17 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(unsigned(eval(&expr)?, expr.span()))
 }
 
+/// The error in type position: a size (1) carrying the `compile_error!` in
+/// a const argument, so that the type still satisfies every bound a size
+/// has (`StaticDim`) and the mistake is reported once. A bare
+/// `compile_error!` in type position is `()`, which added a second error
+/// ("`(): StaticDim` is not satisfied").
+pub fn error_type(error: syn::Error) -> TokenStream {
+    let errors = error.into_compile_error();
+    let one = unsigned(1, proc_macro2::Span::call_site());
+    quote::quote!(<#one as ::kiln::__private::Same<{ #errors 0 }>>::Out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,6 +111,24 @@ const NOT_LAYERS: &[(&str, &str)] = &[
     ("DecoderForward", "a forward's keyword arguments"),
     ("TransformerForward", "a forward's keyword arguments"),
     ("ChainForward", "a trait"),
+    ("ChainSummary", "a trait: the summary rows of a Sequential"),
+    (
+        "InputDeclared",
+        "a trait: a Sequential's declared input shape",
+    ),
+    (
+        "NoInput",
+        "the input shape of a Sequential built without one",
+    ),
+    (
+        "OutputShape",
+        "a trait: a layer's output shape for the summary",
+    ),
+    (
+        "Summary",
+        "the printout of a Sequential's shapes and parameter counts",
+    ),
+    ("SummaryRow", "one row of a Summary"),
     ("Buffer", "a tensor holder"),
     ("Parameter", "a tensor holder"),
     ("LoadReport", "the result of a state_dict load"),

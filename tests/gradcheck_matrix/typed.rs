@@ -139,6 +139,34 @@ fn shape_ops(m: &mut Matrix, rng: &mut Rng) {
     );
     typed_case!(
         m,
+        "flatten_range",
+        format!("[{n}, 2, 3, 2] from 1 to 2"),
+        [rng.leaf(&[n, 2, 3, 2])],
+        |x: (Dyn, U2, U3, U2)| x.flatten_range::<1, 2>()
+    );
+    typed_case!(
+        m,
+        "flatten_range",
+        format!("[2, 3, {n}] from 0 to 1"),
+        [rng.leaf(&[2, 3, n])],
+        |x: (U2, U3, Dyn)| x.flatten_range::<0, 1>()
+    );
+    typed_case!(
+        m,
+        "declared",
+        format!("[{n}, 3] as (Dyn, U3)"),
+        [rng.leaf(&[n, 3])],
+        |x: (Dyn, U3)| x.declared::<(Dyn, U3)>()
+    );
+    typed_case!(
+        m,
+        "declared",
+        "[2, 3] from (Dyn, U3) to (U2, U3)",
+        [rng.leaf(&[2, 3])],
+        |x: (Dyn, U3)| x.declared::<(U2, U3)>()
+    );
+    typed_case!(
+        m,
         "transpose",
         format!("[{n}, 3] 0 and 1"),
         [rng.leaf(&[n, 3])],

@@ -40,6 +40,7 @@ mod repr;
 mod sequential;
 pub mod spec;
 mod state_dict;
+mod summary;
 mod unflatten;
 
 pub use crate::param::{Buffer, Parameter};
@@ -91,6 +92,7 @@ pub use recurrent::{
 };
 pub use relu6::{ReLU6, ReLU6Spec};
 pub use repr::{fmt_module, module_repr};
-pub use sequential::{Chain, ChainForward, Sequential};
+pub use sequential::{Chain, ChainForward, NoInput, Sequential};
 pub use state_dict::{LoadReport, StateDict, load_safetensors_bytes_into};
+pub use summary::{ChainSummary, InputDeclared, OutputShape, Summary, SummaryRow};
 pub use unflatten::{DynUnflatten, Unflatten, UnflattenSpec};

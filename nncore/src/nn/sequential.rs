@@ -4,12 +4,21 @@
 //! `sequential!` macro, so a chain of any length has one static type and
 //! its forward is checked link by link by the compiler.
 
+use super::summary::{ChainSummary, InputDeclared, Summary};
 use super::{Forward, Module, fmt_module};
+use crate::Tensor;
+use crate::shape::Shape;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// Layers applied in order, like `torch.nn.Sequential`. Build it with the
 /// `sequential!` macro (`kiln::sequential![Linear(784, 256), ReLU, Linear(256, 10)]`);
 /// name its type with `kiln::Sequential![...]`.
+///
+/// `I` is the input shape declared with `sequential![input (1, 28, 28);
+/// ...]` (`(Dyn, U1, U28, U28)`), or [`NoInput`]. It does not restrict
+/// `forward`; it lets [`summary`](Sequential::summary) print every layer's
+/// output shape without an example input.
 ///
 /// ```
 /// use nncore::nn::{Linear, ModuleExt, ReLU, Sequential};
@@ -17,19 +26,77 @@ use std::fmt;
 /// let net = Sequential::new((Linear::<U4, U3>::new(), (ReLU::new(), (Linear::<U3, U2>::new(), ()))));
 /// assert_eq!(net.named_parameters()[2].0, "2.weight");
 /// ```
-pub struct Sequential<L> {
+pub struct Sequential<L, I = NoInput> {
     layers: L,
+    input: PhantomData<fn() -> I>,
 }
+
+/// The input shape parameter of a [`Sequential`] built without one.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoInput;
 
 impl<L> Sequential<L> {
     /// Wraps a cons list of layers. (Unbounded, so that a non-module given
     /// to `sequential!` is reported once, at that layer.)
     pub fn new(layers: L) -> Self {
-        Sequential { layers }
+        Sequential {
+            layers,
+            input: PhantomData,
+        }
     }
 }
 
-impl<L: Chain> Sequential<L> {
+impl<L, I: Shape> Sequential<L, I> {
+    /// Wraps a cons list of layers that takes input shape `I`, what
+    /// `sequential![input (1, 28, 28); ...]` writes.
+    pub fn with_input(layers: L) -> Self {
+        Sequential {
+            layers,
+            input: PhantomData,
+        }
+    }
+}
+
+impl<L, I> Sequential<L, I> {
+    /// The summary for the declared input: each layer's output shape and
+    /// parameter count, and the totals, like `torchinfo.summary(model,
+    /// input_size)`. The shapes are the types the compiler computed for
+    /// each layer's output; nothing runs.
+    ///
+    /// ```
+    /// use nncore::nn::{Flatten, Linear, Sequential};
+    /// use nncore::shape::{Dyn, U10, U28, U784};
+    /// let net = Sequential::<_, (Dyn, U28, U28)>::with_input((Flatten::new(), (Linear::<U784, U10>::new(), ())));
+    /// let summary = net.summary();
+    /// assert_eq!(summary.input, "[*, 28, 28]");
+    /// assert_eq!((summary.rows[1].output.as_str(), summary.rows[1].params), ("[*, 10]", 7850));
+    /// ```
+    pub fn summary(&self) -> Summary
+    where
+        I: InputDeclared<L>,
+    {
+        Summary {
+            input: I::describe(),
+            rows: I::rows(&self.layers),
+        }
+    }
+
+    /// The summary for input shape `S` (`(Dyn, U1, U28, U28)`), for a
+    /// sequential built without one; see [`summary`](Sequential::summary).
+    pub fn summary_for<S: Shape>(&self) -> Summary
+    where
+        Tensor<S>: ChainSummary<L>,
+    {
+        let mut rows = Vec::new();
+        <Tensor<S> as ChainSummary<L>>::rows(&self.layers, 0, &mut rows);
+        Summary {
+            input: S::describe(),
+            rows,
+        }
+    }
+}
+
+impl<L: Chain, I> Sequential<L, I> {
     /// The layers as a cons list: `net.layers().0` is the first layer,
     /// `net.layers().1.0` the second.
     pub fn layers(&self) -> &L {
@@ -52,7 +119,7 @@ impl<L: Chain> Sequential<L> {
     }
 }
 
-impl<L> Sequential<L> {
+impl<L, I> Sequential<L, I> {
     /// Runs the layers in order, like calling an `nn.Sequential`; the same
     /// as [`Forward::forward`], which containers and generic code use.
     ///
@@ -148,13 +215,16 @@ where
 /// let net = Sequential::<(Linear<U3, U2>, (ReLU, ()))>::default();
 /// assert_eq!(net.num_parameters(), 3 * 2 + 2);
 /// ```
-impl<L: Default> Default for Sequential<L> {
+impl<L: Default, I> Default for Sequential<L, I> {
     fn default() -> Self {
-        Sequential::new(L::default())
+        Sequential {
+            layers: L::default(),
+            input: PhantomData,
+        }
     }
 }
 
-impl<L: Chain> Module for Sequential<L> {
+impl<L: Chain, I> Module for Sequential<L, I> {
     fn type_name(&self) -> &str {
         "Sequential"
     }
@@ -170,14 +240,14 @@ impl<L: Chain> Module for Sequential<L> {
     }
 }
 
-impl<X: ChainForward<L>, L> Forward<X> for Sequential<L> {
+impl<X: ChainForward<L>, L, I> Forward<X> for Sequential<L, I> {
     type Output = X::Output;
     fn forward(&self, x: X) -> Self::Output {
         x.chain_forward(&self.layers)
     }
 }
 
-impl<L: Chain> fmt::Display for Sequential<L> {
+impl<L: Chain, I> fmt::Display for Sequential<L, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt_module(self, f)
     }

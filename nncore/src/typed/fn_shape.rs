@@ -9,10 +9,11 @@
 
 use super::Tensor;
 use crate::shape::{
-    At, CatOut, CatOutput, CatRule, Dim, Dyn, FlattenFromOut, FlattenFromRule, InsertDim,
-    InsertRule, NarrowOut, NarrowRule, Permute2Out, Permute3Out, Permute4Out, PermuteOutput2,
-    PermuteOutput3, PermuteOutput4, PermuteRule2, PermuteRule3, PermuteRule4, RemoveDim,
-    ReshapeOut, ReshapeRule, ReshapeTarget, Shape, SqueezeRule, TransposeOut, TransposeRule, U1,
+    At, CatOut, CatOutput, CatRule, DeclaredShape, Dim, Dyn, FlattenFromOut, FlattenFromRule,
+    FlattenRangeOut, FlattenRangeRule, InsertDim, InsertRule, NarrowOut, NarrowRule, Permute2Out,
+    Permute3Out, Permute4Out, PermuteOutput2, PermuteOutput3, PermuteOutput4, PermuteRule2,
+    PermuteRule3, PermuteRule4, RemoveDim, ReshapeOut, ReshapeRule, ReshapeTarget, Shape,
+    SqueezeRule, TransposeOut, TransposeRule, U1,
 };
 use crate::{DynTensor, Element, Result};
 use typenum::{Const, ToUInt, U};
@@ -87,6 +88,61 @@ impl<S: Shape, E: Element> Tensor<S, E> {
         S: FlattenFromRule<START>,
     {
         let shape = self.shape().flatten_from_output();
+        Tensor::from_raw_unchecked(self.as_dyn().reshaped(shape.dims().as_slice()), shape)
+    }
+
+    /// This tensor as the shape its code declares, checked by the compiler
+    /// with a message in words: `let y: Tensor<(Dyn, U10)> =
+    /// model.forward(x).declared();` for a model whose last layer outputs
+    /// 100 features fails with "declared shape mismatch: dimension 1 of
+    /// this tensor is 100, but the declared type says 10", where the
+    /// annotation alone gives rustc's E0308 with typenum types. The
+    /// declared type comes from the context (the annotation or the
+    /// function's return type). A [`Dyn`] size on either side is compared
+    /// when the code runs.
+    ///
+    /// ```
+    /// use nncore::{Tensor, shape::*};
+    /// let x = Tensor::<(Dyn, U10)>::zeros((Dyn(4), U10::new())).unwrap();
+    /// let y: Tensor<(Dyn, U10)> = x.declared();
+    /// let z: Tensor<(U4, U10)> = y.declared(); // the batch, checked at run time
+    /// assert_eq!(z.dims().as_slice(), &[4, 10]);
+    /// ```
+    ///
+    /// # Panics
+    /// When a runtime (`Dyn`) size differs from the declared static size.
+    pub fn declared<T: Shape>(self) -> Tensor<T, E>
+    where
+        S: DeclaredShape<T>,
+    {
+        let dims = self.dims();
+        let shape = T::from_dims(dims.as_slice()).unwrap_or_else(|| {
+            panic!(
+                "declared: runtime sizes: a tensor of shape {dims} does not fit the declared {}",
+                T::describe()
+            )
+        });
+        Tensor::from_raw_unchecked(self.into_dyn(), shape)
+    }
+
+    /// `torch.flatten(x, START, END)`: dimensions `START` to `END` (both
+    /// included) become one, their product. `x.flatten_range::<2, 3>()`
+    /// turns `(N, C, H, W)` into `(N, C, H*W)`, the sequence a
+    /// vision-transformer patch embedding reads.
+    ///
+    /// ```
+    /// use nncore::{Tensor, shape::*};
+    /// let x = Tensor::<(Dyn, U64, U12, U12)>::zeros((Dyn(2), U64::new(), U12::new(), U12::new())).unwrap();
+    /// let y: Tensor<(Dyn, U64, U144)> = x.flatten_range::<2, 3>();
+    /// assert_eq!(y.dims().as_slice(), &[2, 64, 144]);
+    /// ```
+    pub fn flatten_range<const START: usize, const END: usize>(
+        &self,
+    ) -> Tensor<FlattenRangeOut<S, START, END>, E>
+    where
+        S: FlattenRangeRule<START, END>,
+    {
+        let shape = self.shape().flatten_range_output();
         Tensor::from_raw_unchecked(self.as_dyn().reshaped(shape.dims().as_slice()), shape)
     }
 

@@ -167,3 +167,42 @@ fn stack_errors_are_values() {
         "stack: shape mismatch: expected every tensor of shape [2], found [3]"
     );
 }
+
+/// `torch.flatten(x, 1, 2)` of `torch.arange(48.).reshape(2, 3, 4, 2)`:
+/// shape (2, 12, 2), the same elements in the same order; and its gradient
+/// through the typed API (a reshape: the upstream gradient, reshaped back).
+#[test]
+fn flatten_range_gives_pytorchs_shape_and_gradient() {
+    use crate::autograd::gradcheck::{GradcheckOptions, gradcheck};
+    let x = arange((Dyn(2), U3::new(), U4::new(), U2::new()));
+    let y = x.flatten_range::<1, 2>();
+    same_type(&y, &arange((Dyn(2), U12::new(), U2::new())));
+    assert_eq!(y.to_vec(), x.to_vec());
+    assert_eq!(x.flatten_range::<0, 1>().dims().as_slice(), &[6, 4, 2]);
+    assert_eq!(x.flatten_range::<3, 3>().dims().as_slice(), &[2, 3, 4, 2]);
+    assert_eq!(x.flatten_range::<0, 3>().dims().as_slice(), &[48]);
+    // Equal to flatten::<START>() when END is the last dimension.
+    same_type(&x.flatten_range::<1, 3>(), &x.flatten::<1>());
+
+    let raw = crate::test_util::rand64(&[2, 3, 4, 2], 5).requires_grad_(true);
+    gradcheck(
+        |xs| {
+            let x = Tensor::<(Dyn, U3, U4, U2), f64>::from_dyn(xs[0].clone())?;
+            // Multiplied by itself so that the gradient depends on the values.
+            let y = x.flatten_range::<1, 2>().into_dyn();
+            y.mul(&y)
+        },
+        std::slice::from_ref(&raw),
+        GradcheckOptions::default(),
+    )
+    .unwrap();
+}
+
+#[test]
+#[should_panic(
+    expected = "declared: runtime sizes: a tensor of shape [3, 10] does not fit the declared [4, 10]"
+)]
+fn declared_with_a_different_runtime_batch_panics() {
+    let x = Tensor::<(Dyn, U10)>::zeros((Dyn(3), U10::new())).unwrap();
+    let _: Tensor<(U4, U10)> = x.declared();
+}

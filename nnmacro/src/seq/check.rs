@@ -1,8 +1,12 @@
 //! Checks on a parsed sequential: every entry resolved (layer arguments
-//! bound, typos reported), names consistent, and adjacent literal sizes
-//! compared. Every error is collected before any is reported.
+//! bound, typos reported), names consistent, and the sizes followed along
+//! the chain: from the declared input shape through every layer
+//! ([`shapes`](super::shapes)) where there is one, else by comparing
+//! adjacent literal sizes. Every error is collected before any is reported,
+//! and each names its layer (`layer 17, Linear(1152 -> 10)`).
 
-use super::ir::{Entry, Item};
+use super::ir::{Entry, InputShape, Item};
+use super::shapes;
 use crate::errors::Errors;
 use crate::layers::{self, BoundLayer};
 use nnspec::Chain;
@@ -38,13 +42,17 @@ impl Checked<'_> {
 }
 
 /// Resolves every entry and runs every check, collecting all errors.
-pub fn check<'a>(entries: &'a [Entry], macro_name: &str) -> Checked<'a> {
+pub fn check<'a>(
+    entries: &'a [Entry],
+    input: Option<&InputShape>,
+    macro_name: &str,
+) -> Checked<'a> {
     let mut errors = Errors::new();
     check_names(entries, macro_name, &mut errors);
     let mut resolved = Vec::with_capacity(entries.len());
     for entry in entries {
         match &entry.item {
-            Item::Layer { ident, args } => match layers::known(ident) {
+            Item::Layer { ident, args, .. } => match layers::known(ident) {
                 Some(spec) => {
                     resolved.push(
                         match layers::bind(spec, ident, args.as_ref(), &mut errors) {
@@ -65,7 +73,14 @@ pub fn check<'a>(entries: &'a [Entry], macro_name: &str) -> Checked<'a> {
             Item::Type(ty) => resolved.push(Resolved::Type(ty)),
         }
     }
-    check_chain(&resolved, &mut errors);
+    // The walk from the input shape checks every layer it can follow;
+    // literal neighbours are compared from where it stopped.
+    let start = match input.map(|input| shapes::input_dims(input, &mut errors)) {
+        Some(Some(dims)) => shapes::walk(dims, entries, &resolved, &mut errors).stopped_at,
+        Some(None) => entries.len(),
+        None => 0,
+    };
+    check_chain(&entries[start..], &resolved[start..], start, &mut errors);
     Checked {
         resolved,
         errors: errors.finish(),
@@ -90,19 +105,10 @@ fn check_names(entries: &[Entry], macro_name: &str, errors: &mut Errors) {
                 format!("cannot mix named and unnamed layers in {macro_name}: name every layer (`fc1: Linear(...)`) or none"),
             ),
             (None, true) => errors.error_at(
-                entry_tokens(entry),
+                entry.tokens(),
                 format!("cannot mix named and unnamed layers in {macro_name}: this layer has no name (`name: Layer`)"),
             ),
         }
-    }
-}
-
-fn entry_tokens(entry: &Entry) -> proc_macro2::TokenStream {
-    use quote::ToTokens;
-    match &entry.item {
-        Item::Layer { ident, .. } => ident.to_token_stream(),
-        Item::Expr(expr) => expr.to_token_stream(),
-        Item::Type(ty) => ty.to_token_stream(),
     }
 }
 
@@ -110,28 +116,26 @@ fn entry_tokens(entry: &Entry) -> proc_macro2::TokenStream {
 /// chain carries at that point, when those are known from literals: what
 /// each layer does to them is its `chain` in `nnspec::LAYERS`. Spatial
 /// sizes are the type system's job.
-fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
+/// `offset` is the index of the first entry given.
+fn check_chain(entries: &[Entry], resolved: &[Resolved], offset: usize, errors: &mut Errors) {
     let mut features: Option<u64> = None;
     let mut channels: Option<u64> = None;
-    for entry in resolved {
+    for (index, (entry, resolved)) in entries.iter().zip(resolved).enumerate() {
         // Anything else (a pass-through, or an entry with an error) may
         // change the sizes: compare only across known layers.
-        let Resolved::Layer(layer) = entry else {
+        let Resolved::Layer(layer) = resolved else {
             features = None;
             channels = None;
             continue;
         };
-        let name = layer.spec.name;
+        let subject = shapes::subject(entry, offset + index, layer);
         match layer.spec.chain {
             Chain::Features { input, output } => {
                 let (input, output) = (layer.size(input), layer.size(output));
                 if let Some(previous) = features.filter(|&f| f != input.value) {
                     errors.error_span(
                         input.span,
-                        format!(
-                            "{name}({} -> {}) cannot follow a layer that outputs {previous} features",
-                            input.value, output.value
-                        ),
+                        format!("{subject} cannot follow a layer that outputs {previous} features"),
                     );
                 }
                 features = Some(output.value);
@@ -143,8 +147,8 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
                     errors.error_span(
                         input.span,
                         format!(
-                            "{name}({} -> {}) expects {} input channels, but the previous layer outputs {previous} channels",
-                            input.value, output.value, input.value
+                            "{subject} expects {} input channels, but the previous layer outputs {previous} channels",
+                            input.value
                         ),
                     );
                 }
@@ -157,8 +161,8 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
                     errors.error_span(
                         c.span,
                         format!(
-                            "{name}({}) expects {} channels, but the previous layer outputs {previous} channels",
-                            c.value, c.value
+                            "{subject} expects {} channels, but the previous layer outputs {previous} channels",
+                            c.value
                         ),
                     );
                 }
@@ -170,8 +174,8 @@ fn check_chain(resolved: &[Resolved], errors: &mut Errors) {
                     errors.error_span(
                         c.span,
                         format!(
-                            "{name}({}) expects {} features, but the previous layer outputs {previous} features",
-                            c.value, c.value
+                            "{subject} expects {} features, but the previous layer outputs {previous} features",
+                            c.value
                         ),
                     );
                 }
@@ -194,7 +198,7 @@ mod tests {
 
     fn errors(src: &str) -> Vec<String> {
         let input: SeqInput = syn::parse_str(src).expect("parses");
-        match check(&input.entries, "sequential!").errors {
+        match check(&input.entries, input.input.as_ref(), "sequential!").errors {
             Ok(()) => Vec::new(),
             Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
         }
@@ -216,7 +220,7 @@ mod tests {
     fn linear_mismatch() {
         assert_eq!(
             errors("Linear(784, 128), ReLU, Linear(256, 10)"),
-            ["Linear(256 -> 10) cannot follow a layer that outputs 128 features"]
+            ["layer 2, Linear(256 -> 10) cannot follow a layer that outputs 128 features"]
         );
     }
 
@@ -224,7 +228,9 @@ mod tests {
     fn conv_mismatch_through_pool() {
         assert_eq!(
             errors("Conv2d(1, 3, 5), MaxPool2d(2), Conv2d(6, 16, 5)"),
-            ["Conv2d(6 -> 16) expects 6 input channels, but the previous layer outputs 3 channels"]
+            [
+                "layer 2, Conv2d(6 -> 16, kernel_size=5) expects 6 input channels, but the previous layer outputs 3 channels"
+            ]
         );
     }
 
@@ -234,8 +240,8 @@ mod tests {
         assert_eq!(
             errors("Conv2d(1, 8, 3), ReLU, ConvTranspose2d(4, 2, 3), Conv2d(3, 1, 1)"),
             [
-                "ConvTranspose2d(4 -> 2) expects 4 input channels, but the previous layer outputs 8 channels",
-                "Conv2d(3 -> 1) expects 3 input channels, but the previous layer outputs 2 channels"
+                "layer 2, ConvTranspose2d(4 -> 2, kernel_size=3) expects 4 input channels, but the previous layer outputs 8 channels",
+                "layer 3, Conv2d(3 -> 1, kernel_size=1) expects 3 input channels, but the previous layer outputs 2 channels"
             ]
         );
     }
@@ -260,8 +266,24 @@ mod tests {
             errors("Linear(784, 128), Linear(256, 10), Flatten(start_dim = 0)"),
             [
                 "Flatten supports only start_dim = 1 for now",
-                "Linear(256 -> 10) cannot follow a layer that outputs 128 features"
+                "layer 1, Linear(256 -> 10) cannot follow a layer that outputs 128 features"
             ]
+        );
+    }
+
+    /// With an input shape, the walk reports, and literal neighbours are
+    /// compared only after an entry it cannot follow (no second error).
+    #[test]
+    fn input_shape_walk_then_neighbours() {
+        assert_eq!(
+            errors("input (784); Linear(784, 128), Linear(256, 10)"),
+            [
+                "layer 1, Linear(256 -> 10): shape mismatch: Linear expects 256 input features, but the incoming tensor has 128"
+            ]
+        );
+        assert_eq!(
+            errors("input (784); Linear(784, 128), block, Linear(3, 4), Linear(5, 6)"),
+            ["layer 3, Linear(5 -> 6) cannot follow a layer that outputs 4 features"]
         );
     }
 

@@ -3,6 +3,7 @@
 use super::check::{self, Resolved};
 use super::ir::{SeqInput, SeqTypeInput};
 use super::named;
+use super::shapes;
 use crate::errors::Errors;
 use crate::layers::{BoundLayer, Value};
 use crate::typenum::unsigned;
@@ -11,11 +12,14 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 /// `sequential![...]`: `::kiln::nn::Sequential::new((l0, (l1, ())))`, or a
-/// named struct when the entries are named. With any error, only the errors:
+/// named struct when the entries are named. With an input shape
+/// (`input (1, 28, 28);`), the unnamed form is
+/// `::kiln::nn::Sequential::<_, (Dyn, U1, U28, U28)>::with_input(..)`, which
+/// knows its input for `summary()`. With any error, only the errors:
 /// the value is then typed as an error, so neither the sizes the macro
 /// already reported nor any use of the value report anything more.
 pub fn expand_expr(input: &SeqInput) -> syn::Result<TokenStream> {
-    let checked = check::check(&input.entries, "sequential!");
+    let checked = check::check(&input.entries, input.input.as_ref(), "sequential!");
     checked.errors?;
     let values: Vec<TokenStream> = checked.resolved.iter().map(layer_expr).collect();
     let value = if input.entries.first().is_some_and(|e| e.name.is_some()) {
@@ -27,17 +31,24 @@ pub fn expand_expr(input: &SeqInput) -> syn::Result<TokenStream> {
         named::expand(&names, &values)
     } else {
         let list = cons(&values);
-        quote!(::kiln::nn::Sequential::new(#list))
+        match &input.input {
+            Some(shape) => {
+                let shape = shapes::input_type(shape);
+                quote!(::kiln::nn::Sequential::<_, #shape>::with_input(#list))
+            }
+            None => quote!(::kiln::nn::Sequential::new(#list)),
+        }
     };
     Ok(value)
 }
 
-/// `Sequential![...]`: `::kiln::nn::Sequential<(L0, (L1, ()))>`. With
+/// `Sequential![...]`: `::kiln::nn::Sequential<(L0, (L1, ()))>`, with the
+/// input shape as its second parameter when one is declared. With
 /// errors, the type is still given when it is known (so that most uses of
 /// it add no errors), the errors riding in a const argument; a type
 /// position cannot hold an error type.
 pub fn expand_type(input: &SeqTypeInput) -> syn::Result<TokenStream> {
-    let checked = check::check(&input.entries, "Sequential!");
+    let checked = check::check(&input.entries, input.input.as_ref(), "Sequential!");
     let mut errors = Errors::new();
     if let Some(name) = input.entries.iter().find_map(|e| e.name.as_ref()) {
         errors.error_span(
@@ -50,7 +61,13 @@ pub fn expand_type(input: &SeqTypeInput) -> syn::Result<TokenStream> {
     let ty = if checked.complete() {
         let types: Vec<TokenStream> = checked.resolved.iter().map(layer_type).collect();
         let list = cons(&types);
-        quote!(::kiln::nn::Sequential<#list>)
+        match &input.input {
+            Some(shape) => {
+                let shape = shapes::input_type(shape);
+                quote!(::kiln::nn::Sequential<#list, #shape>)
+            }
+            None => quote!(::kiln::nn::Sequential<#list>),
+        }
     } else {
         quote!(::kiln::nn::Sequential<()>)
     };
@@ -188,6 +205,19 @@ mod tests {
         assert_eq!(
             expr("block"),
             "::kiln::nn::Sequential::new((::kiln::__private::layer(block),()))"
+        );
+    }
+
+    #[test]
+    fn input_shape_is_the_second_parameter() {
+        assert_eq!(
+            expr("input (1, 28, 28); Flatten, Linear(784, 10)"),
+            "::kiln::nn::Sequential::<_,(::kiln::shape::Dyn,U1,U28,U28,)>::with_input((::kiln::nn::Flatten::new(),\
+             (::kiln::nn::Linear::<U784,U10>::with_bias(true),())))"
+        );
+        assert_eq!(
+            ty("input (784); Linear(784, 10)"),
+            "::kiln::nn::Sequential<(::kiln::nn::Linear<U784,U10>,()),(::kiln::shape::Dyn,U784,)>"
         );
     }
 

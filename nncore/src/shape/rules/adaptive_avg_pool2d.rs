@@ -74,10 +74,12 @@ macro_rules! impl_wrong_rank {
         }
 
         impl<OH: StaticDim, OW: StaticDim, $($d: Dim),*> AdaptiveAvgPool2dOutput<OH, OW> for ($($d,)*) {
-            type Output = (Invalid, Invalid, OH, OW);
+            // Every size poisoned, the pooled ones too: a Linear after the
+            // pool then accepts the output instead of reporting 1 feature.
+            type Output = (Invalid, Invalid, Invalid, Invalid);
             #[inline]
             fn adaptive_avg_pool2d_output(self) -> Self::Output {
-                (Invalid, Invalid, OH::default(), OW::default())
+                (Invalid, Invalid, Invalid, Invalid)
             }
         }
     )*};

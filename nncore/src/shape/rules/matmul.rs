@@ -22,11 +22,23 @@ use crate::shape::shape::Shape;
 /// }
 /// assert_eq!(mm((Dyn(2), U3::new()), (U3::new(), U4::new())).dims().as_slice(), &[2, 4]);
 /// ```
+pub trait MatmulRule<R: Shape>: MatmulOutput<R> {}
+
+/// One blanket impl, the pairs of ranks told apart on the second operand
+/// ([`MatmulRanks`] is implemented on it): the compiler then waits for that
+/// operand's type before choosing. With impls on the first operand, every
+/// wrong-rank impl failed whatever the second type was, and the compiler
+/// reported the rule with `_` for it instead of the rank gate's message.
+impl<L: MatmulOutput<R>, R: Shape + MatmulRanks<L>> MatmulRule<R> for L {}
+
+/// The per-rank part of [`MatmulRule`], implemented on the second operand
+/// `Self` for the first `L`: two matrices are checked inside, every other
+/// pair of ranks is reported by the rank gate.
 #[diagnostic::on_unimplemented(
-    message = "matmul cannot multiply a tensor of shape `{Self}` by one of shape `{R}`",
+    message = "matmul cannot multiply a tensor of shape `{L}` by one of shape `{Self}`",
     note = "matmul takes two matrices (M, K) and (K, N); bmm takes two batches (B, M, K) and (B, K, N)"
 )]
-pub trait MatmulRule<R: Shape>: MatmulOutput<R> {}
+pub trait MatmulRanks<L> {}
 
 /// The output shape of `matmul` (unchecked: the checks are [`MatmulRule`]'s).
 pub trait MatmulOutput<R>: Shape {
@@ -58,7 +70,7 @@ rank_gate! {
     note = "for batches of matrices (B, M, K) x (B, K, N) use bmm; for (.., K) x (K, N) with a weight use Linear",
 }
 
-impl<M: Dim, K: Dim + DimCompat<K2>, K2: Dim, N: Dim> MatmulRule<(K2, N)> for (M, K) where
+impl<M: Dim, K: Dim + DimCompat<K2>, K2: Dim, N: Dim> MatmulRanks<(M, K)> for (K2, N) where
     Compatible<K, K2>: MatmulInnerCheck<K, K2>
 {
 }
@@ -83,11 +95,18 @@ impl<M: Dim, K: Dim, K2: Dim, N: Dim> MatmulOutput<(K2, N)> for (M, K) {
 /// let a = (Dyn(8), U2::new(), U3::new());
 /// assert_eq!(bmm(a, (Dyn(8), U3::new(), U5::new())).dims().as_slice(), &[8, 2, 5]);
 /// ```
+pub trait BmmRule<R: Shape>: BmmOutput<R> {}
+
+/// One blanket impl, the ranks told apart on the second operand, as for
+/// [`MatmulRule`].
+impl<L: BmmOutput<R>, R: Shape + BmmRanks<L>> BmmRule<R> for L {}
+
+/// The per-rank part of [`BmmRule`], implemented on the second operand.
 #[diagnostic::on_unimplemented(
-    message = "bmm cannot multiply a tensor of shape `{Self}` by one of shape `{R}`",
+    message = "bmm cannot multiply a tensor of shape `{L}` by one of shape `{Self}`",
     note = "bmm takes two batches of matrices (B, M, K) and (B, K, N)"
 )]
-pub trait BmmRule<R: Shape>: BmmOutput<R> {}
+pub trait BmmRanks<L> {}
 
 /// The output shape of `bmm` (unchecked: the checks are [`BmmRule`]'s).
 pub trait BmmOutput<R>: Shape {
@@ -133,7 +152,7 @@ rank_gate! {
 type InnerCondition<Bl, Br, K, K2> = Or<<Compatible<Bl, Br> as Not>::Output, Compatible<K, K2>>;
 
 impl<B: Dim + DimCompat<B2>, M: Dim, K: Dim + DimCompat<K2>, B2: Dim, K2: Dim, N: Dim>
-    BmmRule<(B2, K2, N)> for (B, M, K)
+    BmmRanks<(B, M, K)> for (B2, K2, N)
 where
     Compatible<B, B2>: BmmBatchCheck<B, B2> + Not<Output: BitOr<Compatible<K, K2>>>,
     InnerCondition<B, B2, K, K2>: BmmInnerCheck<K, K2>,
@@ -159,7 +178,7 @@ macro_rules! impl_product_ranks {
     (@one $rule:ident, $output:ident, $method:ident, $gate:ident, [$($out:ident),*];
      $rl:literal [$($a:ident),*] $rr:literal [$($b:ident),*]) => {
 
-            impl<$($a: Dim,)* $($b: Dim,)*> $rule<($($b,)*)> for ($($a,)*)
+            impl<$($a: Dim,)* $($b: Dim,)*> $rule<($($a,)*)> for ($($b,)*)
             where
                 False<($($a,)* $($b,)*)>: $gate<$rl, $rr>,
             {
@@ -176,7 +195,7 @@ macro_rules! impl_product_ranks {
 }
 
 impl_product_ranks! {
-    MatmulRule, MatmulOutput, matmul_output, MatmulRank, [Invalid, Invalid];
+    MatmulRanks, MatmulOutput, matmul_output, MatmulRank, [Invalid, Invalid];
     0 [] 1 [B0]; 0 [] 2 [B0, B1]; 0 [] 3 [B0, B1, B2]; 0 [] 4 [B0, B1, B2, B3];
     1 [A0] 0 []; 1 [A0] 1 [B0]; 1 [A0] 2 [B0, B1]; 1 [A0] 3 [B0, B1, B2]; 1 [A0] 4 [B0, B1, B2, B3];
     2 [A0, A1] 0 []; 2 [A0, A1] 1 [B0]; 2 [A0, A1] 3 [B0, B1, B2]; 2 [A0, A1] 4 [B0, B1, B2, B3];
@@ -187,7 +206,7 @@ impl_product_ranks! {
 }
 
 impl_product_ranks! {
-    BmmRule, BmmOutput, bmm_output, BmmRank, [Invalid, Invalid, Invalid];
+    BmmRanks, BmmOutput, bmm_output, BmmRank, [Invalid, Invalid, Invalid];
     0 [] 1 [B0]; 0 [] 2 [B0, B1]; 0 [] 3 [B0, B1, B2]; 0 [] 4 [B0, B1, B2, B3];
     1 [A0] 0 []; 1 [A0] 1 [B0]; 1 [A0] 2 [B0, B1]; 1 [A0] 3 [B0, B1, B2]; 1 [A0] 4 [B0, B1, B2, B3];
     2 [A0, A1] 0 []; 2 [A0, A1] 1 [B0]; 2 [A0, A1] 2 [B0, B1]; 2 [A0, A1] 3 [B0, B1, B2];

@@ -11,6 +11,7 @@ pub mod conv2d;
 pub mod conv_groups;
 pub mod conv_transpose2d;
 pub mod cross_entropy;
+pub mod declared;
 pub mod flatten;
 pub mod heads;
 pub mod linear;
@@ -34,6 +35,7 @@ pub use conv_transpose2d::{ConvTranspose2dOut, ConvTranspose2dOutput, ConvTransp
 pub use conv1d::{Conv1dOut, Conv1dOutput, Conv1dRule};
 pub use conv2d::{Conv2dOut, Conv2dOutput, Conv2dRule};
 pub use cross_entropy::CrossEntropyRule;
+pub use declared::{DeclaredDims, DeclaredShape};
 pub use flatten::{FlattenOut, FlattenOutput, FlattenRule};
 pub use heads::HeadsRule;
 pub use linear::{LinearOut, LinearOutput, LinearRule};
@@ -50,6 +52,7 @@ pub use unflatten::{UnflattenOut, UnflattenOutput, UnflattenRule, UnflattenSizes
 pub mod axis;
 pub mod cat;
 pub mod flatten_from;
+pub mod flatten_range;
 pub mod matmul;
 pub mod narrow;
 pub mod permute;
@@ -61,7 +64,10 @@ pub use axis::{
 };
 pub use cat::{CatOut, CatOutput, CatRule, DimAdd, DimSum};
 pub use flatten_from::{FlattenFromOut, FlattenFromOutput, FlattenFromRule};
-pub use matmul::{BmmOut, BmmOutput, BmmRule, MatmulOut, MatmulOutput, MatmulRule};
+pub use flatten_range::{DimsProduct, FlattenRangeOut, FlattenRangeOutput, FlattenRangeRule};
+pub use matmul::{
+    BmmOut, BmmOutput, BmmRanks, BmmRule, MatmulOut, MatmulOutput, MatmulRanks, MatmulRule,
+};
 pub use narrow::{NarrowOut, NarrowRule};
 pub use permute::{
     Permute2Out, Permute3Out, Permute4Out, PermuteOutput2, PermuteOutput3, PermuteOutput4,
