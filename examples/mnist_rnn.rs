@@ -36,6 +36,8 @@
 //! at load average 8–9): 96.11 / 96.90 / **98.05 %** after epochs 1-3,
 //! 87 / 109 / 101 s per epoch. One run: the last digit is noise. PyTorch's
 //! weights (the script's, one epoch) give 95.97 % here, as in PyTorch.
+//! On the shipped subset (6,000 training images, 1,000 test) the default
+//! run reaches 69.70 / 86.10 / 90.70 % after epochs 1-3, about 23 s.
 //!
 //! Ends with `test accuracy: NN.NN%`.
 
