@@ -22,11 +22,12 @@ import time
 import torch
 from torch import nn
 
-IDS = ["mlp", "lenet", "wide", "cnn", "infer1", "sgemm"]
+IDS = ["mlp", "lenet", "wide", "cnn", "lstm", "infer1", "sgemm"]
 SMALL = (20, 200)  # (warm-up, timed)
 BIG = (20, 50)
 # WORKLOADS.md's optimizers; `--optimizer` may override them.
-OPTIMIZERS = {"mlp": "sgd", "lenet": "adam", "wide": "adamw", "cnn": "sgd"}
+OPTIMIZERS = {"mlp": "sgd", "lenet": "adam", "wide": "adamw", "cnn": "sgd",
+              "lstm": "adam"}
 
 
 def make_optimizer(name, params):
@@ -66,6 +67,19 @@ def cnn():
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(4096, 10),
     )
+
+
+class RowReader(nn.Module):
+    """LSTM(28, 128, batch_first=True) over the 28 rows, Linear(128, 10) on
+    the last step's output (examples/mnist_rnn.rs)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(28, 128, batch_first=True)
+        self.head = nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.head(self.lstm(x)[0][:, -1])
 
 
 def time_steps(steps, step):
@@ -124,6 +138,8 @@ def run(wid, opt_names):
         return row
     if wid == "cnn":
         return train(wid, cnn(), torch.randn(32, 3, 32, 32), BIG, opt_names[wid])
+    if wid == "lstm":
+        return train(wid, RowReader(), torch.randn(64, 28, 28), SMALL, opt_names[wid])
     if wid == "infer1":
         model = mlp().eval()
         x = torch.randn(1, 784)

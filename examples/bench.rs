@@ -1,5 +1,5 @@
 //! The benchmark workloads of `shared/bench/WORKLOADS.md` (mlp, lenet, wide,
-//! cnn, infer1, sgemm), timed in Kiln; `bench/torch_workloads.py` times the
+//! cnn, lstm, infer1, sgemm), timed in Kiln; `bench/torch_workloads.py` times the
 //! same in PyTorch and `bench/compare.py` prints the ratios.
 //!
 //! ```text
@@ -18,6 +18,8 @@
 mod alloc;
 #[path = "bench/optim.rs"]
 mod optim;
+#[path = "mnist_rnn/model.rs"]
+mod rnn_model;
 #[path = "bench/stats.rs"]
 mod stats;
 #[path = "bench/workloads.rs"]
@@ -50,7 +52,11 @@ fn main() -> workloads::BenchResult<()> {
     } else {
         args.workloads.clone()
     };
-    for (id, choice) in [("lenet", optim::LENET), ("wide", optim::WIDE)] {
+    for (id, choice) in [
+        ("lenet", optim::LENET),
+        ("wide", optim::WIDE),
+        ("lstm", optim::LSTM),
+    ] {
         if let Some(note) = choice.note.filter(|_| ids.iter().any(|i| i == id)) {
             eprintln!("{id}: optimizer {} ({note})", choice.label);
         }

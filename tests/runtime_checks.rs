@@ -49,6 +49,23 @@ fn sequence_lengths_differ_in_a_residual_add() {
 }
 
 #[test]
+fn select_outside_a_runtime_sequence_length_panics() {
+    // output[:, 3] of a 3-step sequence; output[:, -1] is its last step.
+    let output = Tensor::<(Dyn, Dyn, U2)>::zeros((Dyn(4), Dyn(3), U2::new())).unwrap();
+    assert_eq!(output.select::<1>(-1).dims().as_slice(), &[4, 2]);
+    let msg = panic_message(|| drop(output.select::<1>(3)));
+    assert_eq!(
+        msg,
+        "select::<1>(3): index out of range for dimension 1 of size 3"
+    );
+    let msg = panic_message(|| drop(output.select::<1>(-4)));
+    assert_eq!(
+        msg,
+        "select::<1>(-4): index out of range for dimension 1 of size 3"
+    );
+}
+
+#[test]
 fn data_from_a_file_enters_through_from_dyn() {
     // Flat rows where images were expected, as read from a file.
     let raw = DynTensor::<f32>::zeros(&[2, 784]).unwrap();

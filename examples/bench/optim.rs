@@ -2,8 +2,8 @@
 //!
 //! The workloads are generic over the optimizer: each takes an
 //! [`OptChoice`], a constructor over the model's parameters, as
-//! WORKLOADS.md sets them: SGD with momentum (mlp, cnn), Adam (lenet),
-//! AdamW (wide).
+//! WORKLOADS.md sets them: SGD with momentum (mlp, cnn), Adam (lenet,
+//! lstm), AdamW (wide).
 
 use kiln::nn::Parameter;
 use kiln::optim::{
@@ -100,3 +100,5 @@ pub const LENET: OptChoice = ADAM;
 pub const WIDE: OptChoice = ADAMW;
 /// cnn: SGD lr 0.01 momentum 0.9.
 pub const CNN: OptChoice = SGD;
+/// lstm: WORKLOADS.md says Adam lr 1e-3.
+pub const LSTM: OptChoice = ADAM;

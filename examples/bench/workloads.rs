@@ -1,8 +1,10 @@
-//! The workloads of WORKLOADS.md, built with `sequential!` on seeded
-//! synthetic data (standard normal inputs, uniformly random labels).
+//! The workloads of WORKLOADS.md, built with `sequential!` (lstm: the
+//! mnist_rnn example's model) on seeded synthetic data (standard normal
+//! inputs, uniformly random labels).
 
 use super::alloc;
 use super::optim::{self, OptChoice};
+use super::rnn_model::{RowReader, Rows};
 use super::stats::{Row, Steps, row, time_steps};
 use kiln::kernels::{MatMut, MatRef, matmul};
 use kiln::prelude::*;
@@ -15,7 +17,7 @@ pub type BenchResult<T> = std::result::Result<T, Box<dyn std::error::Error + Sen
 type Labels = Tensor<(Dyn,), i64>;
 
 /// Every workload id, in run order.
-pub const IDS: [&str; 6] = ["mlp", "lenet", "wide", "cnn", "infer1", "sgemm"];
+pub const IDS: [&str; 7] = ["mlp", "lenet", "wide", "cnn", "lstm", "infer1", "sgemm"];
 
 /// Seed of every workload's parameters and data.
 const SEED: u64 = 0;
@@ -187,6 +189,19 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                 U32::default(),
             ))?;
             train("cnn", threads, &mut model, x, labels(32)?, optim::CNN, big)
+        }
+        "lstm" => {
+            let mut model = RowReader::new();
+            let x = Tensor::<Rows>::randn((Dyn(64), U28::default(), U28::default()))?;
+            train(
+                "lstm",
+                threads,
+                &mut model,
+                x,
+                labels(64)?,
+                optim::LSTM,
+                small,
+            )
         }
         "infer1" => {
             let mut model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];

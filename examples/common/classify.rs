@@ -3,24 +3,58 @@
 
 use super::{Args, Score, Task};
 use kiln::data::MnistBatch;
-use kiln::optim::SgdAlgorithm;
+use kiln::optim::{AdamAlgorithm, Algorithm, Optimizer, SgdAlgorithm};
 use kiln::prelude::*;
 use std::marker::PhantomData;
+
+/// The optimizer a classification example trains with, at `--lr`.
+pub trait ClassifyOptimizer: Algorithm + Sized {
+    /// The optimizer over `params` with learning rate `lr`.
+    fn build(params: Vec<Parameter>, lr: f64) -> kiln::Result<Optimizer<Self>>;
+}
+
+/// SGD with momentum 0.9, as PyTorch's MNIST example.
+impl ClassifyOptimizer for SgdAlgorithm {
+    fn build(params: Vec<Parameter>, lr: f64) -> kiln::Result<SGD> {
+        SGD::new(
+            params,
+            SgdOptions {
+                lr,
+                momentum: 0.9,
+                ..Default::default()
+            },
+        )
+    }
+}
+
+/// Adam with PyTorch's defaults but `lr` (the recurrent example's).
+impl ClassifyOptimizer for AdamAlgorithm {
+    fn build(params: Vec<Parameter>, lr: f64) -> kiln::Result<Adam> {
+        Adam::new(
+            params,
+            AdamOptions {
+                lr,
+                ..Default::default()
+            },
+        )
+    }
+}
 
 /// One class index per sample.
 type Labels = Tensor<(Dyn,), i64>;
 
 /// Classifying single MNIST digits with a model taking `In`
-/// (`(Dyn, U784)` or `(Dyn, U1, U28, U28)`).
-pub struct Classify<In> {
+/// (`(Dyn, U784)`, `(Dyn, U1, U28, U28)` or `(Dyn, U28, U28)`), trained
+/// with the optimizer `A` (SGD with momentum unless an example says).
+pub struct Classify<In, A = SgdAlgorithm> {
     train: DataLoader<Mnist>,
     test: Mnist,
     sample_dims: Vec<usize>,
     criterion: CrossEntropyLoss,
-    input: PhantomData<fn() -> In>,
+    input: PhantomData<fn() -> (In, A)>,
 }
 
-impl<In: Shape> Classify<In> {
+impl<In: Shape, A> Classify<In, A> {
     /// The task on `--data` (or the shipped subset); `sample_dims` are the
     /// per-sample sizes the model takes (`[784]` or `[1, 28, 28]`).
     pub fn new(args: &Args, sample_dims: &[usize]) -> kiln::Result<Self> {
@@ -63,25 +97,18 @@ impl<In: Shape> Classify<In> {
     }
 }
 
-impl<M, In> Task<M> for Classify<In>
+impl<M, In, A> Task<M> for Classify<In, A>
 where
     M: ModuleExt + Forward<Tensor<In>, Output = Tensor<(Dyn, U10)>>,
     In: Shape,
+    A: ClassifyOptimizer,
 {
     type Batch = MnistBatch;
-    type Algorithm = SgdAlgorithm;
+    type Algorithm = A;
     const SCORE: &'static str = "test accuracy";
 
-    /// SGD with momentum 0.9, as PyTorch's MNIST example.
-    fn optimizer(&self, params: Vec<Parameter>, lr: f64) -> kiln::Result<SGD> {
-        SGD::new(
-            params,
-            SgdOptions {
-                lr,
-                momentum: 0.9,
-                ..Default::default()
-            },
-        )
+    fn optimizer(&self, params: Vec<Parameter>, lr: f64) -> kiln::Result<Optimizer<A>> {
+        A::build(params, lr)
     }
 
     fn steps_per_epoch(&self) -> usize {

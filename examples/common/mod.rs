@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[allow(unused_imports)] // ctc_digits has its own task.
-pub use classify::Classify;
+pub use classify::{Classify, ClassifyOptimizer};
 
 /// The flags every training example takes.
 #[derive(Parser, Debug)]
@@ -36,7 +36,8 @@ pub struct Args {
     /// Samples per step (at least 1).
     #[arg(long, default_value_t = 64, value_parser = count::at_least_one)]
     pub batch_size: usize,
-    /// Learning rate (of SGD with momentum 0.9 in the MNIST examples).
+    /// Learning rate (of SGD with momentum 0.9 in the MNIST examples, of
+    /// Adam in mnist_rnn and ctc_digits).
     #[arg(long, default_value_t = 0.01)]
     pub lr: f64,
     /// Seed of initialisation and shuffling.
@@ -161,9 +162,21 @@ where
     M: ModuleExt + Forward<Tensor<In>, Output = Tensor<(Dyn, U10)>> + Display,
     In: Shape,
 {
+    run_with::<M, In, kiln::optim::SgdAlgorithm>(model, sample_dims, args)
+}
+
+/// [`run`] with the optimizer `A` instead of SGD with momentum (e.g.
+/// `AdamAlgorithm`, at `--lr`).
+#[allow(dead_code)] // Only the recurrent example trains with Adam.
+pub fn run_with<M, In, A>(model: &mut M, sample_dims: &[usize], args: &Args) -> kiln::Result<()>
+where
+    M: ModuleExt + Forward<Tensor<In>, Output = Tensor<(Dyn, U10)>> + Display,
+    In: Shape,
+    A: ClassifyOptimizer,
+{
     println!("{model}");
     println!("parameters: {}", model.num_parameters());
-    let task = Classify::<In>::new(args, sample_dims)?;
+    let task = Classify::<In, A>::new(args, sample_dims)?;
     train(model, &task, args)
 }
 

@@ -237,6 +237,20 @@ fn shape_ops(m: &mut Matrix, rng: &mut Rng) {
     );
     typed_case!(
         m,
+        "select",
+        format!("[{n}, 4, 2] step -1 of dim 1"),
+        [rng.leaf(&[n, 4, 2])],
+        |x: (Dyn, Dyn, U2)| x.select::<1>(-1)
+    );
+    typed_case!(
+        m,
+        "select",
+        format!("[3, {n}] row 1"),
+        [rng.leaf(&[3, n])],
+        |x: (U3, Dyn)| x.select::<0>(1)
+    );
+    typed_case!(
+        m,
         "cat",
         format!("[{n}, 2] with [{n}, 3] along 1"),
         [rng.leaf(&[n, 2]), rng.leaf(&[n, 3])],

@@ -9,11 +9,11 @@
 
 use super::Tensor;
 use crate::shape::{
-    At, CatOut, CatOutput, CatRule, DeclaredShape, Dim, Dyn, FlattenFromOut, FlattenFromRule,
-    FlattenRangeOut, FlattenRangeRule, InsertDim, InsertRule, NarrowOut, NarrowRule, Permute2Out,
-    Permute3Out, Permute4Out, PermuteOutput2, PermuteOutput3, PermuteOutput4, PermuteRule2,
-    PermuteRule3, PermuteRule4, RemoveDim, ReshapeOut, ReshapeRule, ReshapeTarget, Shape,
-    SqueezeRule, TransposeOut, TransposeRule, U1,
+    At, AxisRule, CatOut, CatOutput, CatRule, DeclaredShape, Dim, Dyn, FlattenFromOut,
+    FlattenFromRule, FlattenRangeOut, FlattenRangeRule, InsertDim, InsertRule, NarrowOut,
+    NarrowRule, Permute2Out, Permute3Out, Permute4Out, PermuteOutput2, PermuteOutput3,
+    PermuteOutput4, PermuteRule2, PermuteRule3, PermuteRule4, RemoveDim, ReshapeOut, ReshapeRule,
+    ReshapeTarget, Shape, SqueezeRule, TransposeOut, TransposeRule, U1,
 };
 use crate::{DynTensor, Element, Result};
 use typenum::{Const, ToUInt, U};
@@ -231,6 +231,39 @@ impl<S: Shape, E: Element> Tensor<S, E> {
         let shape = <S as At<D>>::with(self.shape(), U::<LEN>::default());
         let y = runtime(self.as_dyn().narrow(D as isize, START, LEN));
         Tensor::from_raw_unchecked(y, shape)
+    }
+
+    /// Element `index` of dimension `D` (negative counts from the end),
+    /// removing the dimension, like `x.select(D, index)` or `x[:, -1]`: the
+    /// last time step of a recurrent layer's `output` is
+    /// `output.select::<1>(-1)` whatever the (runtime) sequence length.
+    ///
+    /// ```
+    /// use nncore::{Tensor, shape::*};
+    /// let x = Tensor::<(Dyn, Dyn, U2)>::from_vec((0..12).map(|v| v as f32).collect(), (Dyn(2), Dyn(3), U2::new())).unwrap();
+    /// let last: Tensor<(Dyn, U2)> = x.select::<1>(-1);
+    /// assert_eq!(last.to_vec(), vec![4.0, 5.0, 10.0, 11.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// When `index` is outside dimension `D` (its size is known only at run
+    /// time when it is `Dyn`).
+    pub fn select<const D: usize>(&self, index: isize) -> Tensor<RemoveDim<S, D>, E>
+    where
+        S: AxisRule<D>,
+    {
+        let size = self.dims().as_slice()[D];
+        let start = if index < 0 {
+            index + size as isize
+        } else {
+            index
+        };
+        if !(0..size as isize).contains(&start) {
+            panic!("select::<{D}>({index}): index out of range for dimension {D} of size {size}");
+        }
+        let shape = self.shape().removed();
+        let y = runtime(self.as_dyn().narrow(D as isize, start as usize, 1));
+        Tensor::from_raw_unchecked(y.reshaped(shape.dims().as_slice()), shape)
     }
 
     /// This tensor and `other` joined along dimension `D`, like
