@@ -83,6 +83,15 @@ pub mod prelude {
         ReLU6, SiLU, Sigmoid, Softmax, Softplus, Tanh, Unflatten, clip_grad_norm_,
         clip_grad_value_,
     };
+    // The recurrent and attention layers, runtime-sized and typed, and the
+    // packed-sequence functions a recurrent training script calls.
+    pub use nncore::nn::{
+        Bi, GRU, GRUCell, Hidden, LSTM, LSTMCell, MultiheadAttention, OutputOnly, PackedSequence,
+        RNN, RNNCell, Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
+        TransformerEncoderLayer, TypedGRU, TypedLSTM, TypedMultiheadAttention, TypedRNN,
+        TypedTransformerEncoder, TypedTransformerEncoderLayer, Uni,
+        generate_square_subsequent_mask, pack_padded_sequence, pack_sequence, pad_packed_sequence,
+    };
     pub use nncore::optim::lr_scheduler::{
         AnnealStrategy, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR, LrScheduler,
         MultiStepLR, OneCycleLR, OneCycleOptions, PlateauMode, PlateauOptions, ReduceLROnPlateau,
