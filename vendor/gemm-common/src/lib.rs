@@ -24,9 +24,9 @@ extern crate alloc;
 pub mod cache;
 
 pub mod gemm;
-mod kiln_scratch; // KILN PATCH: per-thread packing buffers and flags
 pub mod gemv;
 pub mod gevv;
+mod kiln_scratch; // KILN PATCH: per-thread packing buffers and flags
 
 pub mod horizontal_microkernel;
 pub mod microkernel;
