@@ -40,54 +40,6 @@ impl Core {
     }
 }
 
-macro_rules! cell {
-    ($name:ident) => {
-        impl $name {
-            /// The options.
-            pub fn spec(&self) -> &CellSpec {
-                &self.core.spec
-            }
-
-            /// `weight_ih`, `weight_hh`, `bias_ih` or `bias_hh`, if present.
-            pub fn parameter(&self, name: &str) -> Option<&Parameter> {
-                self.core
-                    .params
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, p)| p)
-            }
-        }
-
-        impl Module for $name {
-            fn is_training(&self) -> bool {
-                self.core.training
-            }
-            fn set_own_training(&mut self, training: bool) {
-                self.core.training = training;
-            }
-            fn type_name(&self) -> &str {
-                stringify!($name)
-            }
-            fn extra_repr(&self) -> String {
-                self.core.spec.extra_repr()
-            }
-            fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
-                self.core
-                    .params
-                    .iter()
-                    .map(|(n, p)| (n.as_str(), p))
-                    .collect()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt_module(self, f)
-            }
-        }
-    };
-}
-
 /// An Elman RNN cell, like `nn.RNNCell(input_size, hidden_size, bias=True,
 /// nonlinearity='tanh')`: `h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`.
 ///
@@ -131,7 +83,7 @@ impl RNNCell {
         Ok(self.core.step(input, hx.map(|h| (h, None)))?.0)
     }
 }
-cell!(RNNCell);
+recurrent_module!(RNNCell, CellSpec);
 
 /// A long short-term memory cell, like `nn.LSTMCell(input_size,
 /// hidden_size, bias=True)`.
@@ -172,7 +124,7 @@ impl LSTMCell {
         Ok((h, c.expect("an LSTM cell returns c")))
     }
 }
-cell!(LSTMCell);
+recurrent_module!(LSTMCell, CellSpec);
 
 /// A gated recurrent unit cell, like `nn.GRUCell(input_size, hidden_size,
 /// bias=True)`.
@@ -208,4 +160,4 @@ impl GRUCell {
         Ok(self.core.step(input, hx.map(|h| (h, None)))?.0)
     }
 }
-cell!(GRUCell);
+recurrent_module!(GRUCell, CellSpec);

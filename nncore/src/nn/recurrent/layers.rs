@@ -68,56 +68,6 @@ impl Core {
     }
 }
 
-/// The `Module` and `Display` impls and accessors of a layer wrapping [`Core`].
-macro_rules! recurrent_layer {
-    ($name:ident) => {
-        impl $name {
-            /// The options (sizes, layers, directions, ...).
-            pub fn spec(&self) -> &RecurrentSpec {
-                &self.core.spec
-            }
-
-            /// The parameter PyTorch names `name` (`weight_ih_l0`,
-            /// `bias_hh_l1_reverse`, ...), if the layer has it.
-            pub fn parameter(&self, name: &str) -> Option<&Parameter> {
-                self.core
-                    .params
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, p)| p)
-            }
-        }
-
-        impl Module for $name {
-            fn is_training(&self) -> bool {
-                self.core.training
-            }
-            fn set_own_training(&mut self, training: bool) {
-                self.core.training = training;
-            }
-            fn type_name(&self) -> &str {
-                stringify!($name)
-            }
-            fn extra_repr(&self) -> String {
-                self.core.spec.extra_repr()
-            }
-            fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
-                self.core
-                    .params
-                    .iter()
-                    .map(|(n, p)| (n.as_str(), p))
-                    .collect()
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt_module(self, f)
-            }
-        }
-    };
-}
-
 /// `forward` and `forward_packed` of a layer whose state is `h` alone
 /// (RNN, GRU).
 macro_rules! h_only_forwards {
@@ -188,7 +138,7 @@ impl RNN {
         Core::new(spec, &[Mode::RnnTanh, Mode::RnnRelu]).map(|core| RNN { core })
     }
 }
-recurrent_layer!(RNN);
+recurrent_module!(RNN, RecurrentSpec);
 h_only_forwards!(RNN);
 
 /// A long short-term memory layer, like `nn.LSTM(input_size, hidden_size,
@@ -248,7 +198,7 @@ impl LSTM {
         Ok((out, lstm_pair(h_n)))
     }
 }
-recurrent_layer!(LSTM);
+recurrent_module!(LSTM, RecurrentSpec);
 
 fn lstm_state(hx: Option<(&DynTensor, &DynTensor)>) -> Option<Hidden> {
     hx.map(|(h, c)| Hidden {
@@ -291,5 +241,5 @@ impl GRU {
         Core::new(spec, &[Mode::Gru]).map(|core| GRU { core })
     }
 }
-recurrent_layer!(GRU);
+recurrent_module!(GRU, RecurrentSpec);
 h_only_forwards!(GRU);

@@ -7,6 +7,58 @@
 //! is the graph's. A packed batch runs as one padded batch in which each
 //! sequence's state stops advancing after its last step.
 
+/// The `Module` and `Display` impls and accessors of a recurrent layer or
+/// cell: a struct whose `core` holds its `spec`, its `params` in PyTorch's
+/// order and its `training` flag (`layers.rs` and `cells.rs` each have one).
+macro_rules! recurrent_module {
+    ($name:ident, $spec:ty) => {
+        impl $name {
+            /// The options (sizes, and for a layer its layers and directions).
+            pub fn spec(&self) -> &$spec {
+                &self.core.spec
+            }
+
+            /// The parameter PyTorch names `name` (`weight_ih_l0`,
+            /// `bias_hh_l1_reverse`, `weight_ih` of a cell, ...), if present.
+            pub fn parameter(&self, name: &str) -> Option<&Parameter> {
+                self.core
+                    .params
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, p)| p)
+            }
+        }
+
+        impl Module for $name {
+            fn is_training(&self) -> bool {
+                self.core.training
+            }
+            fn set_own_training(&mut self, training: bool) {
+                self.core.training = training;
+            }
+            fn type_name(&self) -> &str {
+                stringify!($name)
+            }
+            fn extra_repr(&self) -> String {
+                self.core.spec.extra_repr()
+            }
+            fn own_parameters(&self) -> Vec<(&str, &Parameter)> {
+                self.core
+                    .params
+                    .iter()
+                    .map(|(n, p)| (n.as_str(), p))
+                    .collect()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt_module(self, f)
+            }
+        }
+    };
+}
+
 mod cells;
 mod forward;
 mod layers;
