@@ -32,6 +32,45 @@ impl Tensors {
     }
 }
 
+impl Tensors {
+    /// The case's float tensors, each marked `requires_grad` if the case
+    /// asks for its gradient.
+    fn load(case: &Case, tensors: Vec<(String, TensorData)>) -> Self {
+        let wanted = case.requires_grad();
+        let map = tensors
+            .into_iter()
+            .map(|(name, t)| {
+                let tensor = t.to_f64().requires_grad_(wanted.contains(&name));
+                (name, tensor)
+            })
+            .collect();
+        Tensors { map }
+    }
+}
+
+/// Kiln's result against the case's `expected.error`: the value to compare
+/// when both agree there is one, else the case's outcome (a pass when both
+/// refuse; `returned` describes a value Kiln gave where PyTorch refused).
+fn settle<T>(
+    case: &Case,
+    result: crate::Result<T>,
+    returned: impl FnOnce(&T) -> String,
+) -> Result<T, Outcome> {
+    match (result, case.expects_error()) {
+        (Err(_), true) => Err(Outcome::Pass),
+        (Err(e), false) => Err(Outcome::Fail(format!("Kiln error: {e}"))),
+        (Ok(value), true) => {
+            let pytorch = case.expected().get("error").and_then(|e| e.as_str());
+            Err(Outcome::Fail(format!(
+                "PyTorch rejects this case ({}) but Kiln returned {}",
+                pytorch.unwrap_or(""),
+                returned(&value)
+            )))
+        }
+        (Ok(value), false) => Ok(value),
+    }
+}
+
 /// Loads the named float tensors of `inputs` (and `params`), runs `f`, and
 /// compares with the case's expectations.
 pub(crate) fn evaluate(
@@ -39,31 +78,12 @@ pub(crate) fn evaluate(
     tensors: Vec<(String, TensorData)>,
     f: impl FnOnce(&Tensors) -> crate::Result<DynTensor<f64>>,
 ) -> Outcome {
-    let wanted = case.requires_grad();
-    let map = tensors
-        .into_iter()
-        .map(|(name, t)| {
-            let tensor = t.to_f64().requires_grad_(wanted.contains(&name));
-            (name, tensor)
-        })
-        .collect();
-    let tensors = Tensors { map };
-    let result = f(&tensors);
-    let out = match (result, case.expects_error()) {
-        (Err(_), true) => return Outcome::Pass,
-        (Err(e), false) => return Outcome::Fail(format!("Kiln error: {e}")),
-        (Ok(out), true) => {
-            let pytorch = case
-                .expected()
-                .get("error")
-                .and_then(|e| e.as_str())
-                .unwrap_or("");
-            return Outcome::Fail(format!(
-                "PyTorch rejects this case ({pytorch}) but Kiln returned a value of shape {:?}",
-                out.shape()
-            ));
-        }
-        (Ok(out), false) => out,
+    let tensors = Tensors::load(case, tensors);
+    let out = match settle(case, f(&tensors), |out| {
+        format!("a value of shape {:?}", out.shape())
+    }) {
+        Ok(out) => out,
+        Err(outcome) => return outcome,
     };
     let tol = Tolerance::of(case);
     let expected = match case.expected_output() {
@@ -147,26 +167,10 @@ pub(crate) fn evaluate_outputs(
     tensors: Vec<(String, TensorData)>,
     f: impl FnOnce(&Tensors) -> crate::Result<Vec<(String, DynTensor<f64>)>>,
 ) -> Outcome {
-    let wanted = case.requires_grad();
-    let map = tensors
-        .into_iter()
-        .map(|(name, t)| {
-            let tensor = t.to_f64().requires_grad_(wanted.contains(&name));
-            (name, tensor)
-        })
-        .collect();
-    let tensors = Tensors { map };
-    let outputs = match (f(&tensors), case.expects_error()) {
-        (Err(_), true) => return Outcome::Pass,
-        (Err(e), false) => return Outcome::Fail(format!("Kiln error: {e}")),
-        (Ok(_), true) => {
-            let pytorch = case.expected().get("error").and_then(|e| e.as_str());
-            return Outcome::Fail(format!(
-                "PyTorch rejects this case ({}) but Kiln returned outputs",
-                pytorch.unwrap_or("")
-            ));
-        }
-        (Ok(outputs), false) => outputs,
+    let tensors = Tensors::load(case, tensors);
+    let outputs = match settle(case, f(&tensors), |_| "outputs".to_string()) {
+        Ok(outputs) => outputs,
+        Err(outcome) => return outcome,
     };
     let tol = Tolerance::of(case);
     let expected = match named_tensors(case.expected().get("outputs")) {
@@ -184,7 +188,7 @@ pub(crate) fn evaluate_outputs(
             return Outcome::Fail(why);
         }
     }
-    if wanted.is_empty() {
+    if case.requires_grad().is_empty() {
         return Outcome::Pass;
     }
     let grad_outputs = match named_tensors(case.raw.get("grad_outputs")) {
