@@ -18,12 +18,11 @@
 //! cargo run --release --example lr_schedules -- --epochs 50 --out /tmp/lr
 //! ```
 //!
-//! Text in the pictures needs a TrueType font (see examples/common/plot.rs:
+//! Text in the pictures needs a TrueType font (see examples/kiln-plot/src/lib.rs:
 //! `KILN_PLOT_FONT`, else DejaVu/Liberation Sans). Ends with
 //! `lr_schedules: 8 schedulers over N epochs, plot written to ...`.
 
-#[path = "common/plot.rs"]
-mod plot;
+use kiln_plot as plot;
 
 use clap::Parser;
 use kiln::nn::Parameter;

@@ -30,13 +30,12 @@
 //! ```
 //!
 //! Writes docs/img/optimizers.svg and .png (`--out` to change; text needs
-//! a TrueType font, see examples/common/plot.rs). Ends with
+//! a TrueType font, see examples/kiln-plot/src/lib.rs). Ends with
 //! `optimizers: 11 trained in N s; best NAME at NN.NN% test accuracy; ...`.
 
 #[path = "common/count.rs"]
 mod count;
-#[path = "common/plot.rs"]
-mod plot;
+use kiln_plot as plot;
 
 use clap::Parser;
 use kiln::optim::{

@@ -8,7 +8,6 @@ pub mod count;
 mod curves;
 #[allow(dead_code)] // ctc_digits trains its own task.
 pub mod distributed;
-mod plot;
 mod table;
 
 use clap::Parser;
@@ -16,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use kiln::optim::lr_scheduler::LrGroups;
 use kiln::optim::{Algorithm, Optimizer};
 use kiln::prelude::*;
+use kiln_plot as plot;
 use std::fmt::Display;
 use std::path::PathBuf;
 use std::time::Instant;

@@ -9,6 +9,7 @@
 //! `::kiln::__private::*`.
 #![warn(missing_docs)]
 
+mod compiled_once;
 mod derive;
 mod errors;
 mod gate;
@@ -111,4 +112,26 @@ pub fn Size(input: TokenStream) -> TokenStream {
 pub fn __shape_gate(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as gate::GateInput);
     gate::expand(&input).into()
+}
+
+/// Compiles a function generic over `E: Element` once, in `nncore`, for
+/// `f32` and `f64`: the crates that call it get a small generic wrapper
+/// that picks one of the two instances, instead of compiling and
+/// optimising the body again (see `nnmacro/src/compiled_once.rs`). For
+/// `nncore`'s entry points only (it names `crate::element::per_element`).
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn __compiled_once(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if !attr.is_empty() {
+        return syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "#[__compiled_once] takes no arguments",
+        )
+        .into_compile_error()
+        .into();
+    }
+    let item = parse_macro_input!(item as syn::ItemFn);
+    compiled_once::expand(item)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }

@@ -86,6 +86,7 @@ impl BackwardOptions {
 /// backward_with(&y, vec![1.0, 10.0]).unwrap();
 /// assert_eq!(x.grad().unwrap(), vec![3.0, 30.0]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Result<()> {
     backward_with_options(root, grad_output, BackwardOptions::default())
 }
@@ -104,6 +105,7 @@ pub fn backward_with<E: Element>(root: &DynTensor<E>, grad_output: Vec<E>) -> Re
 /// assert!(backward_with_options(&y, vec![1.0, 1.0], keep).is_err()); // released
 /// # Ok::<(), nncore::Error>(())
 /// ```
+#[nnmacro::__compiled_once]
 pub fn backward_with_options<E: Element>(
     root: &DynTensor<E>,
     grad_output: Vec<E>,
@@ -130,6 +132,7 @@ pub fn backward_with_options<E: Element>(
     result
 }
 
+#[nnmacro::__compiled_once]
 fn run<E: Element>(
     root: &DynTensor<E>,
     grad_output: Vec<E>,
@@ -210,11 +213,13 @@ fn run<E: Element>(
 }
 
 /// `acc += g`, then `g`'s buffer goes back to the pool.
+#[nnmacro::__compiled_once]
 fn add_into<E: Element>(acc: &mut [E], g: Vec<E>) {
     acc.iter_mut().zip(&g).for_each(|(a, b)| *a += *b);
     pool::give_back(g);
 }
 
+#[nnmacro::__compiled_once]
 fn accumulate_leaf<E: Element>(leaf: &DynTensor<E>, grad: Vec<E>) {
     if !leaf.requires_grad() {
         pool::give_back(grad);
@@ -230,6 +235,7 @@ fn accumulate_leaf<E: Element>(leaf: &DynTensor<E>, grad: Vec<E>) {
 /// Fills `s.order` with the tensors reachable from `root` through tensors
 /// that require a gradient, each after all of its inputs (iterative DFS:
 /// deep graphs must not overflow the stack).
+#[nnmacro::__compiled_once]
 fn topological_order<E: Element>(root: &DynTensor<E>, s: &mut Scratch<E>) {
     s.stack.push((root.clone(), false));
     while let Some((tensor, expanded)) = s.stack.pop() {

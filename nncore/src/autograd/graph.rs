@@ -135,6 +135,7 @@ impl<E: Element> GradFn<E> {
     }
 }
 
+#[nnmacro::__compiled_once]
 fn free<E: Element>(
     op: Option<Box<dyn Backward<E>>>,
     inputs: Vec<DynTensor<E>>,

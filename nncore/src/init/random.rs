@@ -20,6 +20,7 @@ fn fill_with<E: Element>(
 /// uniform_(&t, -0.5, 0.5);
 /// assert!(t.to_vec().iter().all(|v| (-0.5..=0.5).contains(v)));
 /// ```
+#[nnmacro::__compiled_once]
 pub fn uniform_<E: Element>(tensor: &DynTensor<E>, low: f64, high: f64) {
     if low >= high {
         tensor.data_mut().iter_mut().for_each(|x| *x = E::of(low));
@@ -30,6 +31,7 @@ pub fn uniform_<E: Element>(tensor: &DynTensor<E>, low: f64, high: f64) {
 }
 
 /// Fills with draws from N(mean, std²), like `normal_`.
+#[nnmacro::__compiled_once]
 pub fn normal_<E: Element>(tensor: &DynTensor<E>, mean: f64, std: f64) {
     match Normal::new(mean, std) {
         Ok(dist) => fill_with(tensor, |r| dist.sample(r)),
@@ -38,16 +40,19 @@ pub fn normal_<E: Element>(tensor: &DynTensor<E>, mean: f64, std: f64) {
 }
 
 /// Fills with one value, like `constant_`.
+#[nnmacro::__compiled_once]
 pub fn constant_<E: Element>(tensor: &DynTensor<E>, value: f64) {
     tensor.data_mut().iter_mut().for_each(|x| *x = E::of(value));
 }
 
 /// Fills with zeros, like `zeros_`.
+#[nnmacro::__compiled_once]
 pub fn zeros_<E: Element>(tensor: &DynTensor<E>) {
     constant_(tensor, 0.0);
 }
 
 /// Fills with ones, like `ones_`.
+#[nnmacro::__compiled_once]
 pub fn ones_<E: Element>(tensor: &DynTensor<E>) {
     constant_(tensor, 1.0);
 }
@@ -63,6 +68,7 @@ pub fn ones_<E: Element>(tensor: &DynTensor<E>) {
 /// kaiming_uniform_(&w, FanMode::FanIn, Nonlinearity::LeakyRelu(5f64.sqrt())).unwrap();
 /// assert!(w.to_vec().iter().all(|v| v.abs() <= 0.2));
 /// ```
+#[nnmacro::__compiled_once]
 pub fn kaiming_uniform_<E: Element>(
     tensor: &DynTensor<E>,
     mode: FanMode,
@@ -80,6 +86,7 @@ pub fn kaiming_uniform_<E: Element>(
 
 /// He initialisation from N(0, std²) with std = gain/√fan, like
 /// `kaiming_normal_`.
+#[nnmacro::__compiled_once]
 pub fn kaiming_normal_<E: Element>(
     tensor: &DynTensor<E>,
     mode: FanMode,
@@ -97,6 +104,7 @@ pub fn kaiming_normal_<E: Element>(
 
 /// Glorot initialisation from U(-b, b) with b = gain·√(6 / (fan_in + fan_out)),
 /// like `xavier_uniform_`.
+#[nnmacro::__compiled_once]
 pub fn xavier_uniform_<E: Element>(tensor: &DynTensor<E>, gain: f64) -> Result<()> {
     let (fan_in, fan_out) = calculate_fan_in_and_fan_out(tensor.shape())?;
     let bound = gain * (6.0 / (fan_in + fan_out).max(1) as f64).sqrt();
@@ -106,6 +114,7 @@ pub fn xavier_uniform_<E: Element>(tensor: &DynTensor<E>, gain: f64) -> Result<(
 
 /// Glorot initialisation from N(0, std²) with std = gain·√(2 / (fan_in + fan_out)),
 /// like `xavier_normal_`.
+#[nnmacro::__compiled_once]
 pub fn xavier_normal_<E: Element>(tensor: &DynTensor<E>, gain: f64) -> Result<()> {
     let (fan_in, fan_out) = calculate_fan_in_and_fan_out(tensor.shape())?;
     normal_(

@@ -20,6 +20,7 @@ use rand_distr::{Distribution, Normal};
 ///     "eye_: invalid tensor: Only tensors with 2 dimensions are supported, got shape [2, 2, 2]"
 /// );
 /// ```
+#[nnmacro::__compiled_once]
 pub fn eye_<E: Element>(tensor: &DynTensor<E>) -> Result<()> {
     let &[rows, cols] = tensor.shape() else {
         return Err(rank_error("eye_", "2", tensor));
@@ -35,6 +36,7 @@ pub fn eye_<E: Element>(tensor: &DynTensor<E>) -> Result<()> {
     Ok(())
 }
 
+#[nnmacro::__compiled_once]
 fn rank_error<E: Element>(op: &'static str, ranks: &str, tensor: &DynTensor<E>) -> Error {
     Error::option(
         op,
@@ -56,6 +58,7 @@ fn rank_error<E: Element>(op: &'static str, ranks: &str, tensor: &DynTensor<E>) 
 /// dirac_(&w, 1).unwrap();
 /// assert_eq!(w.to_vec(), vec![0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn dirac_<E: Element>(tensor: &DynTensor<E>, groups: usize) -> Result<()> {
     let shape = tensor.shape().to_vec();
     if !(3..=5).contains(&shape.len()) {
@@ -99,6 +102,7 @@ pub fn dirac_<E: Element>(tensor: &DynTensor<E>, groups: usize) -> Result<()> {
 /// trunc_normal_(&t, 0.0, 1.0, -0.5, 0.5).unwrap();
 /// assert!(t.to_vec().iter().all(|v| (-0.5..=0.5).contains(v)));
 /// ```
+#[nnmacro::__compiled_once]
 pub fn trunc_normal_<E: Element>(
     tensor: &DynTensor<E>,
     mean: f64,
@@ -155,6 +159,7 @@ pub fn trunc_normal_<E: Element>(
 /// assert!(row0_dot_row1.abs() < 1e-6);
 /// assert!(orthogonal_(&DynTensor::<f64>::zeros(&[3]).unwrap(), 1.0).is_err());
 /// ```
+#[nnmacro::__compiled_once]
 pub fn orthogonal_<E: Element>(tensor: &DynTensor<E>, gain: f64) -> Result<()> {
     if tensor.rank() < 2 {
         return Err(rank_error("orthogonal_", "2 or more", tensor));
@@ -211,6 +216,7 @@ fn transpose(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {
 ///     assert_eq!((0..10).filter(|r| v[r * 4 + c] == 0.0).count(), 3);
 /// }
 /// ```
+#[nnmacro::__compiled_once]
 pub fn sparse_<E: Element>(tensor: &DynTensor<E>, sparsity: f64, std: f64) -> Result<()> {
     let &[rows, cols] = tensor.shape() else {
         return Err(rank_error("sparse_", "2", tensor));

@@ -10,6 +10,7 @@ use crate::{DynTensor, Element, Error, Result};
 
 /// Multiplies per-element losses by a weight that broadcasts to their
 /// shape (PyTorch expands the weight to the input's size).
+#[nnmacro::__compiled_once]
 fn apply_weight<E: Element>(
     op: &'static str,
     loss: DynTensor<E>,
@@ -52,6 +53,7 @@ fn apply_weight<E: Element>(
 /// let l = binary_cross_entropy(&p, &y, None, Reduction::None).unwrap();
 /// assert_eq!(l.to_vec(), vec![2f64.ln(), 100.0]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn binary_cross_entropy<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,
@@ -101,6 +103,7 @@ pub fn binary_cross_entropy<E: Element>(
 /// let l = binary_cross_entropy_with_logits(&x, &y, None, None, Reduction::None).unwrap();
 /// assert_eq!(l.to_vec(), vec![0.0, 1e4]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn binary_cross_entropy_with_logits<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,

@@ -53,6 +53,7 @@ impl<E: Element> Default for CrossEntropyOptions<'_, E> {
 /// let l = cross_entropy(&logits, Target::Classes(&t), CrossEntropyOptions::default()).unwrap();
 /// assert!((l.item() - 4f64.ln()).abs() < 1e-12);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn cross_entropy<E: Element>(
     input: &DynTensor<E>,
     target: Target<'_, E>,

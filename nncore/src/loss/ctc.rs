@@ -77,6 +77,7 @@ impl<E: Element> Backward<E> for CtcBackward {
 /// let l = ctc_loss(&lp, &targets, &lens, &LongTensor::from_slice(&[1]), o).unwrap();
 /// assert!((l.item() + 0.75f64.ln()).abs() < 1e-12);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn ctc_loss<E: Element>(
     log_probs: &DynTensor<E>,
     targets: &LongTensor,

@@ -8,6 +8,7 @@ use crate::Element;
 /// Each sample's negative log-likelihood (0 for an impossible alignment
 /// with `zero_infinity`) and its derivative with respect to `log_probs`,
 /// laid out as `log_probs` (`[T, N, C]`; zero where a sample adds nothing).
+#[nnmacro::__compiled_once]
 pub(super) fn nll_and_jacobian<E: Element>(
     log_probs: &[E],
     input: &CtcInput,

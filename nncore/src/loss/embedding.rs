@@ -12,6 +12,7 @@ use crate::{DynTensor, Element, Error, Result, Tensor};
 
 /// `max(x, eps)` whose gradient passes through unchanged, like PyTorch's
 /// in-place clamp under `no_grad`.
+#[nnmacro::__compiled_once]
 fn clamp_min_straight_through<E: Element>(x: &DynTensor<E>, eps: f64) -> DynTensor<E> {
     pointwise(
         "clamp_min",
@@ -24,6 +25,7 @@ fn clamp_min_straight_through<E: Element>(x: &DynTensor<E>, eps: f64) -> DynTens
 }
 
 /// Broadcasts `x` to `shape` (a no-op when it already has it).
+#[nnmacro::__compiled_once]
 fn expand<E: Element>(x: &DynTensor<E>, shape: &[usize]) -> Result<DynTensor<E>> {
     if x.shape() == shape {
         Ok(x.clone())
@@ -43,6 +45,7 @@ fn expand<E: Element>(x: &DynTensor<E>, shape: &[usize]) -> Result<DynTensor<E>>
 /// let s = cosine_similarity(&a, &b, 1, 1e-8).unwrap().to_vec();
 /// assert!((s[0] - 1.0).abs() < 1e-12 && (s[1] + 1.0).abs() < 1e-12);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn cosine_similarity<E: Element>(
     x1: &DynTensor<E>,
     x2: &DynTensor<E>,
@@ -67,6 +70,7 @@ pub fn cosine_similarity<E: Element>(
 /// let d = pairwise_distance(&a, &DynTensor::zeros(&[1, 2]).unwrap(), 2.0, 0.0, false).unwrap();
 /// assert_eq!(d.to_vec(), vec![5.0]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn pairwise_distance<E: Element>(
     x1: &DynTensor<E>,
     x2: &DynTensor<E>,
@@ -102,6 +106,7 @@ pub fn pairwise_distance<E: Element>(
 /// let l = cosine_embedding_loss(&a, &b, &DynTensor::ones(&[1]).unwrap(), 0.0, Reduction::Sum).unwrap();
 /// assert!((l.item() - 1.0).abs() < 1e-12);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn cosine_embedding_loss<E: Element>(
     x1: &DynTensor<E>,
     x2: &DynTensor<E>,
@@ -185,6 +190,7 @@ impl Default for TripletMarginOptions {
 /// let o = TripletMarginOptions { eps: 0.0, ..Default::default() };
 /// assert_eq!(triplet_margin_loss(&a, &p, &a, o).unwrap().item(), 6.0);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn triplet_margin_loss<E: Element>(
     anchor: &DynTensor<E>,
     positive: &DynTensor<E>,

@@ -68,6 +68,7 @@ impl std::str::FromStr for KlDivReduction {
 /// let kl = kl_div(&logq, &p, KlDivReduction::BatchMean, false).unwrap();
 /// assert!((kl.item() - 2f64.ln()).abs() < 1e-12);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn kl_div<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,

@@ -41,6 +41,7 @@ impl Default for PoissonNllOptions {
 /// let y = DynTensor::<f64>::from_vec(vec![1.0, 3.0], &[2]).unwrap();
 /// assert_eq!(poisson_nll_loss(&x, &y, PoissonNllOptions::default()).unwrap().item(), 1.0);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn poisson_nll_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,
@@ -106,6 +107,7 @@ impl Default for GaussianNllOptions {
 /// let l = gaussian_nll_loss(&x, &DynTensor::ones(&[2, 2]).unwrap(), &var, GaussianNllOptions::default()).unwrap();
 /// assert_eq!(l.item(), 0.5);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn gaussian_nll_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,

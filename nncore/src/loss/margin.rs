@@ -23,6 +23,7 @@ use crate::{DynTensor, Element, Result, Tensor};
 /// let l = margin_ranking_loss(&a, &b, &y, 0.5, Reduction::None).unwrap();
 /// assert_eq!(l.to_vec(), vec![0.0, 1.5]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn margin_ranking_loss<E: Element>(
     input1: &DynTensor<E>,
     input2: &DynTensor<E>,
@@ -52,6 +53,7 @@ pub fn margin_ranking_loss<E: Element>(
 /// let l = hinge_embedding_loss(&d, &y, 1.0, Reduction::None).unwrap();
 /// assert_eq!(l.to_vec(), vec![0.3, 0.7]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn hinge_embedding_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,
@@ -76,6 +78,7 @@ pub fn hinge_embedding_loss<E: Element>(
 /// let l = soft_margin_loss(&x, &DynTensor::ones(&[3]).unwrap(), Reduction::Sum).unwrap();
 /// assert!((l.item() - 3.0 * 2f64.ln()).abs() < 1e-12);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn soft_margin_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,
@@ -107,6 +110,7 @@ pub fn soft_margin_loss<E: Element>(
 /// let l = multilabel_soft_margin_loss(&x, &y, None, Reduction::None).unwrap();
 /// assert_eq!(l.shape(), &[2]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn multilabel_soft_margin_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,

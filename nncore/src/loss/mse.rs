@@ -14,6 +14,7 @@ use crate::{DynTensor, Element, MseTarget, Result, Tensor};
 /// let b = DynTensor::<f64>::from_vec(vec![0.0, 4.0], &[2]).unwrap();
 /// assert_eq!(mse_loss(&a, &b, Reduction::Mean).unwrap().item(), 2.5);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn mse_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,

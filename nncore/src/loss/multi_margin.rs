@@ -59,6 +59,7 @@ fn rows(op: &'static str, input: &DynTensor<impl Element>) -> Result<(usize, usi
     }
 }
 
+#[nnmacro::__compiled_once]
 fn finish<E: Element>(
     input: &DynTensor<E>,
     name: &'static str,
@@ -98,6 +99,7 @@ fn finish<E: Element>(
 /// let l = multi_margin_loss(&x, &y, MultiMarginOptions::default()).unwrap();
 /// assert!((l.item() - (0.3 + 0.4 + 0.6) / 4.0).abs() < 1e-12);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn multi_margin_loss<E: Element>(
     input: &DynTensor<E>,
     target: &LongTensor,
@@ -205,6 +207,7 @@ impl<E: Element> Default for MultiMarginOptions<'_, E> {
 /// let l = multilabel_margin_loss(&x, &y, Reduction::Mean).unwrap();
 /// assert!((l.item() - 0.85).abs() < 1e-12);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn multilabel_margin_loss<E: Element>(
     input: &DynTensor<E>,
     target: &LongTensor,

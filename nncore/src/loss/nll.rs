@@ -36,6 +36,7 @@ pub(crate) struct Picks<E> {
 
 /// Validates class targets against an input `[N, C, d...]` (or `[C]`) and
 /// locates each target's input element.
+#[nnmacro::__compiled_once]
 pub(crate) fn pick_targets<E: Element>(
     op: &'static str,
     input_shape: &[usize],
@@ -154,6 +155,7 @@ impl<E: Element> Backward<E> for NllBackward<E> {
 /// let t = LongTensor::from_slice(&[1, 0]);
 /// assert_eq!(nll_loss(&logp, &t, ClassTargetOptions::default()).unwrap().item(), 2.5);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn nll_loss<E: Element>(
     input: &DynTensor<E>,
     target: &LongTensor,

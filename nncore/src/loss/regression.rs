@@ -15,6 +15,7 @@ use crate::{DynTensor, Element, Result};
 /// let b = DynTensor::<f64>::from_vec(vec![0.0, 4.0], &[2]).unwrap();
 /// assert_eq!(l1_loss(&a, &b, Reduction::Mean).unwrap().item(), 1.5);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn l1_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,
@@ -33,6 +34,7 @@ pub fn l1_loss<E: Element>(
 /// let b = DynTensor::<f64>::zeros(&[2]).unwrap();
 /// assert_eq!(smooth_l1_loss(&a, &b, Reduction::None, 1.0).unwrap().to_vec(), vec![0.125, 2.5]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn smooth_l1_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,
@@ -77,6 +79,7 @@ pub fn smooth_l1_loss<E: Element>(
 /// let b = DynTensor::<f64>::zeros(&[2]).unwrap();
 /// assert_eq!(huber_loss(&a, &b, Reduction::Sum, 2.0).unwrap().item(), 0.125 + 4.0);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn huber_loss<E: Element>(
     input: &DynTensor<E>,
     target: &DynTensor<E>,

@@ -19,6 +19,7 @@ use crate::{DynTensor, Element, Result};
 /// let bound = 1.0 / 18f64.sqrt();
 /// assert!(w.to_vec().iter().chain(&b.to_vec()).all(|v| v.abs() <= bound));
 /// ```
+#[nnmacro::__compiled_once]
 pub fn default_init<E: Element>(weight: &DynTensor<E>, bias: Option<&DynTensor<E>>) -> Result<()> {
     kaiming_uniform_(weight, FanMode::FanIn, Nonlinearity::LeakyRelu(5f64.sqrt()))?;
     if let Some(b) = bias {

@@ -96,6 +96,7 @@ impl<E: Element> Backward<E> for AvgPool2dBackward {
     }
 }
 
+#[nnmacro::__compiled_once]
 fn four_d<E: Element>(op: &'static str, input: &DynTensor<E>) -> Result<[usize; 4]> {
     match input.shape() {
         &[n, c, h, w] => Ok([n, c, h, w]),
@@ -116,6 +117,7 @@ fn four_d<E: Element>(op: &'static str, input: &DynTensor<E>) -> Result<[usize; 
 /// let y = avg_pool2d(&x, AvgPool2dOptions::new(2)).unwrap();
 /// assert_eq!(y.to_vec(), vec![2.5, 4.5, 10.5, 12.5]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn avg_pool2d<E: Element>(
     input: &DynTensor<E>,
     options: AvgPool2dOptions,
@@ -194,6 +196,7 @@ impl<E: Element> Backward<E> for AdaptiveAvgPool2dBackward {
 /// let y = adaptive_avg_pool2d(&x, (Some(1), Some(1))).unwrap();
 /// assert_eq!(y.to_vec(), vec![7.5]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn adaptive_avg_pool2d<E: Element>(
     input: &DynTensor<E>,
     output_size: (Option<usize>, Option<usize>),

@@ -132,6 +132,7 @@ impl<E: Element> Backward<E> for BatchNormBackward<E> {
 /// assert!((rm.to_vec()[0] - 0.2).abs() < 1e-12); // 0.9·0 + 0.1·2
 /// assert!((rv.to_vec()[0] - 1.1).abs() < 1e-12); // 0.9·1 + 0.1·2 (unbiased)
 /// ```
+#[nnmacro::__compiled_once]
 pub fn batch_norm<E: Element>(
     input: &DynTensor<E>,
     running: Option<(&DynTensor<E>, &DynTensor<E>)>,

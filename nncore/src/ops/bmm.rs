@@ -52,6 +52,7 @@ impl<E: Element> Backward<E> for BmmBackward {
 /// let b = DynTensor::<f32>::from_vec(vec![1.0, 1.0, 2.0, 0.0], &[2, 2, 1]).unwrap();
 /// assert_eq!(bmm(&a, &b).unwrap().to_vec(), vec![3.0, 6.0]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn bmm<E: Element>(a: &DynTensor<E>, b: &DynTensor<E>) -> Result<DynTensor<E>> {
     let (&[batch, m, k], &[batch2, k2, n]) = (a.shape(), b.shape()) else {
         return Err(Error::shape(

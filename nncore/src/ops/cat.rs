@@ -49,6 +49,7 @@ impl<E: Element> Backward<E> for CatBackward {
 /// assert_eq!(y.shape(), &[3, 2]);
 /// assert_eq!(y.to_vec(), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn cat<E: Element>(tensors: &[&DynTensor<E>], dim: isize) -> Result<DynTensor<E>> {
     let Some(first) = tensors.first() else {
         return Err(Error::option(
@@ -104,6 +105,7 @@ pub fn cat<E: Element>(tensors: &[&DynTensor<E>], dim: isize) -> Result<DynTenso
 /// let b = DynTensor::<f32>::from_vec(vec![3.0, 4.0], &[2]).unwrap();
 /// assert_eq!(stack(&[&a, &b], 1).unwrap().to_vec(), vec![1.0, 3.0, 2.0, 4.0]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn stack<E: Element>(tensors: &[&DynTensor<E>], dim: usize) -> Result<DynTensor<E>> {
     let Some(first) = tensors.first() else {
         return Err(Error::option(

@@ -81,6 +81,7 @@ impl Conv1dOptions {
 /// assert_eq!(y.shape(), &[2, 4, 8]);
 /// assert_eq!(y.to_vec()[0], 9.0);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn conv1d<E: Element>(
     input: &DynTensor<E>,
     weight: &DynTensor<E>,

@@ -106,6 +106,7 @@ impl<E: Element> Backward<E> for Conv2dBackward {
 /// assert_eq!(y.shape(), &[1, 2, 4, 4]);
 /// assert_eq!(y.to_vec()[5], 9.0);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn conv2d<E: Element>(
     input: &DynTensor<E>,
     weight: &DynTensor<E>,

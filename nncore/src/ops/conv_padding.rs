@@ -55,6 +55,7 @@ pub(crate) fn same_split(kernel: usize, dilation: usize) -> (usize, usize) {
 /// let y = conv2d_padded(&x, &w, None, Conv2dOptions::default(), ConvPadding::Same).unwrap();
 /// assert_eq!(y.shape(), &[1, 1, 5, 6]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn conv2d_padded<E: Element>(
     input: &DynTensor<E>,
     weight: &DynTensor<E>,
@@ -146,6 +147,7 @@ impl<E: Element> Backward<E> for PadEndBackward {
 
 /// Appends `extra_h` rows and `extra_w` columns of zeros after the last two
 /// dimensions (`F.pad(x, [0, extra_w, 0, extra_h])`).
+#[nnmacro::__compiled_once]
 pub(crate) fn pad_end<E: Element>(
     x: &DynTensor<E>,
     extra_h: usize,

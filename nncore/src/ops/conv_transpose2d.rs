@@ -154,6 +154,7 @@ impl<E: Element> Backward<E> for ConvTranspose2dBackward {
 /// assert_eq!(y.shape(), &[1, 1, 4, 4]);
 /// assert_eq!(y.to_vec(), vec![1.0; 16]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn conv_transpose2d<E: Element>(
     input: &DynTensor<E>,
     weight: &DynTensor<E>,
@@ -163,6 +164,7 @@ pub fn conv_transpose2d<E: Element>(
     super::unbatched(input, 4, |x| batched(x, weight, bias, options))
 }
 
+#[nnmacro::__compiled_once]
 fn batched<E: Element>(
     input: &DynTensor<E>,
     weight: &DynTensor<E>,

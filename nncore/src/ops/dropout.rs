@@ -48,6 +48,7 @@ fn check_p(op: &'static str, p: f64) -> Result<()> {
     Ok(())
 }
 
+#[nnmacro::__compiled_once]
 fn masked<E: Element>(x: &DynTensor<E>, p: f64, plane: usize, name: &'static str) -> DynTensor<E> {
     let entries = x.numel() / plane.max(1);
     let scale = if p < 1.0 {
@@ -91,6 +92,7 @@ fn masked<E: Element>(x: &DynTensor<E>, p: f64, plane: usize, name: &'static str
 /// assert!(y.to_vec().iter().all(|&v| v == 0.0 || v == 2.0));
 /// assert_eq!(dropout(&x, 0.5, false).unwrap().to_vec(), x.to_vec());
 /// ```
+#[nnmacro::__compiled_once]
 pub fn dropout<E: Element>(input: &DynTensor<E>, p: f64, training: bool) -> Result<DynTensor<E>> {
     check_p("Dropout", p)?;
     if !training || p == 0.0 {
@@ -110,6 +112,7 @@ pub fn dropout<E: Element>(input: &DynTensor<E>, p: f64, training: bool) -> Resu
 /// // Every 3x3 plane is all zeros or all twos.
 /// assert!(y.chunks(9).all(|p| p.iter().all(|&v| v == p[0])));
 /// ```
+#[nnmacro::__compiled_once]
 pub fn dropout2d<E: Element>(input: &DynTensor<E>, p: f64, training: bool) -> Result<DynTensor<E>> {
     check_p("Dropout2d", p)?;
     let r = input.rank();

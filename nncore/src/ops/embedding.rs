@@ -80,6 +80,7 @@ fn checked_indices(indices: &LongTensor, num_embeddings: usize) -> Result<Vec<us
 /// The gradient of the weight for `grad_output` `[len(indices), dim]`, as
 /// rows: each used row once (sorted), the padding row left out, scaled by
 /// the inverse frequency if asked.
+#[nnmacro::__compiled_once]
 fn row_grads<E: Element>(
     indices: &[usize],
     grad_output: &[E],
@@ -131,6 +132,7 @@ impl<E: Element> Backward<E> for EmbeddingBackward {
     }
 }
 
+#[nnmacro::__compiled_once]
 fn weight_dims<E: Element>(weight: &DynTensor<E>) -> Result<(usize, usize)> {
     match weight.shape() {
         &[n, d] => Ok((n, d)),
@@ -157,6 +159,7 @@ fn weight_dims<E: Element>(weight: &DynTensor<E>) -> Result<(usize, usize)> {
 /// let err = embedding(&LongTensor::from_slice(&[3]), &w, EmbeddingOptions::default()).unwrap_err();
 /// assert_eq!(err.to_string(), "Embedding: index 3 is out of range [0, 3)");
 /// ```
+#[nnmacro::__compiled_once]
 pub fn embedding<E: Element>(
     indices: &LongTensor,
     weight: &DynTensor<E>,
@@ -192,6 +195,7 @@ pub fn embedding<E: Element>(
 /// let g = embedding_sparse_grad(&i, &[1.0, 1.0, 1.0], 4, 1, EmbeddingOptions::default()).unwrap();
 /// assert_eq!((g.rows, g.values), (vec![0, 2], vec![1.0, 2.0]));
 /// ```
+#[nnmacro::__compiled_once]
 pub fn embedding_sparse_grad<E: Element>(
     indices: &LongTensor,
     grad_output: &[E],
@@ -229,6 +233,7 @@ pub fn embedding_sparse_grad<E: Element>(
 /// let v = w.to_vec();
 /// assert!((v[0] - 0.6).abs() < 1e-6 && v[2] == 0.3);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn embedding_renorm_<E: Element>(
     weight: &DynTensor<E>,
     indices: &LongTensor,

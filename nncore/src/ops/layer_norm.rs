@@ -71,6 +71,7 @@ impl<E: Element> Backward<E> for LayerNormBackward<E> {
 /// let y = layer_norm(&x, &[2], None, None, 1e-5).unwrap();
 /// assert!((y.to_vec()[0] + 1.0).abs() < 1e-4 && (y.to_vec()[3] - 1.0).abs() < 1e-4);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn layer_norm<E: Element>(
     input: &DynTensor<E>,
     normalized_shape: &[usize],

@@ -57,6 +57,7 @@ impl<E: Element> Backward<E> for MatmulBackward {
 /// let i = DynTensor::<f32>::from_vec(vec![1.0, 0.0, 0.0, 1.0], &[2, 2]).unwrap();
 /// assert_eq!(matmul(&a, &i).unwrap().to_vec(), a.to_vec());
 /// ```
+#[nnmacro::__compiled_once]
 pub fn matmul<E: Element>(a: &DynTensor<E>, b: &DynTensor<E>) -> Result<DynTensor<E>> {
     let (&[m, k], &[k2, n]) = (a.shape(), b.shape()) else {
         return Err(Error::shape(
@@ -151,6 +152,7 @@ impl<E: Element> Backward<E> for LinearBackward {
 /// let b = DynTensor::<f32>::zeros(&[4]).unwrap();
 /// assert_eq!(linear(&x, &w, Some(&b)).unwrap().to_vec(), vec![3.0; 8]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn linear<E: Element>(
     x: &DynTensor<E>,
     weight: &DynTensor<E>,

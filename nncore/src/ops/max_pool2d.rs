@@ -85,6 +85,7 @@ impl<E: Element> Backward<E> for MaxPool2dBackward {
 /// let y = max_pool2d(&x, MaxPool2dOptions::new(2)).unwrap();
 /// assert_eq!(y.to_vec(), vec![5.0, 7.0, 13.0, 15.0]);
 /// ```
+#[nnmacro::__compiled_once]
 pub fn max_pool2d<E: Element>(
     input: &DynTensor<E>,
     options: MaxPool2dOptions,
@@ -92,6 +93,7 @@ pub fn max_pool2d<E: Element>(
     super::unbatched(input, 4, |x| max_pool2d_batched(x, options))
 }
 
+#[nnmacro::__compiled_once]
 fn max_pool2d_batched<E: Element>(
     input: &DynTensor<E>,
     options: MaxPool2dOptions,

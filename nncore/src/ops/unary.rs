@@ -69,6 +69,34 @@ impl UnaryKernel for Log {
     }
 }
 
+// Each method calls a function compiled once in nncore (see
+// `nnmacro::__compiled_once`), so a crate calling `relu` does not compile
+// the kernel and its backward again.
+#[nnmacro::__compiled_once]
+fn relu_op<E: Element>(x: &DynTensor<E>) -> DynTensor<E> {
+    unary(x, ew::Relu, "ReluBackward")
+}
+
+#[nnmacro::__compiled_once]
+fn sigmoid_op<E: Element>(x: &DynTensor<E>) -> DynTensor<E> {
+    unary(x, ew::Sigmoid, "SigmoidBackward")
+}
+
+#[nnmacro::__compiled_once]
+fn tanh_op<E: Element>(x: &DynTensor<E>) -> DynTensor<E> {
+    unary(x, ew::Tanh, "TanhBackward")
+}
+
+#[nnmacro::__compiled_once]
+fn exp_op<E: Element>(x: &DynTensor<E>) -> DynTensor<E> {
+    unary(x, Exp, "ExpBackward")
+}
+
+#[nnmacro::__compiled_once]
+fn log_op<E: Element>(x: &DynTensor<E>) -> DynTensor<E> {
+    unary(x, Log, "LogBackward")
+}
+
 impl<E: Element> DynTensor<E> {
     /// `max(x, 0)`, like `F.relu`.
     ///
@@ -78,27 +106,27 @@ impl<E: Element> DynTensor<E> {
     /// assert_eq!(x.relu().to_vec(), vec![0.0, 2.0]);
     /// ```
     pub fn relu(&self) -> Self {
-        unary(self, ew::Relu, "ReluBackward")
+        relu_op(self)
     }
 
     /// `1 / (1 + exp(-x))`, like `torch.sigmoid`.
     pub fn sigmoid(&self) -> Self {
-        unary(self, ew::Sigmoid, "SigmoidBackward")
+        sigmoid_op(self)
     }
 
     /// `tanh(x)`.
     pub fn tanh(&self) -> Self {
-        unary(self, ew::Tanh, "TanhBackward")
+        tanh_op(self)
     }
 
     /// `exp(x)`.
     pub fn exp(&self) -> Self {
-        unary(self, Exp, "ExpBackward")
+        exp_op(self)
     }
 
     /// `ln(x)`.
     pub fn log(&self) -> Self {
-        unary(self, Log, "LogBackward")
+        log_op(self)
     }
 }
 

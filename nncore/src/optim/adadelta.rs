@@ -96,6 +96,7 @@ impl Algorithm for AdadeltaAlgorithm {
         check::weight_decay(Self::NAME, o.weight_decay)
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(
         o: &AdadeltaOptions,
         s: &mut AdadeltaState<E>,

@@ -97,6 +97,7 @@ impl Algorithm for AdagradAlgorithm {
         check::eps(Self::NAME, o.eps)
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(
         o: &AdagradOptions,
         s: &mut AdagradState<E>,

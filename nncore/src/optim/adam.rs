@@ -213,6 +213,7 @@ impl Algorithm for AdamAlgorithm {
         validate_adam(Self::NAME, o)
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(o: &AdamOptions, s: &mut AdamState<E>, param: &mut [E], grad: &[E]) {
         adam_update(o, false, s, param, grad);
     }

@@ -96,6 +96,7 @@ impl Algorithm for AdamaxAlgorithm {
         check::weight_decay(Self::NAME, o.weight_decay)
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(o: &AdamaxOptions, s: &mut AdamaxState<E>, param: &mut [E], grad: &[E]) {
         start_moments([&mut s.exp_avg, &mut s.exp_inf], param.len());
         s.step += 1.0;

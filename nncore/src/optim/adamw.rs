@@ -42,6 +42,7 @@ impl Algorithm for AdamWAlgorithm {
         validate_adam(Self::NAME, o)
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(o: &AdamOptions, s: &mut AdamState<E>, param: &mut [E], grad: &[E]) {
         adam_update(o, true, s, param, grad);
     }

@@ -92,6 +92,7 @@ impl Algorithm for AsgdAlgorithm {
         check::weight_decay(Self::NAME, o.weight_decay)
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(o: &AsgdOptions, s: &mut AsgdState<E>, param: &mut [E], grad: &[E]) {
         if s.step == 0.0 {
             s.eta = o.lr;

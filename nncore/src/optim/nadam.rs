@@ -110,6 +110,7 @@ impl Algorithm for NAdamAlgorithm {
         )
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(o: &NAdamOptions, s: &mut NAdamState<E>, param: &mut [E], grad: &[E]) {
         if s.step == 0.0 {
             s.mu_product = 1.0;

@@ -99,6 +99,7 @@ impl Algorithm for RAdamAlgorithm {
         check::weight_decay(Self::NAME, o.weight_decay)
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(o: &RAdamOptions, s: &mut RAdamState<E>, param: &mut [E], grad: &[E]) {
         start_moments([&mut s.exp_avg, &mut s.exp_avg_sq], param.len());
         s.step += 1.0;

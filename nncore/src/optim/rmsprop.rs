@@ -104,6 +104,7 @@ impl Algorithm for RmspropAlgorithm {
         check::at_least_zero(Self::NAME, "alpha", o.alpha, "Invalid alpha value")
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(
         o: &RmspropOptions,
         s: &mut RmspropState<E>,

@@ -97,6 +97,7 @@ impl Algorithm for RpropAlgorithm {
         Ok(())
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(o: &RpropOptions, s: &mut RpropState<E>, param: &mut [E], grad: &[E]) {
         if s.step == 0.0 {
             s.prev = vec![E::zero(); param.len()];

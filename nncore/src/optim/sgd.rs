@@ -92,6 +92,7 @@ impl Algorithm for SgdAlgorithm {
         Ok(())
     }
 
+    #[nnmacro::__compiled_once]
     fn update<E: Element>(o: &SgdOptions, state: &mut SgdState<E>, param: &mut [E], grad: &[E]) {
         let k = SgdStep::new(o, state.momentum_buffer.is_none());
         if o.momentum == 0.0 {

@@ -42,6 +42,7 @@ impl<E: Element> Default for Pending<E> {
     }
 }
 
+#[nnmacro::__compiled_once]
 fn empty_node<E: Element>() -> Node<E> {
     Node {
         id: 0,
@@ -55,6 +56,7 @@ fn empty_node<E: Element>() -> Node<E> {
 }
 
 /// A node holding `data`, reusing a spare one when there is one.
+#[nnmacro::__compiled_once]
 pub(super) fn new_node<E: Element>(
     data: Vec<E>,
     shape: super::Dims,
@@ -84,6 +86,7 @@ pub(super) fn new_node<E: Element>(
 }
 
 /// Recycles the node of a handle being dropped, if the handle is its last.
+#[nnmacro::__compiled_once]
 pub(super) fn release_node<E: Element>(slot: &mut Arc<Node<E>>) {
     let Some(placeholder) = pool::local(|p: &mut Placeholder<E>| {
         Arc::clone(p.0.get_or_insert_with(|| Arc::new(empty_node())))
@@ -117,6 +120,7 @@ pub(super) fn release_node<E: Element>(slot: &mut Arc<Node<E>>) {
 
 /// Keeps an op's rule for reuse and drops its inputs iteratively (a freed
 /// tensor's graph node, or a node a backward pass released).
+#[nnmacro::__compiled_once]
 pub(crate) fn release_graph_parts<E: Element>(
     op: Option<Box<dyn Backward<E>>>,
     mut inputs: Vec<DynTensor<E>>,

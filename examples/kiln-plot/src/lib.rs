@@ -5,6 +5,15 @@
 //! pure Rust, no fontconfig): `KILN_PLOT_FONT=/path/to/font.ttf`, else
 //! DejaVu Sans or Liberation Sans where Linux distributions install them.
 //! Without one, both pictures are drawn without text and a note says so.
+//!
+//! ```
+//! use kiln_plot::{write, Chart, Series};
+//! let stem = std::env::temp_dir().join("kiln_plot_doc/loss");
+//! let series = [Series { name: "loss".into(), points: vec![(0.0, 2.3), (1.0, 0.4)] }];
+//! let chart = Chart { title: "Training", x_desc: "epoch", y_desc: "loss", series: &series, y_max: None };
+//! let (svg, png) = write(&stem, &chart).unwrap();
+//! assert!(svg.exists() && png.exists());
+//! ```
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
