@@ -53,6 +53,6 @@ use model::{RowReader, Rows};
 fn main() -> kiln::Result<()> {
     let args = common::parse_with_defaults::<common::Args>(&[("lr", "0.001")]);
     manual_seed(args.seed);
-    let mut model = RowReader::new();
+    let mut model = RowReader::new()?;
     common::run_with::<_, Rows, AdamAlgorithm>(&mut model, &[28, 28], &args)
 }

@@ -27,7 +27,7 @@ fn torch_io(name: &str) -> Vec<f32> {
 
 /// Kiln's logits for the 1,000 shipped test images, and their labels.
 fn kiln_logits() -> (Vec<f32>, Vec<i64>) {
-    let mut model = RowReader::new();
+    let mut model = RowReader::new().unwrap();
     model.load(data("mnist_rnn.safetensors")).unwrap();
     model.eval();
     let test = Mnist::shipped_subset(Split::Test).unwrap();

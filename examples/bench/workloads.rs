@@ -191,7 +191,7 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
             train("cnn", threads, &mut model, x, labels(32)?, optim::CNN, big)
         }
         "lstm" => {
-            let mut model = RowReader::new();
+            let mut model = RowReader::new()?;
             let x = Tensor::<Rows>::randn((Dyn(64), U28::default(), U28::default()))?;
             train(
                 "lstm",

@@ -16,11 +16,11 @@ pub struct RowReader {
 
 impl RowReader {
     /// Initialised as PyTorch does, with `batch_first=True`.
-    pub fn new() -> Self {
-        RowReader {
-            lstm: TypedLSTM::new().batch_first(true),
+    pub fn new() -> kiln::Result<Self> {
+        Ok(RowReader {
+            lstm: TypedLSTM::new()?.batch_first(true),
             head: Linear::new(),
-        }
+        })
     }
 }
 

@@ -54,6 +54,9 @@ impl<M: DynForward + ?Sized> DynForward for Box<M> {
     fn forward_dyn(&self, input: &DynTensor) -> Result<DynTensor> {
         (**self).forward_dyn(input)
     }
+    fn forward_dyn_tuple(&self, inputs: &[&DynTensor]) -> Result<Vec<DynTensor>> {
+        (**self).forward_dyn_tuple(inputs)
+    }
 }
 
 /// Runs `layers` one after another on runtime-shaped tensors. A shape

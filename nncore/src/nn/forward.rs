@@ -36,6 +36,47 @@ pub trait Forward<Input> {
 /// assert_eq!(err.to_string(), "Linear: shape mismatch: expected input [*, 4], found [2, 5]");
 /// ```
 pub trait DynForward {
-    /// Runs the module on a runtime-shaped input.
+    /// Runs the module on a runtime-shaped input. A module whose PyTorch
+    /// forward returns a tuple returns its first tensor here (a recurrent
+    /// layer's `output`, as `OutputOnly` does in `sequential!`).
     fn forward_dyn(&self, input: &crate::DynTensor) -> crate::Result<crate::DynTensor>;
+
+    /// PyTorch's `module(*inputs)` with every tensor of its result, in
+    /// order: what a recurrent layer needs for its initial and final
+    /// states. `inputs` are the positional tensors with a state pair
+    /// flattened (`[input, h_0, c_0]` for an LSTM); the result is the
+    /// tuple flattened (`[output, h_n, c_n]`). A module with one input and
+    /// one output (the default) returns `[forward_dyn(input)]`.
+    ///
+    /// ```
+    /// use nncore::nn::dynamic::{build_layer, LayerOptions};
+    /// use nncore::DynTensor;
+    /// let o = LayerOptions::new().with("input_size", 3).with("hidden_size", 4);
+    /// let lstm = build_layer("LSTM", &o)?;
+    /// let x = DynTensor::randn(&[5, 2, 3])?;
+    /// assert_eq!(lstm.forward_dyn(&x)?.shape(), &[5, 2, 4]); // output
+    /// let out = lstm.forward_dyn_tuple(&[&x])?; // output, h_n, c_n
+    /// let out = lstm.forward_dyn_tuple(&[&x, &out[1], &out[2]])?; // carried on
+    /// assert_eq!(out[1].shape(), &[1, 2, 4]);
+    /// let relu = build_layer("ReLU", &LayerOptions::new())?;
+    /// let err = relu.forward_dyn_tuple(&[&x, &x]).unwrap_err();
+    /// assert_eq!(err.to_string(), "forward_dyn_tuple: invalid inputs: this module's forward takes one tensor, but got 2");
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    fn forward_dyn_tuple(
+        &self,
+        inputs: &[&crate::DynTensor],
+    ) -> crate::Result<Vec<crate::DynTensor>> {
+        match *inputs {
+            [x] => Ok(vec![self.forward_dyn(x)?]),
+            _ => Err(crate::Error::option(
+                "forward_dyn_tuple",
+                "inputs",
+                format!(
+                    "this module's forward takes one tensor, but got {}",
+                    inputs.len()
+                ),
+            )),
+        }
+    }
 }

@@ -4,7 +4,7 @@ use kiln::nn::{Forward, TypedLSTM};
 use kiln::shape::{Dyn, U28, U32, U64};
 
 fn main() {
-    let lstm = TypedLSTM::<U28, U64>::new();
+    let lstm = TypedLSTM::<U28, U64>::new().unwrap();
     let x = Tensor::<(Dyn, Dyn, U32)>::zeros((Dyn(5), Dyn(2), U32::default())).unwrap();
     let _ = lstm.forward(x);
 }

@@ -23,10 +23,10 @@ impl Forward<Tensor<(Dyn, Dyn, U28)>> for Classifier {
 }
 
 fn main() {
-    let chain = sequential![OutputOnly(TypedLSTM::<U28, U128, U2, Bi>::new()), Linear(256, 10), ReLU];
+    let chain = sequential![OutputOnly(TypedLSTM::<U28, U128, U2, Bi>::new().unwrap()), Linear(256, 10), ReLU];
     let x = Tensor::<(Dyn, Dyn, U28)>::zeros((Dyn(5), Dyn(3), U28::default())).unwrap();
     let _y: Tensor<(Dyn, Dyn, U10)> = chain.forward(x.clone());
-    let model = Classifier { lstm: TypedLSTM::new().batch_first(true), head: Linear::new() };
+    let model = Classifier { lstm: TypedLSTM::new().unwrap().batch_first(true), head: Linear::new() };
     let _z: Tensor<(Dyn, U10)> = model.forward(x);
     let _ = U256::default();
 }

@@ -178,12 +178,22 @@ impl fmt::Display for DescribedLayer {
 }
 
 /// Builds a leaf layer from PyTorch's class name and options: a runnable
-/// [`DynLayer`] when Kiln can run it, else a [`DescribedLayer`].
+/// [`DynLayer`] when Kiln can run it, the layer itself for the attention,
+/// transformer and recurrent layers and cells (runnable too; a recurrent
+/// layer's `forward_dyn` gives `output`, and
+/// [`forward_dyn_tuple`](DynForward::forward_dyn_tuple) takes and returns
+/// the states), else a [`DescribedLayer`].
 ///
 /// ```
 /// use nncore::nn::dynamic::{build_layer, LayerOptions};
+/// use nncore::DynTensor;
 /// let gelu = build_layer("GELU", &LayerOptions::new()).unwrap();
 /// assert_eq!(gelu.extra_repr(), "approximate='none'");
+/// let o = LayerOptions::new().with("input_size", 8).with("hidden_size", 16).with("bidirectional", true);
+/// let gru = build_layer("GRU", &o).unwrap();
+/// assert_eq!(gru.extra_repr(), "8, 16, bidirectional=True");
+/// let output = gru.forward_dyn(&DynTensor::zeros(&[5, 2, 8]).unwrap()).unwrap();
+/// assert_eq!(output.shape(), &[5, 2, 32]);
 /// let err = build_layer("Linearr", &LayerOptions::new()).err().unwrap();
 /// assert!(err.to_string().starts_with("build_layer: invalid type: \"Linearr\" is not a layer type"));
 /// ```

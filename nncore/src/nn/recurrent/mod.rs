@@ -60,6 +60,9 @@ macro_rules! recurrent_module {
 }
 
 mod cells;
+mod dynamic;
+#[cfg(test)]
+mod dynamic_tests;
 mod forward;
 mod layers;
 mod packed;

@@ -13,7 +13,9 @@ pub enum Built {
     Runs(DynLayer),
     /// Kiln prints it as PyTorch does but cannot run it (yet).
     Described(DescribedLayer),
-    /// A layer with children (attention, transformer layers), built whole.
+    /// A layer built whole as a module: attention and transformer layers
+    /// (with children), recurrent layers and cells (with their own
+    /// parameter names and a tuple result).
     Module(Box<dyn DynModule>),
 }
 
@@ -56,8 +58,11 @@ impl Registered {
         }
     }
 
-    /// A layer with children that Kiln builds whole (its forward takes
-    /// more than one tensor: the conformance runner calls it through its spec).
+    /// A layer that Kiln builds whole as a module (attention and
+    /// transformer layers, recurrent layers and cells): its forward may take
+    /// more than one tensor or return a tuple
+    /// ([`DynForward::forward_dyn_tuple`]), so the conformance runner calls
+    /// it through its spec.
     const fn composite<S: BuildsModule>() -> Self {
         Registered {
             name: S::NAME,
@@ -146,12 +151,12 @@ static REGISTRY: &[Registered] = &[
     Registered::composite::<TransformerEncoderSpec>(),
     Registered::composite::<TransformerDecoderSpec>(),
     Registered::composite::<TransformerSpec>(),
-    Registered::describes::<RNNSpec>(),
-    Registered::describes::<LSTMSpec>(),
-    Registered::describes::<GRUSpec>(),
-    Registered::describes::<RNNCellSpec>(),
-    Registered::describes::<LSTMCellSpec>(),
-    Registered::describes::<GRUCellSpec>(),
+    Registered::composite::<RNNSpec>(),
+    Registered::composite::<LSTMSpec>(),
+    Registered::composite::<GRUSpec>(),
+    Registered::composite::<RNNCellSpec>(),
+    Registered::composite::<LSTMCellSpec>(),
+    Registered::composite::<GRUCellSpec>(),
 ];
 
 /// Every registered layer type.
