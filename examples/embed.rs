@@ -14,8 +14,10 @@
 //! checks at run time — the only runtime checks are on the files (the PNG
 //! and the weights, whose names and sizes must fit the model).
 
+#[path = "serve/model.rs"]
+mod model;
+
 use clap::Parser;
-use kiln::prelude::*;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -23,59 +25,27 @@ struct Args {
     /// The image to classify (any size; converted to 28×28 grayscale).
     image: PathBuf,
     /// LeNet weights (safetensors, nn.Sequential names).
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/lenet.safetensors"))]
+    #[arg(long, default_value = model::SHIPPED_WEIGHTS)]
     weights: PathBuf,
 }
 
-/// LeNet exactly as `examples/mnist_lenet.rs` builds it.
-type LeNet = Sequential![
-    Conv2d(1, 6, 5, padding = 2),
-    ReLU,
-    MaxPool2d(2),
-    Conv2d(6, 16, 5),
-    ReLU,
-    MaxPool2d(2),
-    Flatten,
-    Linear(400, 120),
-    ReLU,
-    Linear(120, 84),
-    ReLU,
-    Linear(84, 10),
-];
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let mut model = LeNet::default();
-    model.load(&args.weights)?;
-    model.eval();
-    let pixels = read_digit(&args.image)?;
-    let x = Tensor::<(U1, U1, U28, U28)>::from_vec(
-        pixels,
-        (U1::new(), U1::new(), U28::new(), U28::new()),
-    )?;
-    let probabilities = no_grad(|| model.forward(x).softmax::<1>()).to_vec();
-    let mut ranked: Vec<(usize, f32)> = probabilities.into_iter().enumerate().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (class, p) in ranked.iter().take(3) {
-        println!("{class}: {:5.2}%", 100.0 * p);
+    let model = model::load(&args.weights)?;
+    let top3 = model::top3(&model, read_digit(&args.image)?);
+    for scored in &top3 {
+        println!("{}: {:5.2}%", scored.class, 100.0 * scored.probability);
     }
-    println!("prediction: {}", ranked[0].0);
+    println!("prediction: {}", top3[0].class);
     Ok(())
 }
 
-/// The image as 784 normalised pixels, MNIST-style: white digit on black.
-fn read_digit(path: &std::path::Path) -> Result<Vec<f32>, Box<dyn std::error::Error>> {
+/// The image as the model's input: resized to 28×28 grayscale, then
+/// normalised MNIST-style (white digit on black).
+fn read_digit(path: &std::path::Path) -> Result<[f32; 784], Box<dyn std::error::Error>> {
     let image = image::open(path)
         .map_err(|e| format!("{}: {e}", path.display()))?
         .into_luma8();
     let image = image::imageops::resize(&image, 28, 28, image::imageops::FilterType::Triangle);
-    let mut pixels: Vec<f32> = image.pixels().map(|p| p.0[0] as f32 / 255.0).collect();
-    // A dark digit on a light background (a scan, a drawing) is inverted.
-    if pixels.iter().sum::<f32>() / pixels.len() as f32 > 0.5 {
-        pixels.iter_mut().for_each(|p| *p = 1.0 - *p);
-    }
-    Ok(pixels
-        .into_iter()
-        .map(|p| (p - kiln::data::MNIST_MEAN) / kiln::data::MNIST_STD)
-        .collect())
+    Ok(model::input(&image))
 }
