@@ -56,7 +56,11 @@ pub fn lstm_forward<E: Element>(
     simd::dispatch(
         #[inline(always)]
         || {
-            each_row(batch, active, |b| {
+            each_row(
+                batch,
+                active,
+                #[inline(always)]
+                |b| {
                 let row = &mut gates[b * 4 * hidden..(b + 1) * 4 * hidden];
                 let (gi, rest) = row.split_at_mut(hidden);
                 let (gf, rest) = rest.split_at_mut(hidden);
@@ -103,7 +107,11 @@ pub fn lstm_backward<E: Element>(
     simd::dispatch(
         #[inline(always)]
         || {
-            each_row(batch, active, |b| {
+            each_row(
+                batch,
+                active,
+                #[inline(always)]
+                |b| {
                 let row = &gates[b * 4 * hidden..(b + 1) * 4 * hidden];
                 let (gi, rest) = row.split_at(hidden);
                 let (gf, rest) = rest.split_at(hidden);
@@ -150,7 +158,11 @@ pub fn gru_forward<E: Element>(
     simd::dispatch(
         #[inline(always)]
         || {
-            each_row(batch, active, |b| {
+            each_row(
+                batch,
+                active,
+                #[inline(always)]
+                |b| {
                 let row = &mut gi[b * 3 * hidden..(b + 1) * 3 * hidden];
                 let (xr, rest) = row.split_at_mut(hidden);
                 let (xz, xn) = rest.split_at_mut(hidden);
@@ -197,7 +209,11 @@ pub fn gru_backward<E: Element>(
     simd::dispatch(
         #[inline(always)]
         || {
-            each_row(batch, active, |b| {
+            each_row(
+                batch,
+                active,
+                #[inline(always)]
+                |b| {
                 let block = b * 3 * hidden..(b + 1) * 3 * hidden;
                 let (r, rest) = gates[block.clone()].split_at(hidden);
                 let (z, n) = rest.split_at(hidden);
@@ -231,7 +247,11 @@ pub fn rnn_forward<E: Element>(act: RnnActivation, active: Option<&[bool]>, hidd
     simd::dispatch(
         #[inline(always)]
         || {
-            each_row(batch, active, |b| {
+            each_row(
+                batch,
+                active,
+                #[inline(always)]
+                |b| {
                 let row = &mut gates[b * hidden..(b + 1) * hidden];
                 match act {
                     RnnActivation::Tanh => row.iter_mut().for_each(|v| *v = v.fast_tanh()),
@@ -259,7 +279,11 @@ pub fn rnn_backward<E: Element>(
     simd::dispatch(
         #[inline(always)]
         || {
-            each_row(batch, active, |b| {
+            each_row(
+                batch,
+                active,
+                #[inline(always)]
+                |b| {
                 let span = b * hidden..(b + 1) * hidden;
                 let (h, dh, d) = (&h[span.clone()], &dh[span.clone()], &mut dgates[span]);
                 for j in 0..hidden {

@@ -230,8 +230,11 @@ pub(crate) fn run_direction<E: Element>(
     }
     let mut out = pool::take_overwritable(geo.output_len());
     let mut active = pool::take_filled(batch, true);
-    let w_hh = w.w_hh.data();
-    let w_hh = MatRef::row_major(&w_hh, g, real).t();
+    // `weight_hh` transposed once: gemm reads a column-major left operand
+    // in place, where it would repack `weight_hh` at every step.
+    let mut w_hh_t = pool::take_overwritable(real * g);
+    transpose_into(&w.w_hh.data(), g, real, &mut w_hh_t);
+    let w_hh = MatRef::row_major(&w_hh_t, real, g);
     let b_hh = w.b_hh.map(|b| b.data());
     let w_hr = w.w_hr.map(|p| p.data());
     for t in geo.order() {
@@ -286,7 +289,8 @@ pub(crate) fn run_direction<E: Element>(
             }
         }
     }
-    drop((w_hh, b_hh, w_hr));
+    drop((b_hh, w_hr));
+    pool::give_back(w_hh_t);
     pool::give_back(active);
     let tail = &mut out[rows * real..];
     let final_h = &kept.hs[geo.slot_final() * slot..][..slot];
@@ -336,6 +340,15 @@ impl<'a, E: Element> InputList<'a, E> {
         self.list[self.count] = t;
         self.count += 1;
         self.count - 1
+    }
+}
+
+/// `to = fromᵀ` for a row-major `rows x cols` `from`.
+fn transpose_into<E: Copy>(from: &[E], rows: usize, cols: usize, to: &mut [E]) {
+    for (r, row) in from.chunks_exact(cols).take(rows).enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            to[c * rows + r] = v;
+        }
     }
 }
 

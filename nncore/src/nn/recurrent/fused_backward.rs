@@ -71,15 +71,20 @@ impl<E: Element> Backward<E> for FusedBackward<E> {
         let mut dh_next = pool::take_overwritable(slot);
         // Gradients of the gates' pre-activations, input side and (GRU,
         // where `b_hn` sits inside the reset product) hidden side.
-        let mut dgi = pool::take_zeroed(rows * g);
-        let mut dgh = if gru {
-            pool::take_zeroed(rows * g)
-        } else {
-            Vec::new()
+        // Rows that hold get no gate gradient: zeroed up front; without
+        // holding rows the kernels write every element.
+        let take = |len: usize| {
+            if k.lengths.is_empty() {
+                pool::take_overwritable(len)
+            } else {
+                pool::take_zeroed(len)
+            }
         };
+        let mut dgi = take(rows * g);
+        let mut dgh = if gru { take(rows * g) } else { Vec::new() };
         let proj = s.w_hr.map(|i| ctx.inputs[i].data());
         let (mut dpre, mut dh_all) = match proj {
-            Some(_) => (pool::take_overwritable(cslot), pool::take_zeroed(rows * real)),
+            Some(_) => (pool::take_overwritable(cslot), take(rows * real)),
             None => (Vec::new(), Vec::new()),
         };
         let mut active = pool::take_filled(batch, true);
@@ -142,6 +147,12 @@ impl<E: Element> Backward<E> for FusedBackward<E> {
                     &*dgi_t
                 }
             };
+            // The last step's product only serves h_0's gradient.
+            let last = t == geo.order().next().unwrap_or(t);
+            if last && !ctx.needs[s.h0] {
+                std::mem::swap(&mut dh, &mut dh_next);
+                continue;
+            }
             matmul(
                 MatRef::row_major(hidden_side, batch, g),
                 w_hh_mat,

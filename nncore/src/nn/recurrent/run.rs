@@ -5,7 +5,7 @@
 use super::spec::{Mode, RecurrentSpec};
 use super::fused::{Geometry, run_direction};
 use super::step::{State, Weights};
-use crate::ops::{cat, dropout, stack};
+use crate::ops::{cat, dropout};
 use crate::{DynTensor, Element, Error, Result};
 
 /// `h` (and for an LSTM `c`), all layers and directions stacked:
@@ -120,16 +120,15 @@ pub(crate) fn run_layers<E: Element>(
             // One op per layer and direction; its output holds the
             // outputs, then h_n, then c_n.
             let all = run_direction(geo, &weights[index], &flat, &state.h, state.c.as_ref(), lengths)?;
-            let part = |start: usize, shape: &[usize]| -> Result<DynTensor<E>> {
+            let part = |start: usize, shape: [usize; 3]| -> Result<DynTensor<E>> {
                 let len = shape.iter().product();
-                let shape: Vec<isize> = shape.iter().map(|&d| d as isize).collect();
-                all.narrow(0, start, len)?.reshape(&shape)
+                all.narrow(0, start, len)?.reshape(&shape.map(|d| d as isize))
             };
             let rows = steps * batch * real;
-            directions.push(part(0, &[steps, batch, real])?);
-            h_n.push(part(rows, &[batch, real])?);
+            directions.push(part(0, [steps, batch, real])?);
+            h_n.push(part(rows, [1, batch, real])?);
             if spec.mode == Mode::Lstm {
-                c_n.push(part(rows + batch * real, &[batch, hidden])?);
+                c_n.push(part(rows + batch * real, [1, batch, hidden])?);
             }
         }
         layer_input = if directions.len() == 1 {
@@ -141,7 +140,11 @@ pub(crate) fn run_layers<E: Element>(
             layer_input = dropout(&layer_input, spec.dropout, true)?;
         }
     }
-    let stack_all = |v: &[DynTensor<E>]| stack(&v.iter().collect::<Vec<_>>(), 0);
+    // Each part is `[1, batch, size]`: one layer and direction needs no cat.
+    let stack_all = |v: &[DynTensor<E>]| match v {
+        [one] => Ok(one.clone()),
+        _ => cat(&v.iter().collect::<Vec<_>>(), 0),
+    };
     let hidden_out = Hidden {
         h: stack_all(&h_n)?,
         c: (!c_n.is_empty()).then(|| stack_all(&c_n)).transpose()?,
