@@ -77,10 +77,14 @@ fn exp_f32(x: f32) -> f32 {
     p = p * r + 8.333_452e-3;
     p = p * r + 4.166_579_6e-2;
     p = p * r + 1.666_666_5e-1;
-    p = p * r + 5.000_000_1e-1;
+    p = p * r + 0.5;
     let y = p * r * r + r + 1.0;
     // n + 127 in the exponent field: n is in [-126, 127] after the clamp.
-    let bits = shifted.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127) << 23;
+    let bits = shifted
+        .to_bits()
+        .wrapping_sub(ROUND.to_bits())
+        .wrapping_add(127)
+        << 23;
     y * f32::from_bits(bits)
 }
 
@@ -156,7 +160,17 @@ mod tests {
         };
         let (mut worst_sigmoid, mut worst_tanh) = (0, 0);
         let mut bits = (-100.0f32).to_bits();
-        let edges = [0.0f32, -0.0, 0.3, -0.3, 0.299_999_98, 1e-30, 87.0, -87.0, 100.0];
+        let edges = [
+            0.0f32,
+            -0.0,
+            0.3,
+            -0.3,
+            0.299_999_98,
+            1e-30,
+            87.0,
+            -87.0,
+            100.0,
+        ];
         let mut xs: Vec<f32> = edges.to_vec();
         while f32::from_bits(bits) < 0.0 {
             xs.push(f32::from_bits(bits));

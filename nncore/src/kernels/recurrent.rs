@@ -61,26 +61,27 @@ pub fn lstm_forward<E: Element>(
                 active,
                 #[inline(always)]
                 |b| {
-                let row = &mut gates[b * 4 * hidden..(b + 1) * 4 * hidden];
-                let (gi, rest) = row.split_at_mut(hidden);
-                let (gf, rest) = rest.split_at_mut(hidden);
-                let (gg, go) = rest.split_at_mut(hidden);
-                let span = b * hidden..(b + 1) * hidden;
-                let cp = &c_prev[span.clone()];
-                let c = &mut c[span.clone()];
-                let tc = &mut tanh_c[span.clone()];
-                let h = &mut h[span];
-                for j in 0..hidden {
-                    let i = gi[j].fast_sigmoid();
-                    let f = gf[j].fast_sigmoid();
-                    let g = gg[j].fast_tanh();
-                    let o = go[j].fast_sigmoid();
-                    let cn = f * cp[j] + i * g;
-                    let t = cn.fast_tanh();
-                    (gi[j], gf[j], gg[j], go[j]) = (i, f, g, o);
-                    (c[j], tc[j], h[j]) = (cn, t, o * t);
-                }
-            });
+                    let row = &mut gates[b * 4 * hidden..(b + 1) * 4 * hidden];
+                    let (gi, rest) = row.split_at_mut(hidden);
+                    let (gf, rest) = rest.split_at_mut(hidden);
+                    let (gg, go) = rest.split_at_mut(hidden);
+                    let span = b * hidden..(b + 1) * hidden;
+                    let cp = &c_prev[span.clone()];
+                    let c = &mut c[span.clone()];
+                    let tc = &mut tanh_c[span.clone()];
+                    let h = &mut h[span];
+                    for j in 0..hidden {
+                        let i = gi[j].fast_sigmoid();
+                        let f = gf[j].fast_sigmoid();
+                        let g = gg[j].fast_tanh();
+                        let o = go[j].fast_sigmoid();
+                        let cn = f * cp[j] + i * g;
+                        let t = cn.fast_tanh();
+                        (gi[j], gf[j], gg[j], go[j]) = (i, f, g, o);
+                        (c[j], tc[j], h[j]) = (cn, t, o * t);
+                    }
+                },
+            );
         },
     );
 }
@@ -92,6 +93,7 @@ pub fn lstm_forward<E: Element>(
 ///
 /// # Panics
 /// If a slice is shorter than its shape.
+#[allow(clippy::too_many_arguments)]
 pub fn lstm_backward<E: Element>(
     hidden: usize,
     active: Option<&[bool]>,
@@ -112,29 +114,30 @@ pub fn lstm_backward<E: Element>(
                 active,
                 #[inline(always)]
                 |b| {
-                let row = &gates[b * 4 * hidden..(b + 1) * 4 * hidden];
-                let (gi, rest) = row.split_at(hidden);
-                let (gf, rest) = rest.split_at(hidden);
-                let (gg, go) = rest.split_at(hidden);
-                let drow = &mut dgates[b * 4 * hidden..(b + 1) * 4 * hidden];
-                let (di, rest) = drow.split_at_mut(hidden);
-                let (df, rest) = rest.split_at_mut(hidden);
-                let (dg, d_o) = rest.split_at_mut(hidden);
-                let span = b * hidden..(b + 1) * hidden;
-                let cp = &c_prev[span.clone()];
-                let tc = &tanh_c[span.clone()];
-                let dh = &dh[span.clone()];
-                let dc = &mut dc[span];
-                for j in 0..hidden {
-                    let (i, f, g, o, t) = (gi[j], gf[j], gg[j], go[j], tc[j]);
-                    let dct = dc[j] + dh[j] * o * (one - t * t);
-                    di[j] = dct * g * i * (one - i);
-                    df[j] = dct * cp[j] * f * (one - f);
-                    dg[j] = dct * i * (one - g * g);
-                    d_o[j] = dh[j] * t * o * (one - o);
-                    dc[j] = dct * f;
-                }
-            });
+                    let row = &gates[b * 4 * hidden..(b + 1) * 4 * hidden];
+                    let (gi, rest) = row.split_at(hidden);
+                    let (gf, rest) = rest.split_at(hidden);
+                    let (gg, go) = rest.split_at(hidden);
+                    let drow = &mut dgates[b * 4 * hidden..(b + 1) * 4 * hidden];
+                    let (di, rest) = drow.split_at_mut(hidden);
+                    let (df, rest) = rest.split_at_mut(hidden);
+                    let (dg, d_o) = rest.split_at_mut(hidden);
+                    let span = b * hidden..(b + 1) * hidden;
+                    let cp = &c_prev[span.clone()];
+                    let tc = &tanh_c[span.clone()];
+                    let dh = &dh[span.clone()];
+                    let dc = &mut dc[span];
+                    for j in 0..hidden {
+                        let (i, f, g, o, t) = (gi[j], gf[j], gg[j], go[j], tc[j]);
+                        let dct = dc[j] + dh[j] * o * (one - t * t);
+                        di[j] = dct * g * i * (one - i);
+                        df[j] = dct * cp[j] * f * (one - f);
+                        dg[j] = dct * i * (one - g * g);
+                        d_o[j] = dh[j] * t * o * (one - o);
+                        dc[j] = dct * f;
+                    }
+                },
+            );
         },
     );
 }
@@ -163,23 +166,24 @@ pub fn gru_forward<E: Element>(
                 active,
                 #[inline(always)]
                 |b| {
-                let row = &mut gi[b * 3 * hidden..(b + 1) * 3 * hidden];
-                let (xr, rest) = row.split_at_mut(hidden);
-                let (xz, xn) = rest.split_at_mut(hidden);
-                let hrow = &gh[b * 3 * hidden..(b + 1) * 3 * hidden];
-                let (hr, rest) = hrow.split_at(hidden);
-                let (hz, hn) = rest.split_at(hidden);
-                let span = b * hidden..(b + 1) * hidden;
-                let hp = &h_prev[span.clone()];
-                let h = &mut h[span];
-                for j in 0..hidden {
-                    let r = (xr[j] + hr[j]).fast_sigmoid();
-                    let z = (xz[j] + hz[j]).fast_sigmoid();
-                    let n = (xn[j] + r * hn[j]).fast_tanh();
-                    (xr[j], xz[j], xn[j]) = (r, z, n);
-                    h[j] = n + z * (hp[j] - n);
-                }
-            });
+                    let row = &mut gi[b * 3 * hidden..(b + 1) * 3 * hidden];
+                    let (xr, rest) = row.split_at_mut(hidden);
+                    let (xz, xn) = rest.split_at_mut(hidden);
+                    let hrow = &gh[b * 3 * hidden..(b + 1) * 3 * hidden];
+                    let (hr, rest) = hrow.split_at(hidden);
+                    let (hz, hn) = rest.split_at(hidden);
+                    let span = b * hidden..(b + 1) * hidden;
+                    let hp = &h_prev[span.clone()];
+                    let h = &mut h[span];
+                    for j in 0..hidden {
+                        let r = (xr[j] + hr[j]).fast_sigmoid();
+                        let z = (xz[j] + hz[j]).fast_sigmoid();
+                        let n = (xn[j] + r * hn[j]).fast_tanh();
+                        (xr[j], xz[j], xn[j]) = (r, z, n);
+                        h[j] = n + z * (hp[j] - n);
+                    }
+                },
+            );
         },
     );
 }
@@ -214,35 +218,41 @@ pub fn gru_backward<E: Element>(
                 active,
                 #[inline(always)]
                 |b| {
-                let block = b * 3 * hidden..(b + 1) * 3 * hidden;
-                let (r, rest) = gates[block.clone()].split_at(hidden);
-                let (z, n) = rest.split_at(hidden);
-                let hn = &gh[block.clone()][2 * hidden..];
-                let (dr, rest) = dgi[block.clone()].split_at_mut(hidden);
-                let (dz, dn) = rest.split_at_mut(hidden);
-                let (dhr, rest) = dgh[block].split_at_mut(hidden);
-                let (dhz, dhn) = rest.split_at_mut(hidden);
-                let span = b * hidden..(b + 1) * hidden;
-                let hp = &h_prev[span.clone()];
-                let dh = &dh[span.clone()];
-                let dhp = &mut dh_prev[span];
-                for j in 0..hidden {
-                    let (r, z, n, g) = (r[j], z[j], n[j], dh[j]);
-                    let dnn = g * (one - z) * (one - n * n);
-                    let drr = dnn * hn[j] * r * (one - r);
-                    let dzz = g * (hp[j] - n) * z * (one - z);
-                    (dr[j], dz[j], dn[j]) = (drr, dzz, dnn);
-                    (dhr[j], dhz[j], dhn[j]) = (drr, dzz, dnn * r);
-                    dhp[j] = g * z;
-                }
-            });
+                    let block = b * 3 * hidden..(b + 1) * 3 * hidden;
+                    let (r, rest) = gates[block.clone()].split_at(hidden);
+                    let (z, n) = rest.split_at(hidden);
+                    let hn = &gh[block.clone()][2 * hidden..];
+                    let (dr, rest) = dgi[block.clone()].split_at_mut(hidden);
+                    let (dz, dn) = rest.split_at_mut(hidden);
+                    let (dhr, rest) = dgh[block].split_at_mut(hidden);
+                    let (dhz, dhn) = rest.split_at_mut(hidden);
+                    let span = b * hidden..(b + 1) * hidden;
+                    let hp = &h_prev[span.clone()];
+                    let dh = &dh[span.clone()];
+                    let dhp = &mut dh_prev[span];
+                    for j in 0..hidden {
+                        let (r, z, n, g) = (r[j], z[j], n[j], dh[j]);
+                        let dnn = g * (one - z) * (one - n * n);
+                        let drr = dnn * hn[j] * r * (one - r);
+                        let dzz = g * (hp[j] - n) * z * (one - z);
+                        (dr[j], dz[j], dn[j]) = (drr, dzz, dnn);
+                        (dhr[j], dhz[j], dhn[j]) = (drr, dzz, dnn * r);
+                        dhp[j] = g * z;
+                    }
+                },
+            );
         },
     );
 }
 
 /// One `RNN` step: `gates` (`[batch, hidden]`) holds the pre-activations
 /// and is **overwritten** with `h' = act(gates)`.
-pub fn rnn_forward<E: Element>(act: RnnActivation, active: Option<&[bool]>, hidden: usize, gates: &mut [E]) {
+pub fn rnn_forward<E: Element>(
+    act: RnnActivation,
+    active: Option<&[bool]>,
+    hidden: usize,
+    gates: &mut [E],
+) {
     let batch = gates.len() / hidden.max(1);
     simd::dispatch(
         #[inline(always)]
@@ -252,15 +262,16 @@ pub fn rnn_forward<E: Element>(act: RnnActivation, active: Option<&[bool]>, hidd
                 active,
                 #[inline(always)]
                 |b| {
-                let row = &mut gates[b * hidden..(b + 1) * hidden];
-                match act {
-                    RnnActivation::Tanh => row.iter_mut().for_each(|v| *v = v.fast_tanh()),
-                    // `max` would turn NaN into 0; PyTorch's relu keeps it.
-                    RnnActivation::Relu => row
-                        .iter_mut()
-                        .for_each(|v| *v = if *v < E::zero() { E::zero() } else { *v }),
-                }
-            });
+                    let row = &mut gates[b * hidden..(b + 1) * hidden];
+                    match act {
+                        RnnActivation::Tanh => row.iter_mut().for_each(|v| *v = v.fast_tanh()),
+                        // `max` would turn NaN into 0; PyTorch's relu keeps it.
+                        RnnActivation::Relu => row
+                            .iter_mut()
+                            .for_each(|v| *v = if *v < E::zero() { E::zero() } else { *v }),
+                    }
+                },
+            );
         },
     );
 }
@@ -284,21 +295,22 @@ pub fn rnn_backward<E: Element>(
                 active,
                 #[inline(always)]
                 |b| {
-                let span = b * hidden..(b + 1) * hidden;
-                let (h, dh, d) = (&h[span.clone()], &dh[span.clone()], &mut dgates[span]);
-                for j in 0..hidden {
-                    d[j] = match act {
-                        RnnActivation::Tanh => dh[j] * (E::one() - h[j] * h[j]),
-                        RnnActivation::Relu => {
-                            if h[j] > E::zero() {
-                                dh[j]
-                            } else {
-                                E::zero()
+                    let span = b * hidden..(b + 1) * hidden;
+                    let (h, dh, d) = (&h[span.clone()], &dh[span.clone()], &mut dgates[span]);
+                    for j in 0..hidden {
+                        d[j] = match act {
+                            RnnActivation::Tanh => dh[j] * (E::one() - h[j] * h[j]),
+                            RnnActivation::Relu => {
+                                if h[j] > E::zero() {
+                                    dh[j]
+                                } else {
+                                    E::zero()
+                                }
                             }
-                        }
-                    };
-                }
-            });
+                        };
+                    }
+                },
+            );
         },
     );
 }

@@ -75,7 +75,11 @@ impl Geometry {
     /// Elements of the op's output: the outputs `[steps, batch, real]`, then
     /// `h_n` `[batch, real]`, then for an LSTM `c_n` `[batch, hidden]`.
     pub fn output_len(&self) -> usize {
-        let c = if self.mode == Mode::Lstm { self.hidden } else { 0 };
+        let c = if self.mode == Mode::Lstm {
+            self.hidden
+        } else {
+            0
+        };
         (self.steps + 1) * self.batch * self.real + self.batch * c
     }
 
@@ -152,7 +156,12 @@ pub(crate) fn active_rows(lengths: &[usize], t: usize, active: &mut [bool]) -> b
 }
 
 /// `(slot read, slot written)` of `buf` cut in slots of `size`.
-pub(crate) fn two_slots<E>(buf: &mut [E], size: usize, read: usize, write: usize) -> (&[E], &mut [E]) {
+pub(crate) fn two_slots<E>(
+    buf: &mut [E],
+    size: usize,
+    read: usize,
+    write: usize,
+) -> (&[E], &mut [E]) {
     if read < write {
         let (a, b) = buf.split_at_mut(write * size);
         (&a[read * size..(read + 1) * size], &mut b[..size])
@@ -284,7 +293,11 @@ pub(crate) fn run_direction<E: Element>(
         out_t.copy_from_slice(h_new);
         if holds {
             hold_rows(&active, h_prev, h_new, real);
-            for (row, _) in out_t.chunks_exact_mut(real).zip(&active).filter(|(_, a)| !**a) {
+            for (row, _) in out_t
+                .chunks_exact_mut(real)
+                .zip(&active)
+                .filter(|(_, a)| !**a)
+            {
                 row.fill(E::zero());
             }
         }

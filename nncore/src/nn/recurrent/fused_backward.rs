@@ -33,7 +33,11 @@ impl<E: Element> Backward<E> for FusedBackward<E> {
     /// fused RNN ops save them.
     fn saved(&self) -> Saved {
         let s = &self.slots;
-        let saved = Saved::NOTHING.input(s.x).input(s.w_ih).input(s.w_hh).buffers();
+        let saved = Saved::NOTHING
+            .input(s.x)
+            .input(s.w_ih)
+            .input(s.w_hh)
+            .buffers();
         match s.w_hr {
             Some(i) => saved.input(i),
             None => saved,
@@ -131,14 +135,26 @@ impl<E: Element> Backward<E> for FusedBackward<E> {
                     };
                     let c_prev = &k.cs[geo.slot_before(t) * cslot..][..cslot];
                     let tanh_c = &k.tanh_c[t * cslot..][..cslot];
-                    kernel::lstm_backward(hidden, mask, gates, c_prev, tanh_c, dh_cell, &mut dc, dgi_t);
+                    kernel::lstm_backward(
+                        hidden, mask, gates, c_prev, tanh_c, dh_cell, &mut dc, dgi_t,
+                    );
                     zero_active(&mut dh_next, &active, real);
                     &*dgi_t
                 }
                 Mode::Gru => {
                     let dgh_t = &mut dgh[t * batch * g..][..batch * g];
                     let gh = &k.gh[t * batch * g..][..batch * g];
-                    kernel::gru_backward(hidden, mask, gates, gh, h_prev, &dh, dgi_t, dgh_t, &mut dh_next);
+                    kernel::gru_backward(
+                        hidden,
+                        mask,
+                        gates,
+                        gh,
+                        h_prev,
+                        &dh,
+                        dgi_t,
+                        dgh_t,
+                        &mut dh_next,
+                    );
                     &*dgh_t
                 }
                 Mode::RnnTanh | Mode::RnnRelu => {
@@ -210,17 +226,17 @@ impl<E: Element> Backward<E> for FusedBackward<E> {
                 grads[i] = Some(db);
             }
         }
-        if let (Some(i), Some(_)) = (s.w_hr, &proj) {
-            if needs(i) {
-                let mut dw = pool::take_overwritable(real * hidden);
-                matmul(
-                    MatRef::row_major(&dh_all, rows, real).t(),
-                    MatRef::row_major(&k.pre, rows, hidden),
-                    MatMut::row_major(&mut dw, real, hidden),
-                    false,
-                );
-                grads[i] = Some(dw);
-            }
+        if let (Some(i), Some(_)) = (s.w_hr, &proj)
+            && needs(i)
+        {
+            let mut dw = pool::take_overwritable(real * hidden);
+            matmul(
+                MatRef::row_major(&dh_all, rows, real).t(),
+                MatRef::row_major(&k.pre, rows, hidden),
+                MatMut::row_major(&mut dw, real, hidden),
+                false,
+            );
+            grads[i] = Some(dw);
         }
         drop(proj);
         pool::give_back(dh_all);

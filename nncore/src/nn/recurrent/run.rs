@@ -2,8 +2,8 @@
 //! time-major batch, generic over the element type (the layers run it in
 //! f32, the conformance runner in f64).
 
-use super::spec::{Mode, RecurrentSpec};
 use super::fused::{Geometry, run_direction};
+use super::spec::{Mode, RecurrentSpec};
 use super::step::{State, Weights};
 use crate::ops::{cat, dropout};
 use crate::{DynTensor, Element, Error, Result};
@@ -119,10 +119,18 @@ pub(crate) fn run_layers<E: Element>(
             };
             // One op per layer and direction; its output holds the
             // outputs, then h_n, then c_n.
-            let all = run_direction(geo, &weights[index], &flat, &state.h, state.c.as_ref(), lengths)?;
+            let all = run_direction(
+                geo,
+                &weights[index],
+                &flat,
+                &state.h,
+                state.c.as_ref(),
+                lengths,
+            )?;
             let part = |start: usize, shape: [usize; 3]| -> Result<DynTensor<E>> {
                 let len = shape.iter().product();
-                all.narrow(0, start, len)?.reshape(&shape.map(|d| d as isize))
+                all.narrow(0, start, len)?
+                    .reshape(&shape.map(|d| d as isize))
             };
             let rows = steps * batch * real;
             directions.push(part(0, [steps, batch, real])?);
