@@ -141,3 +141,40 @@ fn an_embedding_with_max_norm_looked_up_twice_back_propagates() {
     let grad = emb.weight().grad().unwrap();
     assert_eq!(&grad[..9], &[1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0]);
 }
+
+#[test]
+fn an_lstm_refuses_a_changed_weight_and_a_released_graph_like_any_op() {
+    // Each layer and direction of a recurrent layer is one fused op; it
+    // saves its input and weights as PyTorch's fused RNN ops do.
+    manual_seed(0);
+    let lstm = kiln::nn::LSTM::new(3, 4).unwrap();
+    let x = DynTensor::<f32>::randn(&[5, 2, 3])
+        .unwrap()
+        .requires_grad_(true);
+    let loss = || lstm.forward(&x, None).unwrap().0.sum();
+
+    let retained = loss();
+    retained
+        .backward_with_options(BackwardOptions::default().retain_graph(true))
+        .unwrap();
+    let once = x.grad().unwrap();
+    retained.backward().unwrap();
+    let twice = x.grad().unwrap();
+    for (t, o) in twice.iter().zip(&once) {
+        assert!((t - 2.0 * o).abs() < 1e-6, "{t} vs 2 × {o}");
+    }
+    let err = retained.backward().unwrap_err().to_string();
+    assert!(
+        err.contains("Trying to backward through the graph a second time"),
+        "{err}"
+    );
+
+    let changed = loss();
+    let weight_hh = lstm.parameter("weight_hh_l0").unwrap();
+    kiln::init::normal_(weight_hh, 0.0, 1.0);
+    let err = changed.backward().unwrap_err().to_string();
+    assert!(
+        err.contains("[float32 [16, 4]], which is input 2 of LstmBackward, is at version 2"),
+        "{err}"
+    );
+}

@@ -28,6 +28,7 @@
 //! | `conv_shifted` | stride-1 convolution as shifted products over a zero-gapped grid (no column matrix) |
 //! | [`pool`] | max pooling 2-D |
 //! | [`avg_pool`] | average and adaptive average pooling 2-D |
+//! | [`recurrent`] | the elementwise part of an LSTM, GRU or RNN time step, forward and backward |
 //! | [`softmax`] | softmax / log-softmax over one strided dimension |
 //! | [`elementwise`] | [`activation`](elementwise::activation)s through [`UnaryKernel`], and [`blas1`](elementwise::blas1) (`sum`, `axpy`, `scale`) |
 //! | [`scratch`] | per-thread reusable scratch buffers (convolution column matrices; lives in the `memory` module below the kernels, with the buffer [`pool`](crate::pool)) |
@@ -47,6 +48,7 @@ pub mod gemv;
 pub mod im2col;
 pub mod naive;
 pub mod pool;
+pub mod recurrent;
 pub use crate::memory::scratch;
 pub mod simd;
 pub mod softmax;

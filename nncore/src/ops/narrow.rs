@@ -3,8 +3,9 @@
 //! the gradient is the output's gradient put back in place, zeros elsewhere.
 
 use super::split_at_dim;
-use crate::autograd::{Backward, BackwardContext};
-use crate::{DynTensor, Element, Error, Result};
+use crate::autograd::{Backward, BackwardContext, input_grads};
+use crate::tensor::Dims;
+use crate::{DynTensor, Element, Error, Result, pool};
 
 struct NarrowBackward {
     outer: usize,
@@ -20,13 +21,13 @@ impl<E: Element> Backward<E> for NarrowBackward {
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
         let (n, inner, len) = (self.n, self.inner, self.length);
-        let mut g = vec![E::zero(); self.outer * n * inner];
+        let mut g = pool::take_zeroed(self.outer * n * inner);
         for o in 0..self.outer {
             let from = o * len * inner;
             let to = (o * n + self.start) * inner;
             g[to..to + len * inner].copy_from_slice(&ctx.grad_output[from..from + len * inner]);
         }
-        Ok(vec![Some(g)])
+        Ok(input_grads([Some(g)]))
     }
 }
 
@@ -51,14 +52,15 @@ impl<E: Element> DynTensor<E> {
             ));
         }
         let x = self.data();
-        let mut data = Vec::with_capacity(outer * length * inner);
+        let mut data = pool::take_empty(outer * length * inner);
         for o in 0..outer {
             let from = (o * n + start) * inner;
             data.extend_from_slice(&x[from..from + length * inner]);
         }
         drop(x);
-        let mut shape = self.shape().to_vec();
-        shape[d] = length;
+        let shape: Dims = (self.shape().iter().enumerate())
+            .map(|(i, &s)| if i == d { length } else { s })
+            .collect();
         Ok(DynTensor::from_op(data, shape, &[self], || {
             NarrowBackward {
                 outer,

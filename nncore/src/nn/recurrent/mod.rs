@@ -1,11 +1,14 @@
 //! Recurrent layers, like `torch.nn`'s `RNN`, `LSTM`, `GRU` and their cells,
 //! and packed sequences, like `torch.nn.utils.rnn`.
 //!
-//! A layer computes the input's share of every step's gates in one matrix
-//! product per layer and direction, then runs the steps, each one product
-//! with the hidden state; the steps are autograd ops, so the backward pass
-//! is the graph's. A packed batch runs as one padded batch in which each
-//! sequence's state stops advancing after its last step.
+//! A layer runs each layer and direction as one autograd op (`fused.rs`):
+//! the input's share of every step's gates in one matrix product, then per
+//! step one product with the hidden state and one fused elementwise pass;
+//! its backward pass (`fused_backward.rs`) runs backpropagation through
+//! time the same way and forms the weights' gradients in one product each.
+//! The cells compose autograd ops (`step.rs`). A packed batch runs as one
+//! padded batch in which each sequence's state stops advancing after its
+//! last step.
 
 /// The `Module` and `Display` impls and accessors of a recurrent layer or
 /// cell: a struct whose `core` holds its `spec`, its `params` in PyTorch's
@@ -64,6 +67,8 @@ mod dynamic;
 #[cfg(test)]
 mod dynamic_tests;
 mod forward;
+mod fused;
+mod fused_backward;
 mod layers;
 mod packed;
 mod run;

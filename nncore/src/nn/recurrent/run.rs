@@ -2,9 +2,10 @@
 //! time-major batch, generic over the element type (the layers run it in
 //! f32, the conformance runner in f64).
 
+use super::fused::{Geometry, run_direction};
 use super::spec::{Mode, RecurrentSpec};
-use super::step::{State, StepMask, Weights, masked, step};
-use crate::ops::{cat, dropout, stack};
+use super::step::{State, Weights};
+use crate::ops::{cat, dropout};
 use crate::{DynTensor, Element, Error, Result};
 
 /// `h` (and for an LSTM `c`), all layers and directions stacked:
@@ -63,24 +64,6 @@ pub(crate) fn group_weights<'a, E: Element>(
         .collect())
 }
 
-/// The per-step masks of a padded batch whose rows have `lengths`.
-fn step_masks<E: Element>(lengths: &[usize], steps: usize) -> Result<Vec<StepMask<E>>> {
-    let batch = lengths.len();
-    (0..steps)
-        .map(|t| {
-            let keep: Vec<E> = lengths
-                .iter()
-                .map(|&l| E::of(if t < l { 1.0 } else { 0.0 }))
-                .collect();
-            let hold = keep.iter().map(|&k| E::of(1.0 - k.as_f64())).collect();
-            Ok(StepMask {
-                keep: DynTensor::from_vec(keep, &[batch, 1])?,
-                hold: DynTensor::from_vec(hold, &[batch, 1])?,
-            })
-        })
-        .collect()
-}
-
 /// Runs `spec`'s layers over `x` (`[steps, batch, input_size]`, checked by
 /// the caller) from `h0` (checked; zeros when absent). With `lengths`, row
 /// `b` runs only its first `lengths[b]` steps (a packed batch): its `h_n`
@@ -98,8 +81,6 @@ pub(crate) fn run_layers<E: Element>(
         unreachable!("the caller makes the input [steps, batch, features]");
     };
     let (hidden, real) = (spec.hidden_size, spec.real_hidden_size());
-    let gates = spec.mode.gates() * hidden;
-    let masks = lengths.map(|l| step_masks::<E>(l, steps)).transpose()?;
     let initial = |index: usize| -> Result<State<E>> {
         let pick = |t: &DynTensor<E>, size: usize| -> Result<DynTensor<E>> {
             t.narrow(0, index, 1)?
@@ -126,37 +107,37 @@ pub(crate) fn run_layers<E: Element>(
         let mut directions = Vec::with_capacity(spec.directions());
         for direction in 0..spec.directions() {
             let index = layer * spec.directions() + direction;
-            let w = &weights[index];
-            // The input's share of every step's gates: one product.
-            let projected = w.project_input(&flat)?.reshape(&[
-                steps as isize,
-                batch as isize,
-                gates as isize,
-            ])?;
-            let mut state = initial(index)?;
-            let mut outputs: Vec<Option<DynTensor<E>>> = vec![None; steps];
-            let order: Box<dyn Iterator<Item = usize>> = if direction == 0 {
-                Box::new(0..steps)
-            } else {
-                Box::new((0..steps).rev())
+            let state = initial(index)?;
+            let geo = Geometry {
+                mode: spec.mode,
+                steps,
+                batch,
+                input: features,
+                hidden,
+                real,
+                reverse: direction == 1,
             };
-            for t in order {
-                let gi = projected
-                    .narrow(0, t, 1)?
-                    .reshape(&[batch as isize, gates as isize])?;
-                let new = step(spec.mode, hidden, w, &gi, &state)?;
-                outputs[t] = Some(new.h.clone());
-                state = masked(&state, new, masks.as_ref().map(|m| &m[t]))?;
+            // One op per layer and direction; its output holds the
+            // outputs, then h_n, then c_n.
+            let all = run_direction(
+                geo,
+                &weights[index],
+                &flat,
+                &state.h,
+                state.c.as_ref(),
+                lengths,
+            )?;
+            let part = |start: usize, shape: [usize; 3]| -> Result<DynTensor<E>> {
+                let len = shape.iter().product();
+                all.narrow(0, start, len)?
+                    .reshape(&shape.map(|d| d as isize))
+            };
+            let rows = steps * batch * real;
+            directions.push(part(0, [steps, batch, real])?);
+            h_n.push(part(rows, [1, batch, real])?);
+            if spec.mode == Mode::Lstm {
+                c_n.push(part(rows + batch * real, [1, batch, hidden])?);
             }
-            let outputs: Vec<DynTensor<E>> = outputs.into_iter().flatten().collect();
-            let refs: Vec<&DynTensor<E>> = outputs.iter().collect();
-            directions.push(if refs.is_empty() {
-                DynTensor::zeros(&[0, batch, real])?
-            } else {
-                stack(&refs, 0)?
-            });
-            h_n.push(state.h);
-            c_n.extend(state.c);
         }
         layer_input = if directions.len() == 1 {
             directions.pop().expect("one direction")
@@ -167,7 +148,11 @@ pub(crate) fn run_layers<E: Element>(
             layer_input = dropout(&layer_input, spec.dropout, true)?;
         }
     }
-    let stack_all = |v: &[DynTensor<E>]| stack(&v.iter().collect::<Vec<_>>(), 0);
+    // Each part is `[1, batch, size]`: one layer and direction needs no cat.
+    let stack_all = |v: &[DynTensor<E>]| match v {
+        [one] => Ok(one.clone()),
+        _ => cat(&v.iter().collect::<Vec<_>>(), 0),
+    };
     let hidden_out = Hidden {
         h: stack_all(&h_n)?,
         c: (!c_n.is_empty()).then(|| stack_all(&c_n)).transpose()?,

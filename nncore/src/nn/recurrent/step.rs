@@ -1,7 +1,8 @@
 //! One time step of each recurrence, composed of autograd ops so that the
-//! backward pass is the graph's. The input's share of the gates (`W_ih x +
-//! b_ih`) comes in precomputed: a layer computes it for all time steps in
-//! one matrix product; the step adds the hidden state's share, one product.
+//! backward pass is the graph's: what the cells run (the layers run whole
+//! sequences as one op, `fused.rs`). The input's share of the gates
+//! (`W_ih x + b_ih`) comes in precomputed; the step adds the hidden
+//! state's share, one product.
 
 use super::spec::Mode;
 use crate::ops::linear;
@@ -78,35 +79,5 @@ pub(crate) fn step<E: Element>(
             let h = n.add(&z.mul(&state.h.sub(&n)?)?)?;
             State { h, c: None }
         }
-    })
-}
-
-/// Which rows of a padded batch advance at one time step: `keep` is
-/// `[batch, 1]` of ones (the row's sequence is running) and zeros (it has
-/// ended, or in the backward direction not yet begun), `hold` its
-/// complement. A packed batch runs as one padded batch, each row keeping
-/// its own last state.
-pub(crate) struct StepMask<E: Element> {
-    pub keep: DynTensor<E>,
-    pub hold: DynTensor<E>,
-}
-
-/// The state after a step where only the rows `mask` keeps advance:
-/// `new * keep + old * hold`, exact for 0/1 masks.
-pub(crate) fn masked<E: Element>(
-    old: &State<E>,
-    new: State<E>,
-    mask: Option<&StepMask<E>>,
-) -> Result<State<E>> {
-    let Some(m) = mask else {
-        return Ok(new);
-    };
-    let blend = |old: &DynTensor<E>, new: &DynTensor<E>| new.mul(&m.keep)?.add(&old.mul(&m.hold)?);
-    Ok(State {
-        h: blend(&old.h, &new.h)?,
-        c: match (&old.c, &new.c) {
-            (Some(o), Some(n)) => Some(blend(o, n)?),
-            _ => None,
-        },
     })
 }
