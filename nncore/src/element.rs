@@ -160,6 +160,7 @@ impl Element for f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::per_element;
     use super::*;
 
     /// Every 97th f32 in [-100, 100] and the edges: the fast forms stay
@@ -209,6 +210,24 @@ mod tests {
         assert_eq!(f32::INFINITY.fast_sigmoid(), 1.0);
         assert!((0.0..1e-38).contains(&f32::NEG_INFINITY.fast_sigmoid()));
     }
+
+
+    fn double_f32(x: f32) -> f32 {
+        2.0 * x
+    }
+    fn double_f64(x: f64) -> f64 {
+        2.0 * x
+    }
+
+    #[test]
+    fn per_element_picks_the_instance_of_the_wanted_type() {
+        let f64_entry =
+            per_element::<fn(f64) -> f64, fn(f32) -> f32, fn(f64) -> f64>(double_f32, double_f64);
+        assert_eq!(f64_entry(1.5), 3.0);
+        let f32_entry =
+            per_element::<fn(f32) -> f32, fn(f32) -> f32, fn(f64) -> f64>(double_f32, double_f64);
+        assert_eq!(f32_entry(0.25), 0.5);
+    }
 }
 
 /// The instance of a function for `E`, picked from its `f32` and `f64`
@@ -227,26 +246,4 @@ pub(crate) fn per_element<Wanted: Any + Copy, ForF32: Any + Copy, ForF64: Any + 
         .into_iter()
         .find_map(|instance| instance.downcast_ref::<Wanted>().copied())
         .expect("Element is sealed: it is f32 or f64, and both instances are given")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::per_element;
-
-    fn double_f32(x: f32) -> f32 {
-        2.0 * x
-    }
-    fn double_f64(x: f64) -> f64 {
-        2.0 * x
-    }
-
-    #[test]
-    fn per_element_picks_the_instance_of_the_wanted_type() {
-        let f64_entry =
-            per_element::<fn(f64) -> f64, fn(f32) -> f32, fn(f64) -> f64>(double_f32, double_f64);
-        assert_eq!(f64_entry(1.5), 3.0);
-        let f32_entry =
-            per_element::<fn(f32) -> f32, fn(f32) -> f32, fn(f64) -> f64>(double_f32, double_f64);
-        assert_eq!(f32_entry(0.25), 0.5);
-    }
 }
