@@ -1,11 +1,12 @@
 //! The workloads of WORKLOADS.md, built with `sequential!` (lstm: the
-//! mnist_rnn example's model) on seeded synthetic data (standard normal
-//! inputs, uniformly random labels).
+//! mnist_rnn example's model; transformer: `transformer.rs`) on seeded
+//! synthetic data (standard normal inputs, uniformly random labels).
 
 use super::alloc;
 use super::optim::{self, OptChoice};
 use super::rnn_model::{RowReader, Rows};
 use super::stats::{Row, Steps, row, time_steps};
+use super::transformer::{Encoder, Tokens};
 use kiln::kernels::{MatMut, MatRef, matmul};
 use kiln::prelude::*;
 use serde_json::json;
@@ -17,7 +18,16 @@ pub type BenchResult<T> = std::result::Result<T, Box<dyn std::error::Error + Sen
 type Labels = Tensor<(Dyn,), i64>;
 
 /// Every workload id, in run order.
-pub const IDS: [&str; 7] = ["mlp", "lenet", "wide", "cnn", "lstm", "infer1", "sgemm"];
+pub const IDS: [&str; 8] = [
+    "mlp",
+    "lenet",
+    "wide",
+    "cnn",
+    "lstm",
+    "transformer",
+    "infer1",
+    "sgemm",
+];
 
 /// Seed of every workload's parameters and data.
 const SEED: u64 = 0;
@@ -200,6 +210,19 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                 x,
                 labels(64)?,
                 optim::LSTM,
+                small,
+            )
+        }
+        "transformer" => {
+            let mut model = Encoder::new();
+            let x = Tensor::<Tokens>::randn((Dyn(32), U64::default(), U128::default()))?;
+            train(
+                "transformer",
+                threads,
+                &mut model,
+                x,
+                labels(32)?,
+                optim::TRANSFORMER,
                 small,
             )
         }
