@@ -1,6 +1,6 @@
-//! Attention: `scaled_dot_product_attention`, `multi_head_attention_forward`
-//! and the attention layers, with boolean and float masks and both batch
-//! layouts. A layer case (as in `layers.rs`) first compares the layer's own
+//! Attention: `scaled_dot_product_attention`, `multi_head_attention_forward`,
+//! `packed_self_attention` and the attention layers, with boolean and float
+//! masks and both batch layouts. A layer case (as in `layers.rs`) first compares the layer's own
 //! f32 forward with its spec's `run` in f64 on the same numbers, then
 //! gradchecks that `run` with respect to the inputs and every parameter.
 
@@ -17,14 +17,15 @@ use kiln::nn::{
 };
 use kiln::ops::{
     AttnMask, BoolMask, MhaOptions, MhaWeights, SdpaOptions, multi_head_attention_forward,
-    scaled_dot_product_attention,
+    packed_self_attention, scaled_dot_product_attention,
 };
 use kiln::shape::{Dyn, U2, U3, U4, U5, U6};
-use kiln::{DynTensor, Element, Result};
+use kiln::{DynTensor, Element, Result, manual_seed};
 
 pub fn add(m: &mut Matrix, rng: &mut Rng) {
     sdpa(m, rng);
     mha_forward(m, rng);
+    packed(m, rng);
     multihead_attention(m, rng);
     encoders(m, rng);
     decoders(m, rng);
@@ -137,6 +138,23 @@ fn mha_forward(m: &mut Matrix, rng: &mut Rng) {
             o.add_zero_attn = true;
             o.need_weights = false;
             multi_head_attention_forward(&t[0], &t[1], &t[2], &w, &o).map(|r| r.0)
+        },
+    );
+}
+
+fn packed(m: &mut Matrix, rng: &mut Rng) {
+    let s = "ops::packed_self_attention";
+    m.case(s, "(L, N, 3E), 2 heads", vec![rng.leaf(&[3, 2, 12])], |t| {
+        packed_self_attention(&t[0], 2, false, 0.0)
+    });
+    // The seed is reset at every evaluation: one dropout mask throughout.
+    m.case(
+        s,
+        "batch_first, 3 heads, dropout 0.25",
+        vec![rng.leaf(&[2, 4, 18])],
+        |t| {
+            manual_seed(5);
+            packed_self_attention(&t[0], 3, true, 0.25)
         },
     );
 }

@@ -3,8 +3,8 @@
 //! scaled by `1 / (1 - p)`; otherwise the identity. Draws come from Kiln's
 //! seeded generator ([`manual_seed`](crate::manual_seed)).
 
-use crate::autograd::{Backward, BackwardContext, Saved};
-use crate::{DynTensor, Element, Error, Result, rng};
+use crate::autograd::{Backward, BackwardContext, Saved, input_grads};
+use crate::{DynTensor, Element, Error, Result, pool, rng};
 use rand::Rng;
 
 struct DropoutBackward<E> {
@@ -24,13 +24,33 @@ impl<E: Element> Backward<E> for DropoutBackward<E> {
         Saved::NOTHING.buffers()
     }
     fn backward(&self, ctx: &BackwardContext<'_, E>) -> Result<Vec<Option<Vec<E>>>> {
-        Ok(vec![Some(
-            ctx.grad_output
-                .iter()
-                .enumerate()
-                .map(|(i, &g)| g * self.mask[i / self.plane])
-                .collect(),
-        )])
+        let mut gx = pool::take_overwritable(ctx.grad_output.len());
+        apply_mask(ctx.grad_output, &self.mask, self.plane, &mut gx);
+        Ok(input_grads([Some(gx)]))
+    }
+
+    fn release(&mut self) -> bool {
+        pool::give_back(std::mem::take(&mut self.mask));
+        true
+    }
+}
+
+/// `out = x · mask`, a mask entry covering `plane` consecutive elements.
+fn apply_mask<E: Element>(x: &[E], mask: &[E], plane: usize, out: &mut [E]) {
+    if plane == 1 {
+        for ((o, &v), &m) in out.iter_mut().zip(x).zip(mask) {
+            *o = v * m;
+        }
+    } else {
+        for ((o, v), &m) in out
+            .chunks_exact_mut(plane)
+            .zip(x.chunks_exact(plane))
+            .zip(mask)
+        {
+            for (o, &v) in o.iter_mut().zip(v) {
+                *o = v * m;
+            }
+        }
     }
 }
 
@@ -48,35 +68,33 @@ fn check_p(op: &'static str, p: f64) -> Result<()> {
     Ok(())
 }
 
-fn masked<E: Element>(x: &DynTensor<E>, p: f64, plane: usize, name: &'static str) -> DynTensor<E> {
-    let entries = x.numel() / plane.max(1);
+/// `len` draws of dropout's mask from Kiln's generator: 0 with
+/// probability `p`, else `1 / (1 - p)` (0 when `p` is 1), in a pool buffer.
+pub(crate) fn dropout_mask<E: Element>(len: usize, p: f64) -> Vec<E> {
     let scale = if p < 1.0 {
         E::of(1.0 / (1.0 - p))
     } else {
         E::zero()
     };
-    let mask: Vec<E> = rng::with_rng(|r| {
-        (0..entries)
-            .map(|_| {
-                if r.random::<f64>() < p {
-                    E::zero()
-                } else {
-                    scale
-                }
-            })
-            .collect()
+    let mut mask = pool::take_overwritable(len);
+    rng::with_rng(|r| {
+        for m in mask.iter_mut() {
+            *m = if r.random::<f64>() < p {
+                E::zero()
+            } else {
+                scale
+            };
+        }
     });
-    let y = x
-        .data()
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| v * mask[i / plane.max(1)])
-        .collect();
-    DynTensor::from_op(y, x.shape(), &[x], || DropoutBackward {
-        mask,
-        plane: plane.max(1),
-        name,
-    })
+    mask
+}
+
+fn masked<E: Element>(x: &DynTensor<E>, p: f64, plane: usize, name: &'static str) -> DynTensor<E> {
+    let plane = plane.max(1);
+    let mask = dropout_mask(x.numel() / plane, p);
+    let mut y = pool::take_overwritable(x.numel());
+    apply_mask(&x.data(), &mask, plane, &mut y);
+    DynTensor::from_op(y, x.shape(), &[x], || DropoutBackward { mask, plane, name })
 }
 
 /// Zeroes each element with probability `p` in training mode, scaling the
