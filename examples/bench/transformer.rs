@@ -11,7 +11,12 @@
 //!         return self.head(self.encoder(x).mean(dim=1))
 //! ```
 
-use kiln::nn::{TypedTransformerEncoder, TypedTransformerEncoderLayer};
+use super::stats::{Steps, time_steps};
+use kiln::nn::{
+    MhaForward, MultiheadAttention, MultiheadAttentionSpec, PyNumber, TypedTransformerEncoder,
+    TypedTransformerEncoderLayer,
+};
+use kiln::ops::packed_self_attention;
 use kiln::prelude::*;
 
 /// A batch of sequences: (batch, 64 tokens, 128 features).
@@ -42,4 +47,38 @@ impl Forward<Tensor<Tokens>> for Encoder {
     fn forward(&self, x: Tensor<Tokens>) -> Self::Output {
         self.head.forward(self.encoder.forward(x).mean_dim::<1>())
     }
+}
+
+/// Process CPU time per forward + backward (µs) of one self-attention of
+/// this workload (`(32, 64, 128)`, 4 heads, dropout 0.1, training): the
+/// whole `MultiheadAttention` (in- and out-projections included), then its
+/// heads' attention alone (`packed_self_attention` on the packed
+/// projection). A training step runs two of each, so twice these over the
+/// step's CPU time is the attention's share.
+pub fn attention_cpu_us() -> kiln::Result<(f64, f64)> {
+    let spec = MultiheadAttentionSpec {
+        dropout: PyNumber::Float(0.1),
+        batch_first: true,
+        ..MultiheadAttentionSpec::new(128, 4)?
+    };
+    let mha = MultiheadAttention::from_spec(spec);
+    let steps = Steps {
+        warmup: 5,
+        timed: 50,
+    };
+    let x = DynTensor::<f32>::randn(&[32, 64, 128])?.requires_grad_(true);
+    let whole = time_steps(steps, || {
+        let f = MhaForward::new().need_weights(false);
+        let (y, _) = mha.forward(&x, &x, &x, f).expect("the sizes fit");
+        y.sum().backward().expect("a scalar");
+        mha.zero_grad();
+        x.zero_grad();
+    });
+    let qkv = DynTensor::<f32>::randn(&[32, 64, 3 * 128])?.requires_grad_(true);
+    let core = time_steps(steps, || {
+        let y = packed_self_attention(&qkv, 4, true, 0.1).expect("the sizes fit");
+        y.sum().backward().expect("a scalar");
+        qkv.zero_grad();
+    });
+    Ok((whole.cpu_us_per_step, core.cpu_us_per_step))
 }

@@ -6,7 +6,7 @@ use super::alloc;
 use super::optim::{self, OptChoice};
 use super::rnn_model::{RowReader, Rows};
 use super::stats::{Row, Steps, row, time_steps};
-use super::transformer::{Encoder, Tokens};
+use super::transformer::{Encoder, Tokens, attention_cpu_us};
 use kiln::kernels::{MatMut, MatRef, matmul};
 use kiln::prelude::*;
 use serde_json::json;
@@ -216,7 +216,7 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
         "transformer" => {
             let mut model = Encoder::new();
             let x = Tensor::<Tokens>::randn((Dyn(32), U64::default(), U128::default()))?;
-            train(
+            let mut r = train(
                 "transformer",
                 threads,
                 &mut model,
@@ -224,7 +224,15 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                 labels(32)?,
                 optim::TRANSFORMER,
                 small,
-            )
+            )?;
+            // Two self-attentions a step: their share of the step's CPU time.
+            let (attention, core) = attention_cpu_us()?;
+            let share = |us: f64| 2.0 * us / r.cpu_us_per_step;
+            r.extra.push(("attention_cpu_us", json!(attention)));
+            r.extra.push(("attention_share", json!(share(attention))));
+            r.extra.push(("attention_core_cpu_us", json!(core)));
+            r.extra.push(("attention_core_share", json!(share(core))));
+            Ok(r)
         }
         "infer1" => {
             let mut model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];

@@ -76,14 +76,17 @@ pub(crate) fn dropout_mask<E: Element>(len: usize, p: f64) -> Vec<E> {
     } else {
         E::zero()
     };
+    // `r.random::<f64>() < p` without the float and without a branch: rand
+    // draws that float as `(x >> 11) · 2⁻⁵³` from a `u64` x, which is below
+    // `p` exactly when `x >> 11 < ⌈p · 2⁵³⌉` (`p · 2⁵³` is exact). The same
+    // draws and the same mask as the float comparison, at a fraction of the
+    // time (dropout draws one per element of every activation it drops).
+    let below = (p * (1u64 << 53) as f64).ceil() as u64;
+    let values = [scale, E::zero()];
     let mut mask = pool::take_overwritable(len);
     rng::with_rng(|r| {
         for m in mask.iter_mut() {
-            *m = if r.random::<f64>() < p {
-                E::zero()
-            } else {
-                scale
-            };
+            *m = values[usize::from((r.random::<u64>() >> 11) < below)];
         }
     });
     mask
