@@ -13,7 +13,8 @@ use kiln::nn::{
     TransformerDecoderLayer, TransformerDecoderLayerSpec, TransformerDecoderSpec,
     TransformerEncoder, TransformerEncoderLayer, TransformerEncoderLayerSpec,
     TransformerEncoderSpec, TransformerForward, TransformerLayerArgs, TypedMultiheadAttention,
-    TypedTransformerEncoder, TypedTransformerEncoderLayer, generate_square_subsequent_mask,
+    TypedTransformerDecoder, TypedTransformerDecoderLayer, TypedTransformerEncoder,
+    TypedTransformerEncoderLayer, generate_square_subsequent_mask,
 };
 use kiln::ops::{
     AttnMask, BoolMask, MhaOptions, MhaWeights, SdpaOptions, multi_head_attention_forward,
@@ -30,6 +31,7 @@ pub fn add(m: &mut Matrix, rng: &mut Rng) {
     encoders(m, rng);
     decoders(m, rng);
     typed(m, rng);
+    typed_decoders(m, rng);
 }
 
 /// A mask keeping (or masking) every third position.
@@ -590,6 +592,63 @@ fn typed(m: &mut Matrix, rng: &mut Rng) {
                     .into_dyn())
             },
             move |t, get| spec.run(&t[0], &EncoderForward::new(), get, true),
+        );
+    }
+}
+
+/// The typed decoder layer and stack against the runtime spec's `run`.
+fn typed_decoders(m: &mut Matrix, rng: &mut Rng) {
+    type Seq = Tensor<(Dyn, Dyn, U4)>;
+    for (label, a) in [
+        ("post-norm relu (T, N, E)", args(false, false, false)),
+        ("pre-norm gelu batch_first", args(true, true, true)),
+    ] {
+        let layer = TypedTransformerDecoderLayer::<U4, U2, U6>::new()
+            .dropout(0.0)
+            .unwrap()
+            .batch_first(a.batch_first)
+            .norm_first(a.norm_first)
+            .activation(a.activation);
+        let (ts, ms) = if a.batch_first {
+            ([2, 3, 4], [2, 5, 4])
+        } else {
+            ([3, 2, 4], [5, 2, 4])
+        };
+        layer_case(
+            m,
+            "TypedTransformerDecoderLayer",
+            label,
+            &layer,
+            vec![input(rng, &ts), input(rng, &ms)],
+            |x| {
+                let memory = Seq::from_dyn(x[1].clone())?;
+                Ok(layer
+                    .forward(Seq::from_dyn(x[0].clone())?, &memory)
+                    .into_dyn())
+            },
+            move |t, get| {
+                TransformerDecoderLayerSpec(a).run(&t[0], &t[1], &DecoderForward::new(), get, true)
+            },
+        );
+        let decoder = TypedTransformerDecoder::new(&layer, 2, true);
+        let spec = TransformerDecoderSpec {
+            layer: a,
+            num_layers: 2,
+            norm: Some(LayerNorm::new(&[4]).spec()),
+        };
+        layer_case(
+            m,
+            "TypedTransformerDecoder",
+            label,
+            &decoder,
+            vec![input(rng, &ts), input(rng, &ms)],
+            |x| {
+                let memory = Seq::from_dyn(x[1].clone())?;
+                Ok(decoder
+                    .forward(Seq::from_dyn(x[0].clone())?, &memory)
+                    .into_dyn())
+            },
+            move |t, get| spec.run(&t[0], &t[1], &DecoderForward::new(), get, true),
         );
     }
 }

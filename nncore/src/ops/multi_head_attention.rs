@@ -157,7 +157,7 @@ pub(crate) fn self_attention<E: Element>(
         && query.rank() == 3
         && query.shape()[2] == o.embed_dim
         && o.num_heads > 0
-        && o.embed_dim % o.num_heads == 0
+        && o.embed_dim.is_multiple_of(o.num_heads)
         && w.qkv_proj_weight.is_none()
         && w.bias_kv.is_none()
         && !o.add_zero_attn

@@ -141,12 +141,12 @@ impl<E: Element> Backward<E> for PackedAttentionBackward<E> {
                 );
                 if let Some(m) = &self.mask {
                     for (d, &m) in d_probs.iter_mut().zip(&m[i * ll..]) {
-                        *d = *d * m;
+                        *d *= m;
                     }
                 }
                 softmax_backward(l, l, 1, p, &d_probs, &mut d_scores);
                 for d in d_scores.iter_mut() {
-                    *d = *d * self.scale;
+                    *d *= self.scale;
                 }
                 let scores = MatRef::row_major(&d_scores, l, l);
                 // dQ = dS · K, dK = dSᵀ · Q
@@ -257,7 +257,7 @@ pub fn packed_self_attention<E: Element>(
                     false,
                 );
                 for s in scores.iter_mut() {
-                    *s = *s * scale;
+                    *s *= scale;
                 }
                 softmax_forward(len, len, 1, &scores, p);
                 let weights: &[E] = match &mask {
