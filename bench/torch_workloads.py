@@ -22,12 +22,12 @@ import time
 import torch
 from torch import nn
 
-IDS = ["mlp", "lenet", "wide", "cnn", "lstm", "infer1", "sgemm"]
+IDS = ["mlp", "lenet", "wide", "cnn", "lstm", "transformer", "infer1", "sgemm"]
 SMALL = (20, 200)  # (warm-up, timed)
 BIG = (20, 50)
 # WORKLOADS.md's optimizers; `--optimizer` may override them.
 OPTIMIZERS = {"mlp": "sgd", "lenet": "adam", "wide": "adamw", "cnn": "sgd",
-              "lstm": "adam"}
+              "lstm": "adam", "transformer": "adamw"}
 
 
 def make_optimizer(name, params):
@@ -80,6 +80,23 @@ class RowReader(nn.Module):
 
     def forward(self, x):
         return self.head(self.lstm(x)[0][:, -1])
+
+
+class Encoder(nn.Module):
+    """Two post-norm ReLU TransformerEncoderLayer(128, 4, 256, dropout=0.1,
+    batch_first=True), the mean over the tokens, Linear(128, 10)
+    (examples/bench/transformer.rs)."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(128, 4, 256, dropout=0.1,
+                                           batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, 2,
+                                             enable_nested_tensor=False)
+        self.head = nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.head(self.encoder(x).mean(dim=1))
 
 
 def time_steps(steps, step):
@@ -140,6 +157,8 @@ def run(wid, opt_names):
         return train(wid, cnn(), torch.randn(32, 3, 32, 32), BIG, opt_names[wid])
     if wid == "lstm":
         return train(wid, RowReader(), torch.randn(64, 28, 28), SMALL, opt_names[wid])
+    if wid == "transformer":
+        return train(wid, Encoder(), torch.randn(32, 64, 128), SMALL, opt_names[wid])
     if wid == "infer1":
         model = mlp().eval()
         x = torch.randn(1, 784)

@@ -1,5 +1,5 @@
 //! The benchmark workloads of `shared/bench/WORKLOADS.md` (mlp, lenet, wide,
-//! cnn, lstm, infer1, sgemm), timed in Kiln; `bench/torch_workloads.py` times the
+//! cnn, lstm, transformer, infer1, sgemm), timed in Kiln; `bench/torch_workloads.py` times the
 //! same in PyTorch and `bench/compare.py` prints the ratios.
 //!
 //! ```text
@@ -22,6 +22,8 @@ mod optim;
 mod rnn_model;
 #[path = "bench/stats.rs"]
 mod stats;
+#[path = "bench/transformer.rs"]
+mod transformer;
 #[path = "bench/workloads.rs"]
 mod workloads;
 
@@ -56,6 +58,7 @@ fn main() -> workloads::BenchResult<()> {
         ("lenet", optim::LENET),
         ("wide", optim::WIDE),
         ("lstm", optim::LSTM),
+        ("transformer", optim::TRANSFORMER),
     ] {
         if let Some(note) = choice.note.filter(|_| ids.iter().any(|i| i == id)) {
             eprintln!("{id}: optimizer {} ({note})", choice.label);

@@ -75,18 +75,11 @@ def accuracy(model, x, y):
     return 100.0 * (predict(model, x).argmax(1) == y).sum().item() / len(y)
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", default=SHIPPED)
-    p.add_argument("--epochs", type=int, default=1)
-    args = p.parse_args()
-    torch.manual_seed(0)
-    x, y = split(args.data, "train")
-    test_x, test_y = split(args.data, "t10k")
-    model = RowReader()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+def fit(model, opt, x, y, test_x, test_y, epochs):
+    """PyTorch's loop: batches of 64 in a fresh random order per epoch,
+    cross entropy, the test accuracy after every epoch."""
     criterion = nn.CrossEntropyLoss()
-    for epoch in range(args.epochs):
+    for epoch in range(epochs):
         model.train()
         started = time.time()
         order = torch.randperm(len(x))
@@ -98,16 +91,35 @@ def main():
             opt.step()
         model.eval()
         print(f"epoch {epoch + 1}: {time.time() - started:.1f} s, "
-              f"test accuracy {accuracy(model, test_x, test_y):.2f}%")
+              f"test accuracy {accuracy(model, test_x, test_y):.2f}%", flush=True)
+
+
+def save_reference(model, name, data, test_x, test_y):
+    """Writes OUT/{name}.safetensors (the state_dict) and
+    OUT/{name}.io.safetensors (outputs on the shipped test images)."""
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
-    save_file(state, f"{OUT}/mnist_rnn.safetensors")
+    save_file(state, f"{OUT}/{name}.safetensors")
     shipped_x, shipped_y = split(SHIPPED, "t10k")
     logits = predict(model, shipped_x)
     save_file({"logits": logits[:LOGITS].contiguous(),
                "predicted": logits.argmax(1).float().contiguous()},
-              f"{OUT}/mnist_rnn.io.safetensors")
-    print(f"test accuracy: {accuracy(model, test_x, test_y):.2f}% ({args.data})")
+              f"{OUT}/{name}.io.safetensors")
+    print(f"test accuracy: {accuracy(model, test_x, test_y):.2f}% ({data})")
     print(f"shipped test subset: {accuracy(model, shipped_x, shipped_y):.2f}%")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", default=SHIPPED)
+    p.add_argument("--epochs", type=int, default=1)
+    args = p.parse_args()
+    torch.manual_seed(0)
+    x, y = split(args.data, "train")
+    test_x, test_y = split(args.data, "t10k")
+    model = RowReader()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    fit(model, opt, x, y, test_x, test_y, args.epochs)
+    save_reference(model, "mnist_rnn", args.data, test_x, test_y)
 
 
 if __name__ == "__main__":

@@ -7,68 +7,21 @@
 
 #[path = "../examples/mnist_rnn/model.rs"]
 mod model;
+#[path = "support/torch_mnist.rs"]
+mod torch_mnist;
 
-use kiln::io::load_safetensors;
 use kiln::prelude::*;
 use model::{RowReader, Rows};
-use std::path::PathBuf;
-
-fn data(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/torch")
-        .join(file)
-}
-
-/// PyTorch's outputs on the shipped test images (see the script).
-fn torch_io(name: &str) -> Vec<f32> {
-    let (tensors, _) = load_safetensors(data("mnist_rnn.io.safetensors")).unwrap();
-    tensors.into_iter().find(|t| t.name == name).unwrap().data
-}
-
-/// Kiln's logits for the 1,000 shipped test images, and their labels.
-fn kiln_logits() -> (Vec<f32>, Vec<i64>) {
-    let mut model = RowReader::new().unwrap();
-    model.load(data("mnist_rnn.safetensors")).unwrap();
-    model.eval();
-    let test = Mnist::shipped_subset(Split::Test).unwrap();
-    let batch = DataLoader::new(&test, test.len())
-        .unwrap()
-        .iter(0)
-        .next()
-        .unwrap();
-    let x =
-        Tensor::<Rows>::from_vec(batch.images, (Dyn(batch.len), U28::new(), U28::new())).unwrap();
-    (no_grad(|| model.forward(x)).to_vec(), batch.labels)
-}
+use torch_mnist::{assert_torch_predictions, data, shipped_test_batch};
 
 #[test]
 fn pytorch_mnist_rnn_weights_give_pytorchs_classes_and_logits() {
-    let (logits, labels) = kiln_logits();
-    assert_eq!(logits.len(), 1000 * 10);
-    let expected = torch_io("logits");
-    assert_eq!(expected.len(), 16 * 10);
-    for (i, (k, t)) in logits.iter().zip(&expected).enumerate() {
-        assert!(
-            (k - t).abs() <= 1e-4,
-            "image {} class {}: Kiln {k}, PyTorch {t}",
-            i / 10,
-            i % 10
-        );
-    }
-    let predicted: Vec<i64> = logits
-        .chunks_exact(10)
-        .map(|row| (0..10).max_by(|&a, &b| row[a].total_cmp(&row[b])).unwrap() as i64)
-        .collect();
-    let torch_predicted: Vec<i64> = torch_io("predicted").iter().map(|&c| c as i64).collect();
-    let differ: Vec<usize> = (0..predicted.len())
-        .filter(|&i| predicted[i] != torch_predicted[i])
-        .collect();
-    assert!(differ.is_empty(), "classes differ on images {differ:?}");
+    let mut model = RowReader::new().unwrap();
+    model.load(data("mnist_rnn.safetensors")).unwrap();
+    model.eval();
+    let (images, labels) = shipped_test_batch();
+    let x = Tensor::<Rows>::from_vec(images, (Dyn(labels.len()), U28::new(), U28::new())).unwrap();
+    let logits = no_grad(|| model.forward(x)).to_vec();
     // The script prints 95.70% on the shipped test subset.
-    let correct = predicted
-        .iter()
-        .zip(&labels)
-        .filter(|(p, y)| p == y)
-        .count();
-    assert_eq!(correct, 957);
+    assert_torch_predictions("mnist_rnn.io.safetensors", &logits, &labels, 957);
 }

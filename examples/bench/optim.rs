@@ -3,7 +3,7 @@
 //! The workloads are generic over the optimizer: each takes an
 //! [`OptChoice`], a constructor over the model's parameters, as
 //! WORKLOADS.md sets them: SGD with momentum (mlp, cnn), Adam (lenet,
-//! lstm), AdamW (wide).
+//! lstm), AdamW (wide, transformer).
 
 use kiln::nn::Parameter;
 use kiln::optim::{
@@ -102,3 +102,5 @@ pub const WIDE: OptChoice = ADAMW;
 pub const CNN: OptChoice = SGD;
 /// lstm: WORKLOADS.md says Adam lr 1e-3.
 pub const LSTM: OptChoice = ADAM;
+/// transformer: WORKLOADS.md says AdamW lr 1e-3.
+pub const TRANSFORMER: OptChoice = ADAMW;

@@ -1,11 +1,12 @@
 //! The workloads of WORKLOADS.md, built with `sequential!` (lstm: the
-//! mnist_rnn example's model) on seeded synthetic data (standard normal
-//! inputs, uniformly random labels).
+//! mnist_rnn example's model; transformer: `transformer.rs`) on seeded
+//! synthetic data (standard normal inputs, uniformly random labels).
 
 use super::alloc;
 use super::optim::{self, OptChoice};
 use super::rnn_model::{RowReader, Rows};
 use super::stats::{Row, Steps, row, time_steps};
+use super::transformer::{Encoder, Tokens, attention_cpu_us};
 use kiln::kernels::{MatMut, MatRef, matmul};
 use kiln::prelude::*;
 use serde_json::json;
@@ -17,7 +18,16 @@ pub type BenchResult<T> = std::result::Result<T, Box<dyn std::error::Error + Sen
 type Labels = Tensor<(Dyn,), i64>;
 
 /// Every workload id, in run order.
-pub const IDS: [&str; 7] = ["mlp", "lenet", "wide", "cnn", "lstm", "infer1", "sgemm"];
+pub const IDS: [&str; 8] = [
+    "mlp",
+    "lenet",
+    "wide",
+    "cnn",
+    "lstm",
+    "transformer",
+    "infer1",
+    "sgemm",
+];
 
 /// Seed of every workload's parameters and data.
 const SEED: u64 = 0;
@@ -202,6 +212,27 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                 optim::LSTM,
                 small,
             )
+        }
+        "transformer" => {
+            let mut model = Encoder::new();
+            let x = Tensor::<Tokens>::randn((Dyn(32), U64::default(), U128::default()))?;
+            let mut r = train(
+                "transformer",
+                threads,
+                &mut model,
+                x,
+                labels(32)?,
+                optim::TRANSFORMER,
+                small,
+            )?;
+            // Two self-attentions a step: their share of the step's CPU time.
+            let (attention, core) = attention_cpu_us()?;
+            let share = |us: f64| 2.0 * us / r.cpu_us_per_step;
+            r.extra.push(("attention_cpu_us", json!(attention)));
+            r.extra.push(("attention_share", json!(share(attention))));
+            r.extra.push(("attention_core_cpu_us", json!(core)));
+            r.extra.push(("attention_core_share", json!(share(core))));
+            Ok(r)
         }
         "infer1" => {
             let mut model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];

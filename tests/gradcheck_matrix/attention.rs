@@ -1,6 +1,6 @@
-//! Attention: `scaled_dot_product_attention`, `multi_head_attention_forward`
-//! and the attention layers, with boolean and float masks and both batch
-//! layouts. A layer case (as in `layers.rs`) first compares the layer's own
+//! Attention: `scaled_dot_product_attention`, `multi_head_attention_forward`,
+//! `packed_self_attention` and the attention layers, with boolean and float
+//! masks and both batch layouts. A layer case (as in `layers.rs`) first compares the layer's own
 //! f32 forward with its spec's `run` in f64 on the same numbers, then
 //! gradchecks that `run` with respect to the inputs and every parameter.
 
@@ -13,22 +13,25 @@ use kiln::nn::{
     TransformerDecoderLayer, TransformerDecoderLayerSpec, TransformerDecoderSpec,
     TransformerEncoder, TransformerEncoderLayer, TransformerEncoderLayerSpec,
     TransformerEncoderSpec, TransformerForward, TransformerLayerArgs, TypedMultiheadAttention,
-    TypedTransformerEncoder, TypedTransformerEncoderLayer, generate_square_subsequent_mask,
+    TypedTransformerDecoder, TypedTransformerDecoderLayer, TypedTransformerEncoder,
+    TypedTransformerEncoderLayer, generate_square_subsequent_mask,
 };
 use kiln::ops::{
     AttnMask, BoolMask, MhaOptions, MhaWeights, SdpaOptions, multi_head_attention_forward,
-    scaled_dot_product_attention,
+    packed_self_attention, scaled_dot_product_attention,
 };
 use kiln::shape::{Dyn, U2, U3, U4, U5, U6};
-use kiln::{DynTensor, Element, Result};
+use kiln::{DynTensor, Element, Result, fork_rng};
 
 pub fn add(m: &mut Matrix, rng: &mut Rng) {
     sdpa(m, rng);
     mha_forward(m, rng);
+    packed(m, rng);
     multihead_attention(m, rng);
     encoders(m, rng);
     decoders(m, rng);
     typed(m, rng);
+    typed_decoders(m, rng);
 }
 
 /// A mask keeping (or masking) every third position.
@@ -138,6 +141,21 @@ fn mha_forward(m: &mut Matrix, rng: &mut Rng) {
             o.need_weights = false;
             multi_head_attention_forward(&t[0], &t[1], &t[2], &w, &o).map(|r| r.0)
         },
+    );
+}
+
+fn packed(m: &mut Matrix, rng: &mut Rng) {
+    let s = "ops::packed_self_attention";
+    m.case(s, "(L, N, 3E), 2 heads", vec![rng.leaf(&[3, 2, 12])], |t| {
+        packed_self_attention(&t[0], 2, false, 0.0)
+    });
+    // Every evaluation draws from a private generator with one seed: one
+    // dropout mask throughout.
+    m.case(
+        s,
+        "batch_first, 3 heads, dropout 0.25",
+        vec![rng.leaf(&[2, 4, 18])],
+        |t| fork_rng(5, || packed_self_attention(&t[0], 3, true, 0.25)),
     );
 }
 
@@ -572,6 +590,63 @@ fn typed(m: &mut Matrix, rng: &mut Rng) {
                     .into_dyn())
             },
             move |t, get| spec.run(&t[0], &EncoderForward::new(), get, true),
+        );
+    }
+}
+
+/// The typed decoder layer and stack against the runtime spec's `run`.
+fn typed_decoders(m: &mut Matrix, rng: &mut Rng) {
+    type Seq = Tensor<(Dyn, Dyn, U4)>;
+    for (label, a) in [
+        ("post-norm relu (T, N, E)", args(false, false, false)),
+        ("pre-norm gelu batch_first", args(true, true, true)),
+    ] {
+        let layer = TypedTransformerDecoderLayer::<U4, U2, U6>::new()
+            .dropout(0.0)
+            .unwrap()
+            .batch_first(a.batch_first)
+            .norm_first(a.norm_first)
+            .activation(a.activation);
+        let (ts, ms) = if a.batch_first {
+            ([2, 3, 4], [2, 5, 4])
+        } else {
+            ([3, 2, 4], [5, 2, 4])
+        };
+        layer_case(
+            m,
+            "TypedTransformerDecoderLayer",
+            label,
+            &layer,
+            vec![input(rng, &ts), input(rng, &ms)],
+            |x| {
+                let memory = Seq::from_dyn(x[1].clone())?;
+                Ok(layer
+                    .forward(Seq::from_dyn(x[0].clone())?, &memory)
+                    .into_dyn())
+            },
+            move |t, get| {
+                TransformerDecoderLayerSpec(a).run(&t[0], &t[1], &DecoderForward::new(), get, true)
+            },
+        );
+        let decoder = TypedTransformerDecoder::new(&layer, 2, true);
+        let spec = TransformerDecoderSpec {
+            layer: a,
+            num_layers: 2,
+            norm: Some(LayerNorm::new(&[4]).spec()),
+        };
+        layer_case(
+            m,
+            "TypedTransformerDecoder",
+            label,
+            &decoder,
+            vec![input(rng, &ts), input(rng, &ms)],
+            |x| {
+                let memory = Seq::from_dyn(x[1].clone())?;
+                Ok(decoder
+                    .forward(Seq::from_dyn(x[0].clone())?, &memory)
+                    .into_dyn())
+            },
+            move |t, get| spec.run(&t[0], &t[1], &DecoderForward::new(), get, true),
         );
     }
 }

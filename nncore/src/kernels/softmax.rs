@@ -87,6 +87,38 @@ fn max_and_sum<E: Element>(x: &[E], y: &mut [E], m: &mut [E], s: &mut [E]) {
     }
 }
 
+/// Softmax of one contiguous row (`inner == 1`, the last dimension, as in
+/// attention): the operations of the block code in the same order (so the
+/// same numbers), over plain slices, which compile to tighter loops than
+/// the block code's one-lane columns.
+fn softmax_row<E: Element>(x: &[E], y: &mut [E]) {
+    let mut m = E::neg_infinity();
+    for &v in x {
+        if v > m {
+            m = v;
+        }
+    }
+    let mut s = E::zero();
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = (x - m).exp();
+        s += *y;
+    }
+    for y in y.iter_mut() {
+        *y /= s;
+    }
+}
+
+/// Softmax backward of one contiguous row, as [`softmax_row`].
+fn softmax_backward_row<E: Element>(y: &[E], gy: &[E], gx: &mut [E]) {
+    let mut dot = E::zero();
+    for (&y, &g) in y.iter().zip(gy) {
+        dot += y * g;
+    }
+    for ((x, &y), &g) in gx.iter_mut().zip(y).zip(gy) {
+        *x = y * (g - dot);
+    }
+}
+
 /// `y = exp(x - max) / Σ exp(x - max)` along `n`. **Overwrites** `y`.
 ///
 /// # Panics
@@ -94,6 +126,9 @@ fn max_and_sum<E: Element>(x: &[E], y: &mut [E], m: &mut [E], s: &mut [E]) {
 pub fn softmax_forward<E: Element>(outer: usize, n: usize, inner: usize, x: &[E], y: &mut [E]) {
     check(outer, n, inner, &[x.len(), y.len()]);
     blocks(outer, n, inner, x, x, y, |x, _, y, scratch| {
+        if inner == 1 {
+            return softmax_row(x, y);
+        }
         let (m, s) = scratch.split_at_mut(inner);
         max_and_sum(x, y, m, s);
         for yr in y.chunks_exact_mut(inner) {
@@ -137,6 +172,9 @@ pub fn softmax_backward<E: Element>(
 ) {
     check(outer, n, inner, &[y.len(), grad_y.len(), grad_x.len()]);
     blocks(outer, n, inner, y, grad_y, grad_x, |y, gy, gx, scratch| {
+        if inner == 1 {
+            return softmax_backward_row(y, gy, gx);
+        }
         let dot = &mut scratch[..inner];
         dot.fill(E::zero());
         for (yr, gr) in y.chunks_exact(inner).zip(gy.chunks_exact(inner)) {

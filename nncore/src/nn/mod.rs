@@ -59,7 +59,8 @@ pub use attention::{
     TransformerDecoderLayerSpec, TransformerDecoderSpec, TransformerEncoder,
     TransformerEncoderLayer, TransformerEncoderLayerSpec, TransformerEncoderSpec,
     TransformerForward, TransformerLayerArgs, TransformerSpec, TypedMultiheadAttention,
-    TypedTransformerEncoder, TypedTransformerEncoderLayer, generate_square_subsequent_mask,
+    TypedTransformerDecoder, TypedTransformerDecoderLayer, TypedTransformerEncoder,
+    TypedTransformerEncoderLayer, generate_square_subsequent_mask,
 };
 pub use avg_pool2d::{AvgPool2d, AvgPool2dSpec};
 pub use avg_pool2d_ceil::AvgPool2dCeil;

@@ -42,6 +42,7 @@ mod max_pool2d;
 mod multi_head_attention;
 mod narrow;
 mod norm;
+mod packed_attention;
 mod permute;
 pub(crate) mod pointwise;
 mod reduce;
@@ -68,7 +69,9 @@ pub use embedding::{
 pub use layer_norm::layer_norm;
 pub use linear::{linear, matmul};
 pub use max_pool2d::{MaxPool2dOptions, max_pool2d};
+pub(crate) use multi_head_attention::self_attention;
 pub use multi_head_attention::{MhaOptions, MhaWeights, multi_head_attention_forward};
+pub use packed_attention::packed_self_attention;
 
 pub(crate) use reduce::split_at_dim;
 pub use sdpa::{SdpaOptions, scaled_dot_product_attention};

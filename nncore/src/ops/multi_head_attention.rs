@@ -6,6 +6,7 @@
 //! `(L, E)`); the layer transposes `batch_first` inputs before calling it.
 
 use super::attention_mask::{AttnMask, torch_size};
+use super::packed_attention::packed_self_attention;
 use super::sdpa::{SdpaOptions, scaled_dot_product_attention};
 use crate::{DynTensor, Element, Error, Result};
 
@@ -117,6 +118,9 @@ pub fn multi_head_attention_forward<E: Element>(
     w: &MhaWeights<'_, E>,
     o: &MhaOptions<'_, E>,
 ) -> Result<(DynTensor<E>, Option<DynTensor<E>>)> {
+    if let Some(y) = self_attention(query, key, value, w, o, false) {
+        return y.map(|y| (y, None));
+    }
     let batched = shape_check(query, key, value, o)?;
     if !batched {
         let add_batch = |x: &DynTensor<E>| {
@@ -132,6 +136,42 @@ pub fn multi_head_attention_forward<E: Element>(
         return Ok(unbatch(y, a));
     }
     batched_forward(query, key, value, w, o)
+}
+
+/// The common case in one pass, when it applies: a self-attention (query,
+/// key and value one tensor, `(L, N, E)`, or `(N, L, E)` with
+/// `batch_first`) with the packed in-projection and nothing else (no
+/// masks, no `bias_k`/`bias_v`, no zero attention, no weights returned):
+/// one in-projection, [`packed_self_attention`] on it, the out-projection.
+/// `None` when the general path must run.
+pub(crate) fn self_attention<E: Element>(
+    query: &DynTensor<E>,
+    key: &DynTensor<E>,
+    value: &DynTensor<E>,
+    w: &MhaWeights<'_, E>,
+    o: &MhaOptions<'_, E>,
+    batch_first: bool,
+) -> Option<Result<DynTensor<E>>> {
+    let plain = query.same_storage(key)
+        && query.same_storage(value)
+        && query.rank() == 3
+        && query.shape()[2] == o.embed_dim
+        && o.num_heads > 0
+        && o.embed_dim.is_multiple_of(o.num_heads)
+        && w.qkv_proj_weight.is_none()
+        && w.bias_kv.is_none()
+        && !o.add_zero_attn
+        && o.key_padding_mask.is_none()
+        && o.attn_mask.is_none()
+        && !o.is_causal
+        && !o.need_weights;
+    let in_proj = w.in_proj_weight.filter(|_| plain)?;
+    let dropout_p = if o.training { o.dropout_p } else { 0.0 };
+    Some((|| {
+        let qkv = super::linear(query, in_proj, w.in_proj_bias)?;
+        let y = packed_self_attention(&qkv, o.num_heads, batch_first, dropout_p)?;
+        super::linear(&y, w.out_proj_weight, w.out_proj_bias)
+    })())
 }
 
 fn unbatch<E: Element>(

@@ -1,6 +1,7 @@
 //! Attention and transformers: `nn.MultiheadAttention`,
 //! `nn.TransformerEncoderLayer`, `nn.TransformerEncoder`,
-//! `nn.TransformerDecoderLayer`, `nn.TransformerDecoder`, `nn.Transformer`.
+//! `nn.TransformerDecoderLayer`, `nn.TransformerDecoder`, `nn.Transformer`,
+//! and their typed forms (sizes in the type: `typed.rs`, `typed_decoder.rs`).
 //!
 //! Each layer's forward lives once, in its spec's `run`, generic over the
 //! element type and reading its parameters by PyTorch's names
@@ -15,6 +16,7 @@ mod params;
 mod stack_specs;
 mod transformer;
 mod typed;
+mod typed_decoder;
 
 pub use decoder::{
     DecoderForward, TransformerDecoder, TransformerDecoderLayer, TransformerDecoderLayerSpec,
@@ -30,6 +32,7 @@ pub use params::Get;
 pub use stack_specs::TransformerSpec;
 pub use transformer::{Transformer, TransformerForward};
 pub use typed::{TypedMultiheadAttention, TypedTransformerEncoder, TypedTransformerEncoderLayer};
+pub use typed_decoder::{TypedTransformerDecoder, TypedTransformerDecoderLayer};
 
 use crate::nn::DynModule;
 use crate::nn::spec::BuildsModule;

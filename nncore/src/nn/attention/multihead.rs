@@ -8,7 +8,7 @@ use crate::nn::conv_common::conv_parameters;
 use crate::nn::module::training_flag;
 use crate::nn::spec::{Args, LayerSpec};
 use crate::nn::{DynForward, LinearSpec, Module, Parameter, PyNumber, fmt_module};
-use crate::ops::{AttnMask, MhaOptions, MhaWeights, multi_head_attention_forward};
+use crate::ops::{AttnMask, MhaOptions, MhaWeights, multi_head_attention_forward, self_attention};
 use crate::{DynTensor, Element, Error, Result};
 use std::fmt;
 
@@ -170,6 +170,9 @@ impl MultiheadAttentionSpec {
             average_attn_weights: f.average_attn_weights,
             is_causal: f.is_causal,
         };
+        if let Some(y) = self_attention(query, key, value, &w, &o, self.batch_first) {
+            return y.map(|y| (y, None));
+        }
         if self.batch_first && query.rank() == 3 {
             let t = |x: &DynTensor<E>| x.transpose(0, 1);
             let (y, a) = multi_head_attention_forward(&t(query)?, &t(key)?, &t(value)?, &w, &o)?;

@@ -10,7 +10,7 @@ use super::encoder::{EncoderForward, TransformerEncoder, TransformerEncoderLayer
 use super::layer_args::{Activation, TransformerLayerArgs};
 use super::multihead::{MhaForward, MultiheadAttention, MultiheadAttentionSpec};
 use crate::nn::{DynForward, Forward, LayerNorm, Module, Parameter, PyNumber, fmt_module};
-use crate::shape::{Dim, HeadsRule, StaticDim, U2048};
+use crate::shape::{Dim, HeadsRule, MhaKeyRule, MhaQueryRule, MhaValueRule, StaticDim, U2048};
 use crate::{DynTensor, Result, Tensor};
 use std::fmt;
 use std::marker::PhantomData;
@@ -56,6 +56,8 @@ macro_rules! wraps {
         }
     };
 }
+
+pub(super) use wraps;
 
 /// `nn.MultiheadAttention(E, H, kdim=K, vdim=V)` with the sizes in the
 /// type: `H` must divide `E` (checked by the compiler, with both numbers in
@@ -139,14 +141,23 @@ impl<E: StaticDim, H: StaticDim, K: StaticDim, V: StaticDim> TypedMultiheadAtten
 
     /// `forward(query, key, value, ...)`: `attn_output` with the query's
     /// shape, and the attention weights (runtime-shaped) when
-    /// `need_weights`. Lengths, batch and masks are checked at run time.
-    pub fn forward<A: Dim, B: Dim, C: Dim, D: Dim>(
+    /// `need_weights`. The feature sizes are the layer's rules: a query
+    /// with `E` features ([`MhaQueryRule`]), a key with `K`
+    /// ([`MhaKeyRule`]), a value with `V` ([`MhaValueRule`]), else a compile
+    /// error naming the input and both sizes; lengths, batch and masks are
+    /// checked at run time.
+    pub fn forward<A: Dim, B: Dim, C: Dim, D: Dim, Q, KF, VF>(
         &self,
-        query: &Tensor<(A, B, E)>,
-        key: &Tensor<(C, D, K)>,
-        value: &Tensor<(C, D, V)>,
+        query: &Tensor<(A, B, Q)>,
+        key: &Tensor<(C, D, KF)>,
+        value: &Tensor<(C, D, VF)>,
         f: MhaForward<'_>,
-    ) -> Result<Attended<(A, B, E)>> {
+    ) -> Result<Attended<(A, B, E)>>
+    where
+        Q: Dim + MhaQueryRule<E>,
+        KF: Dim + MhaKeyRule<K>,
+        VF: Dim + MhaValueRule<V>,
+    {
         let (y, w) = self
             .inner
             .forward(query.as_dyn(), key.as_dyn(), value.as_dyn(), f)?;
@@ -191,69 +202,100 @@ pub struct TypedTransformerEncoderLayer<D, H, F = U2048> {
     sizes: PhantomData<LayerSizes<D, H, F>>,
 }
 
+/// The constructor and the builder methods of a typed transformer layer
+/// (`$ty<D, H, F>` wrapping the runtime `$inner`): PyTorch's defaults for
+/// the sizes in the type, then one method per keyword argument.
+macro_rules! layer_builders {
+    ($ty:ident, $inner:ident) => {
+        impl<D: StaticDim, H: StaticDim, F: StaticDim> $ty<D, H, F> {
+            /// PyTorch's defaults for these sizes (dropout 0.1, relu, post-norm).
+            pub fn new() -> Self
+            where
+                H: HeadsRule<D>,
+            {
+                let args = TransformerLayerArgs {
+                    dim_feedforward: F::USIZE,
+                    ..TransformerLayerArgs::new(D::USIZE, H::USIZE)
+                };
+                Self::from_args(args).expect("HeadsRule: H divides D")
+            }
+
+            fn from_args(args: TransformerLayerArgs) -> Result<Self> {
+                Ok($ty {
+                    inner: $inner::new(args)?,
+                    sizes: PhantomData,
+                })
+            }
+
+            fn rebuilt(self, f: impl FnOnce(&mut TransformerLayerArgs)) -> Self {
+                let mut args = *self.inner.args();
+                f(&mut args);
+                Self::from_args(args).expect("the sizes are unchanged")
+            }
+
+            /// `batch_first=True`.
+            pub fn batch_first(self, batch_first: bool) -> Self {
+                self.rebuilt(|a| a.batch_first = batch_first)
+            }
+
+            /// `norm_first=True` (pre-norm).
+            pub fn norm_first(self, norm_first: bool) -> Self {
+                self.rebuilt(|a| a.norm_first = norm_first)
+            }
+
+            /// `activation` relu or gelu.
+            pub fn activation(self, activation: Activation) -> Self {
+                self.rebuilt(|a| a.activation = activation)
+            }
+
+            /// `bias=False` (parameters re-initialised).
+            pub fn bias(self, bias: bool) -> Self {
+                self.rebuilt(|a| a.bias = bias)
+            }
+
+            /// `layer_norm_eps`.
+            pub fn layer_norm_eps(self, eps: f64) -> Self {
+                self.rebuilt(|a| a.layer_norm_eps = PyNumber::Float(eps))
+            }
+
+            /// `dropout`; errors outside [0, 1].
+            pub fn dropout(self, p: f64) -> Result<Self> {
+                let mut args = *self.inner.args();
+                args.dropout = PyNumber::Float(p);
+                Self::from_args(args)
+            }
+
+            /// The runtime layer inside.
+            pub fn as_dyn(&self) -> &$inner {
+                &self.inner
+            }
+        }
+
+        impl<D: StaticDim, H: StaticDim + HeadsRule<D>, F: StaticDim> Default for $ty<D, H, F> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        wraps!($ty<D, H, F>);
+    };
+}
+
+pub(super) use layer_builders;
+
+/// A stack's final `LayerNorm(d_model)` with the layer's `layer_norm_eps`
+/// and `bias`, when `norm` (PyTorch's stacks take it as an argument).
+pub(super) fn final_norm(args: &TransformerLayerArgs, norm: bool) -> Option<LayerNorm> {
+    norm.then(|| {
+        LayerNorm::new(&[args.d_model])
+            .eps(args.layer_norm_eps.value())
+            .bias(args.bias)
+    })
+}
+
+layer_builders!(TypedTransformerEncoderLayer, TransformerEncoderLayer);
+
 impl<D: StaticDim, H: StaticDim, F: StaticDim> TypedTransformerEncoderLayer<D, H, F> {
-    /// PyTorch's defaults for these sizes (dropout 0.1, relu, post-norm).
-    pub fn new() -> Self
-    where
-        H: HeadsRule<D>,
-    {
-        let args = TransformerLayerArgs {
-            dim_feedforward: F::USIZE,
-            ..TransformerLayerArgs::new(D::USIZE, H::USIZE)
-        };
-        Self::from_args(args).expect("HeadsRule: H divides D")
-    }
-
-    fn from_args(args: TransformerLayerArgs) -> Result<Self> {
-        Ok(TypedTransformerEncoderLayer {
-            inner: TransformerEncoderLayer::new(args)?,
-            sizes: PhantomData,
-        })
-    }
-
-    fn rebuilt(self, f: impl FnOnce(&mut TransformerLayerArgs)) -> Self {
-        let mut args = *self.inner.args();
-        f(&mut args);
-        Self::from_args(args).expect("the sizes are unchanged")
-    }
-
-    /// `batch_first=True`.
-    pub fn batch_first(self, batch_first: bool) -> Self {
-        self.rebuilt(|a| a.batch_first = batch_first)
-    }
-
-    /// `norm_first=True` (pre-norm).
-    pub fn norm_first(self, norm_first: bool) -> Self {
-        self.rebuilt(|a| a.norm_first = norm_first)
-    }
-
-    /// `activation` relu or gelu.
-    pub fn activation(self, activation: Activation) -> Self {
-        self.rebuilt(|a| a.activation = activation)
-    }
-
-    /// `bias=False` (parameters re-initialised).
-    pub fn bias(self, bias: bool) -> Self {
-        self.rebuilt(|a| a.bias = bias)
-    }
-
-    /// `layer_norm_eps`.
-    pub fn layer_norm_eps(self, eps: f64) -> Self {
-        self.rebuilt(|a| a.layer_norm_eps = PyNumber::Float(eps))
-    }
-
-    /// `dropout`; errors outside [0, 1].
-    pub fn dropout(self, p: f64) -> Result<Self> {
-        let mut args = *self.inner.args();
-        args.dropout = PyNumber::Float(p);
-        Self::from_args(args)
-    }
-
-    /// The runtime layer inside.
-    pub fn as_dyn(&self) -> &TransformerEncoderLayer {
-        &self.inner
-    }
-
     /// `forward(src, src_mask, src_key_padding_mask, is_causal)`.
     pub fn forward_with<A: Dim, B: Dim>(
         &self,
@@ -263,16 +305,6 @@ impl<D: StaticDim, H: StaticDim, F: StaticDim> TypedTransformerEncoderLayer<D, H
         Tensor::from_dyn(self.inner.forward(src.as_dyn(), f)?)
     }
 }
-
-impl<D: StaticDim, H: StaticDim + HeadsRule<D>, F: StaticDim> Default
-    for TypedTransformerEncoderLayer<D, H, F>
-{
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-wraps!(TypedTransformerEncoderLayer<D, H, F>);
 
 impl<D: StaticDim, H: StaticDim, F: StaticDim> DynForward
     for TypedTransformerEncoderLayer<D, H, F>
@@ -321,12 +353,7 @@ impl<D: StaticDim, H: StaticDim, F: StaticDim> TypedTransformerEncoder<D, H, F> 
         num_layers: usize,
         norm: bool,
     ) -> Self {
-        let a = layer.inner.args();
-        let norm = norm.then(|| {
-            LayerNorm::new(&[D::USIZE])
-                .eps(a.layer_norm_eps.value())
-                .bias(a.bias)
-        });
+        let norm = final_norm(layer.inner.args(), norm);
         TypedTransformerEncoder {
             inner: TransformerEncoder::new(&layer.inner, num_layers, norm)
                 .expect("the layer's arguments were checked"),

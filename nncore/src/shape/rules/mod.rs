@@ -3,6 +3,7 @@
 //! alias, and gates that print what does not fit.
 
 pub mod adaptive_avg_pool2d;
+pub mod attention_features;
 pub mod avg_pool2d;
 pub mod avg_pool2d_ceil;
 pub mod batch_norm;
@@ -27,6 +28,7 @@ pub mod unflatten;
 pub use adaptive_avg_pool2d::{
     AdaptiveAvgPool2dOut, AdaptiveAvgPool2dOutput, AdaptiveAvgPool2dRule,
 };
+pub use attention_features::{MemoryFeaturesRule, MhaKeyRule, MhaQueryRule, MhaValueRule};
 pub use avg_pool2d::{AvgPool2dOut, AvgPool2dRule};
 pub use avg_pool2d_ceil::{AvgPool2dCeilOut, AvgPool2dCeilRule};
 pub use batch_norm::{BatchNorm1dRule, BatchNorm2dRule};
