@@ -111,6 +111,7 @@ fn pad_last<E: Element>(x: &DynTensor<E>) -> Result<DynTensor<E>> {
 /// assert_eq!(attn.unwrap().shape(), &[2, 3, 3]);
 /// # Ok::<(), nncore::Error>(())
 /// ```
+#[nnmacro::__compiled_once]
 pub fn multi_head_attention_forward<E: Element>(
     query: &DynTensor<E>,
     key: &DynTensor<E>,

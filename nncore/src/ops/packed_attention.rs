@@ -199,6 +199,7 @@ impl<E: Element> Backward<E> for PackedAttentionBackward<E> {
 /// assert_eq!(y[1], 15.0);
 /// # Ok::<(), nncore::Error>(())
 /// ```
+#[nnmacro::__compiled_once]
 pub fn packed_self_attention<E: Element>(
     qkv: &DynTensor<E>,
     heads: usize,

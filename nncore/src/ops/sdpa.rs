@@ -91,6 +91,7 @@ const OP: &str = "scaled_dot_product_attention";
 /// assert_eq!(y.to_vec(), vec![0.0, 15.0]);
 /// # Ok::<(), nncore::Error>(())
 /// ```
+#[nnmacro::__compiled_once]
 pub fn scaled_dot_product_attention<E: Element>(
     query: &DynTensor<E>,
     key: &DynTensor<E>,

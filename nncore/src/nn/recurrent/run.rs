@@ -69,6 +69,7 @@ pub(crate) fn group_weights<'a, E: Element>(
 /// `b` runs only its first `lengths[b]` steps (a packed batch): its `h_n`
 /// is its state after its last step and its later outputs are not
 /// meaningful (packing drops them).
+#[nnmacro::__compiled_once]
 pub(crate) fn run_layers<E: Element>(
     spec: &RecurrentSpec,
     weights: &[Weights<'_, E>],
