@@ -31,14 +31,13 @@ fn kiln_logits() -> (Vec<f32>, Vec<i64>) {
     model.load(data("mnist_rnn.safetensors")).unwrap();
     model.eval();
     let test = Mnist::shipped_subset(Split::Test).unwrap();
-    let batch = DataLoader::new(&test, test.len())
+    let (x, y) = DataLoader::new(test.clone(), test.len())
         .unwrap()
-        .iter(0)
+        .iter()
         .next()
         .unwrap();
-    let x =
-        Tensor::<Rows>::from_vec(batch.images, (Dyn(batch.len), U28::new(), U28::new())).unwrap();
-    (no_grad(|| model.forward(x)).to_vec(), batch.labels)
+    let x: Tensor<Rows> = x.reshape::<(kiln::shape::Infer, U28, U28)>();
+    (no_grad(|| model.forward(x)).to_vec(), y.to_vec())
 }
 
 #[test]

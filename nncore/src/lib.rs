@@ -35,9 +35,9 @@ mod python;
 mod rng;
 pub mod shape;
 mod tensor;
-pub mod threads;
 #[cfg(test)]
 mod test_util;
+pub mod threads;
 mod typed;
 
 pub use element::Element;

@@ -43,7 +43,11 @@ fn set_num_threads_is_what_kernels_use_and_can_change() {
     assert_eq!(nncore::threads::install(rayon::current_num_threads), 3);
     let used = threads_used();
     assert!(!used.is_empty() && used.len() <= 3, "{used:?}");
-    assert!(used.iter().all(|n| ["kiln-0", "kiln-1", "kiln-2"].contains(&n.as_str())), "{used:?}");
+    assert!(
+        used.iter()
+            .all(|n| ["kiln-0", "kiln-1", "kiln-2"].contains(&n.as_str())),
+        "{used:?}"
+    );
 
     // One thread: the kernel runs on the calling thread.
     set_num_threads(1).unwrap();
@@ -54,7 +58,11 @@ fn set_num_threads_is_what_kernels_use_and_can_change() {
     // And back up, after parallel ops ran.
     set_num_threads(2).unwrap();
     assert_eq!(get_num_threads(), 2);
-    assert!(threads_used().iter().all(|n| ["kiln-0", "kiln-1"].contains(&n.as_str())));
+    assert!(
+        threads_used()
+            .iter()
+            .all(|n| ["kiln-0", "kiln-1"].contains(&n.as_str()))
+    );
 
     let err = set_num_threads(0).unwrap_err();
     assert_eq!(

@@ -376,7 +376,7 @@ impl<D: Dataset> DataLoader<D> {
     }
 }
 
-impl<'a, D> IntoIterator for &'a DataLoader<D>
+impl<D> IntoIterator for &DataLoader<D>
 where
     D: Dataset + Send + Sync + 'static,
     D::Item: Collate,

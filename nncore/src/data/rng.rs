@@ -37,7 +37,9 @@ impl SampleRng {
     /// from the epoch's shuffling stream).
     pub fn for_sample(seed: u64, epoch: u64, index: usize) -> Self {
         let epoch = Self::for_epoch(seed, epoch).0;
-        SampleRng(Self::mix(epoch ^ Self::mix((index as u64).wrapping_add(!Self::GAMMA))))
+        SampleRng(Self::mix(
+            epoch ^ Self::mix((index as u64).wrapping_add(!Self::GAMMA)),
+        ))
     }
 
     fn mix(mut z: u64) -> u64 {

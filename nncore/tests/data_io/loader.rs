@@ -83,7 +83,14 @@ fn shuffle_is_a_deterministic_permutation_per_epoch() {
     let first: Vec<i64> = epoch(&loader).concat();
     assert_eq!(first, epoch0.iter().map(|&i| i as i64).collect::<Vec<_>>());
     let second: Vec<i64> = epoch(&loader).concat();
-    assert_eq!(second, loader.order(1).iter().map(|&i| i as i64).collect::<Vec<_>>());
+    assert_eq!(
+        second,
+        loader
+            .order(1)
+            .iter()
+            .map(|&i| i as i64)
+            .collect::<Vec<_>>()
+    );
     loader.set_epoch(0);
     assert_eq!(epoch(&loader).concat(), first);
 }
@@ -163,9 +170,7 @@ fn workers_give_the_batches_of_no_workers() {
 /// (the test would hang otherwise), and the next epoch runs normally.
 #[test]
 fn dropping_the_iterator_stops_the_workers() {
-    let loader = DataLoader::new(Range(10_000), 10)
-        .unwrap()
-        .num_workers(4);
+    let loader = DataLoader::new(Range(10_000), 10).unwrap().num_workers(4);
     let first: Vec<Vec<i64>> = loader.iter().take(2).map(|y| y.to_vec()).collect();
     assert_eq!(first[1], (10..20).collect::<Vec<_>>());
     assert_eq!(loader.iter().count(), 1000);
@@ -204,7 +209,11 @@ fn tensor_dataset_batches() {
     let y = Tensor::<(Dyn,), i64>::from_vec((0..7).map(|i| 10 * i).collect(), (Dyn(7),)).unwrap();
     let data = TensorDataset::new(x, y).unwrap();
     assert_eq!(data.len(), 7);
-    let loader = DataLoader::new(data, 3).unwrap().shuffle(true).seed(9).num_workers(2);
+    let loader = DataLoader::new(data, 3)
+        .unwrap()
+        .shuffle(true)
+        .seed(9)
+        .num_workers(2);
     let order = loader.order(0);
     let mut seen = Vec::new();
     for (x, y) in &loader {

@@ -96,7 +96,12 @@ impl Normalize {
                 format!("std[{i}] is {s}, which would divide by zero"),
             ));
         }
-        if let Some((i, v)) = mean.iter().chain(std).enumerate().find(|(_, v)| !v.is_finite()) {
+        if let Some((i, v)) = mean
+            .iter()
+            .chain(std)
+            .enumerate()
+            .find(|(_, v)| !v.is_finite())
+        {
             let (name, i) = if i < mean.len() {
                 ("mean", i)
             } else {
