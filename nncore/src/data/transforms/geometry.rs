@@ -105,13 +105,13 @@ impl RandomCrop {
         self.pad = Pad::new(padding);
         self
     }
-}
 
-impl<P: Pixel> Transform<Image<P>> for RandomCrop {
-    type Output = Image<P>;
-
+    /// The size of the crops of an `input`-sized image, or an error when the
+    /// crop does not fit in the padded image (as torchvision's "Required
+    /// crop size is larger than input image size").
+    ///
     /// ```
-    /// use nncore::data::transforms::{ImageSize, RandomCrop, Transform};
+    /// use nncore::data::transforms::{ImageSize, RandomCrop};
     /// let crop = RandomCrop::new(32)?.padding(1);
     /// let err = crop.output_size(ImageSize::new(1, 28, 28)).unwrap_err();
     /// assert_eq!(
@@ -120,7 +120,7 @@ impl<P: Pixel> Transform<Image<P>> for RandomCrop {
     /// );
     /// # Ok::<(), nncore::Error>(())
     /// ```
-    fn output_size(&self, input: ImageSize) -> Result<ImageSize> {
+    pub fn output_size(&self, input: ImageSize) -> Result<ImageSize> {
         let padded = self.pad.padded(input);
         if self.size > padded.height || self.size > padded.width {
             return Err(Error::option(
@@ -138,6 +138,14 @@ impl<P: Pixel> Transform<Image<P>> for RandomCrop {
             ));
         }
         Ok(ImageSize::new(input.channels, self.size, self.size))
+    }
+}
+
+impl<P: Pixel> Transform<Image<P>> for RandomCrop {
+    type Output = Image<P>;
+
+    fn output_size(&self, input: ImageSize) -> Result<ImageSize> {
+        RandomCrop::output_size(self, input)
     }
 
     fn apply(&self, input: Image<P>, rng: &mut SampleRng) -> Image<P> {
