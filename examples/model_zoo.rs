@@ -100,17 +100,18 @@ fn train(
         },
     )?;
     let criterion = CrossEntropyLoss::new();
-    let loader = DataLoader::new(data, args.batch_size)?
+    let loader = DataLoader::new(data.clone(), args.batch_size)?
         .shuffle(true)
         .seed(args.seed);
     let mut losses = Vec::with_capacity(args.steps);
-    'outer: for epoch in 0.. {
-        for batch in loader.iter(epoch) {
+    'outer: loop {
+        for (x, y) in loader.iter() {
             if losses.len() == args.steps {
                 break 'outer;
             }
-            let x = DynTensor::from_vec(batch.images.clone(), &[batch.len, 784])?;
-            let y = LongTensor::from_vec(batch.labels.clone(), &[batch.len])?;
+            let n = y.dims().as_slice()[0] as isize;
+            let x = x.into_dyn().reshape(&[n, 784])?;
+            let y = y.into_dyn();
             opt.zero_grad();
             let loss = criterion.forward_dyn(&forward(&x)?, &y)?;
             loss.backward()?;

@@ -206,21 +206,17 @@ fn run(name: &str, lr: f64, train: &Mnist, test: &Mnist, args: &Args) -> kiln::R
     let model = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
     let mut opt = build(name, model.parameters(), lr)?;
     let criterion = CrossEntropyLoss::new();
-    let loader = DataLoader::new(train, args.batch_size)?
+    let loader = DataLoader::new(train.clone(), args.batch_size)?
         .shuffle(true)
         .seed(args.seed);
     let started = Instant::now();
     let mut losses = Vec::new();
-    'epochs: for epoch in 0..args.epochs {
-        for batch in loader.iter(epoch as u64) {
+    'epochs: for _ in 0..args.epochs {
+        for (x, y) in loader.iter() {
             if args.steps.is_some_and(|s| losses.len() >= s) {
                 break 'epochs;
             }
-            let x = Tensor::<(Dyn, U784)>::from_dyn(DynTensor::from_vec(
-                batch.images.clone(),
-                &[batch.len, 784],
-            )?)?;
-            let y = Tensor::<(Dyn,), i64>::from_vec(batch.labels.clone(), (Dyn(batch.len),))?;
+            let x: Tensor<(Dyn, U784)> = x.flatten::<1>();
             opt.zero_grad();
             let loss = criterion.forward(model.forward(x), y)?;
             loss.backward()?;
@@ -230,18 +226,9 @@ fn run(name: &str, lr: f64, train: &Mnist, test: &Mnist, args: &Args) -> kiln::R
     }
     let seconds = started.elapsed().as_secs_f64();
     let mut correct = 0;
-    for batch in DataLoader::new(test, 1000)?.iter(0) {
-        let x = Tensor::<(Dyn, U784)>::from_dyn(DynTensor::from_vec(
-            batch.images.clone(),
-            &[batch.len, 784],
-        )?)?;
-        let predicted = no_grad(|| model.forward(x)).into_dyn().argmax(1)?;
-        correct += predicted
-            .data()
-            .iter()
-            .zip(&batch.labels)
-            .filter(|(p, t)| **p == **t)
-            .count();
+    for (x, y) in DataLoader::new(test.clone(), 1000)?.iter() {
+        let output = no_grad(|| model.forward(x.flatten::<1>()));
+        correct += output.argmax::<1>().eq(&y).sum().item();
     }
     Ok(Run {
         losses,

@@ -65,8 +65,12 @@ pub mod prelude {
     pub use crate::sizes::*;
     pub use crate::{Module, Sequential, Size, sequential};
     pub use nncore::autograd::{BackwardOptions, no_grad};
+    pub use nncore::data::transforms::{
+        Compose, Normalize, Pad, RandomCrop, RandomHorizontalFlip, RandomRotation, ToTensor,
+    };
     pub use nncore::data::{
         Collate, DataLoader, Dataset, MNIST_MEAN, MNIST_STD, Mnist, MnistBatch, Split,
+        TensorDataset,
     };
     pub use nncore::loss::{
         BCELoss, BCEWithLogitsLoss, CTCLoss, CosineEmbeddingLoss, CrossEntropyLoss,
@@ -104,7 +108,10 @@ pub mod prelude {
         SparseAdamOptions, adamw_defaults,
     };
     pub use nncore::shape::{BatchDim, Dim, Dyn, Infer, Shape};
-    pub use nncore::{ConvArgs, DynTensor, Error, LongTensor, Result, Tensor, manual_seed};
+    pub use nncore::{
+        ConvArgs, DynTensor, Error, LongTensor, Result, Tensor, get_num_threads, manual_seed,
+        set_num_threads,
+    };
 }
 
 #[doc(hidden)]

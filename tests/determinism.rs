@@ -9,10 +9,8 @@ type Mlp = kiln::Sequential![Linear(784, 256), ReLU, Linear(256, 10)];
 
 type Labels = Tensor<(Dyn,), i64>;
 
-fn batch_tensors(batch: &MnistBatch) -> (Tensor<(Dyn, U784)>, Labels) {
-    let x = Tensor::from_vec(batch.images.clone(), (Dyn(batch.len), U784::new())).unwrap();
-    let y = Labels::from_vec(batch.labels.clone(), (Dyn(batch.len),)).unwrap();
-    (x, y)
+fn batch_tensors((x, y): MnistBatch) -> (Tensor<(Dyn, U784)>, Labels) {
+    (x.flatten::<1>(), y)
 }
 
 /// Seeds, builds the seed MLP, trains `steps` SGD steps (momentum, shuffled
@@ -25,7 +23,7 @@ fn train(seed: u64, steps: usize) -> Vec<Vec<u32>> {
     manual_seed(seed);
     let model: Mlp = sequential![Linear(784, 256), ReLU, Linear(256, 10)];
     let data = Mnist::shipped_subset(Split::Train).unwrap();
-    let loader = DataLoader::new(&data, 64).unwrap().shuffle(true).seed(seed);
+    let loader = DataLoader::new(data, 64).unwrap().shuffle(true).seed(seed);
     let mut opt = SGD::new(
         model.parameters(),
         SgdOptions {
@@ -36,8 +34,8 @@ fn train(seed: u64, steps: usize) -> Vec<Vec<u32>> {
     )
     .unwrap();
     let criterion = CrossEntropyLoss::new();
-    for batch in loader.iter(0).take(steps) {
-        let (x, y) = batch_tensors(&batch);
+    for batch in loader.iter().take(steps) {
+        let (x, y) = batch_tensors(batch);
         opt.zero_grad();
         let loss = criterion.forward(model.forward(x), y).unwrap();
         loss.backward().unwrap();

@@ -23,16 +23,14 @@ impl Mlp {
 
 type Labels = Tensor<(Dyn,), i64>;
 
-fn batch_tensors(batch: &MnistBatch) -> (Tensor<(Dyn, U784)>, Labels) {
-    let x = Tensor::from_vec(batch.images.clone(), (Dyn(batch.len), U784::new())).unwrap();
-    let y = Tensor::<(Dyn,), i64>::from_vec(batch.labels.clone(), (Dyn(batch.len),)).unwrap();
-    (x, y)
+fn batch_tensors((x, y): MnistBatch) -> (Tensor<(Dyn, U784)>, Labels) {
+    (x.flatten::<1>(), y)
 }
 
 /// Trains `steps` SGD steps with the PyTorch loop; returns (first loss, mean of the last 5).
 fn train(model: &dyn ModuleLike, steps: usize) -> (f32, f32) {
     let data = Mnist::shipped_subset(Split::Train).unwrap();
-    let loader = DataLoader::new(&data, 64).unwrap().shuffle(true).seed(1);
+    let loader = DataLoader::new(data, 64).unwrap().shuffle(true).seed(1);
     let mut opt = SGD::new(
         model.params(),
         SgdOptions {
@@ -44,8 +42,8 @@ fn train(model: &dyn ModuleLike, steps: usize) -> (f32, f32) {
     .unwrap();
     let criterion = CrossEntropyLoss::new();
     let mut losses = Vec::new();
-    for batch in loader.iter(0).take(steps) {
-        let (x, y) = batch_tensors(&batch);
+    for batch in loader.iter().take(steps) {
+        let (x, y) = batch_tensors(batch);
         opt.zero_grad();
         let out = model.run(x);
         let loss = criterion.forward(out, y).unwrap();

@@ -2,7 +2,6 @@
 //! entropy, scored by test accuracy.
 
 use super::{Args, Score, Task};
-use kiln::data::MnistBatch;
 use kiln::optim::{AdamAlgorithm, Algorithm, Optimizer, SgdAlgorithm};
 use kiln::prelude::*;
 use std::marker::PhantomData;
@@ -40,15 +39,12 @@ impl ClassifyOptimizer for AdamAlgorithm {
     }
 }
 
-/// One class index per sample.
-type Labels = Tensor<(Dyn,), i64>;
-
 /// Classifying single MNIST digits with a model taking `In`
 /// (`(Dyn, U784)`, `(Dyn, U1, U28, U28)` or `(Dyn, U28, U28)`), trained
 /// with the optimizer `A` (SGD with momentum unless an example says).
 pub struct Classify<In, A = SgdAlgorithm> {
     train: DataLoader<Mnist>,
-    test: Mnist,
+    test: DataLoader<Mnist>,
     sample_dims: Vec<usize>,
     criterion: CrossEntropyLoss,
     input: PhantomData<fn() -> (In, A)>,
@@ -62,7 +58,7 @@ impl<In: Shape, A> Classify<In, A> {
         println!(
             "data: {} training and {} test images",
             task.train.dataset().len(),
-            task.test.len()
+            task.test.dataset().len()
         );
         Ok(task)
     }
@@ -74,26 +70,25 @@ impl<In: Shape, A> Classify<In, A> {
             train: DataLoader::new(train, args.batch_size)?
                 .shuffle(true)
                 .seed(args.seed),
-            test,
+            test: DataLoader::new(test, 1000)?,
             sample_dims: sample_dims.to_vec(),
             criterion: CrossEntropyLoss::new(),
             input: PhantomData,
         })
     }
 
-    /// The training images (the `--distributed` loop draws its own shards).
+    /// The training loader (the `--distributed` loop draws its own shards
+    /// and fetches them through it).
     #[allow(dead_code)] // Used only with --features mpi.
-    pub fn train_set(&self) -> &Mnist {
-        self.train.dataset()
+    pub fn train_loader(&self) -> &DataLoader<Mnist> {
+        &self.train
     }
 
-    /// A batch as typed tensors: images `(batch, sample_dims...)` and labels.
-    fn tensors(&self, batch: &MnistBatch) -> kiln::Result<(Tensor<In>, Labels)> {
-        let mut dims = vec![batch.len];
-        dims.extend_from_slice(&self.sample_dims);
-        let x = Tensor::from_dyn(DynTensor::from_vec(batch.images.clone(), &dims)?)?;
-        let y = Labels::from_vec(batch.labels.clone(), (Dyn(batch.len),))?;
-        Ok((x, y))
+    /// The loader's images as the model's input `(batch, sample_dims...)`.
+    fn input(&self, x: Tensor<(Dyn, U1, U28, U28)>) -> kiln::Result<Tensor<In>> {
+        let mut dims = vec![x.dims().as_slice()[0] as isize];
+        dims.extend(self.sample_dims.iter().map(|&d| d as isize));
+        Tensor::from_dyn(x.into_dyn().reshape(&dims)?)
     }
 }
 
@@ -116,33 +111,28 @@ where
     }
 
     fn batches(&self, epoch: usize) -> impl Iterator<Item = MnistBatch> {
-        self.train.iter(epoch as u64)
+        self.train.set_epoch(epoch as u64);
+        self.train.iter()
     }
 
-    fn samples(batch: &MnistBatch) -> usize {
-        batch.len
+    fn samples((x, _): &MnistBatch) -> usize {
+        x.dims().as_slice()[0]
     }
 
-    fn loss(&self, model: &mut M, batch: &MnistBatch) -> kiln::Result<Tensor<()>> {
-        let (x, y) = self.tensors(batch)?;
-        self.criterion.forward(model.forward(x), y)
+    fn loss(&self, model: &mut M, (x, y): &MnistBatch) -> kiln::Result<Tensor<()>> {
+        let x = self.input(x.clone())?;
+        self.criterion.forward(model.forward(x), y.clone())
     }
 
     /// Test accuracy, in eval mode without recording the graph.
     fn evaluate(&self, model: &mut M) -> kiln::Result<Score> {
         model.eval();
-        let loader = DataLoader::new(&self.test, 1000)?;
-        let mut correct = 0usize;
-        for batch in loader.iter(0) {
-            let (x, y) = self.tensors(&batch)?;
-            let predicted = no_grad(|| model.forward(x)).into_dyn().argmax(1)?;
-            correct += predicted
-                .data()
-                .iter()
-                .zip(y.to_vec())
-                .filter(|(p, t)| **p == *t)
-                .count();
+        let mut correct = 0;
+        for (x, y) in self.test.iter() {
+            let x = self.input(x)?;
+            let output = no_grad(|| model.forward(x));
+            correct += output.argmax::<1>().eq(&y).sum().item();
         }
-        Ok(Score::percent(correct, self.test.len()))
+        Ok(Score::percent(correct as usize, self.test.dataset().len()))
     }
 }

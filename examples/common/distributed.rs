@@ -20,12 +20,11 @@ where
     In: Shape,
 {
     use super::{Classify, Task, checkpoint, table};
-    use kiln::data::Collate;
     use kiln::distributed::{DistributedDataParallel, DistributedSampler, ProcessGroup};
     use std::time::Instant;
 
     let group = ProcessGroup::init()?;
-    share_cores(&group);
+    share_cores(&group)?;
     let main = group.is_main();
     let task = Classify::<In>::load(args, sample_dims)?;
     let mut model = DistributedDataParallel::new(model, &group)?;
@@ -37,7 +36,7 @@ where
             group.world_size(),
             args.batch_size,
             group.world_size() * args.batch_size,
-            rayon::current_num_threads()
+            get_num_threads()
         );
     }
     if let Some(path) = &args.load {
@@ -50,9 +49,10 @@ where
         Some(dir) => checkpoint::resume(model.module_mut(), &mut opt, dir)?,
         None => 0,
     };
-    let dataset = task.train_set();
+    let loader = task.train_loader();
     let mut sampler =
-        DistributedSampler::new(dataset.len(), group.world_size(), group.rank())?.seed(args.seed);
+        DistributedSampler::new(loader.dataset().len(), group.world_size(), group.rank())?
+            .seed(args.seed);
     let table = table::EpochTable::new("test accuracy");
     if main && first < args.epochs && !args.eval_only {
         println!("{}", table.header());
@@ -66,12 +66,13 @@ where
         let started = Instant::now();
         let comm_before = model.comm_seconds();
         sampler.set_epoch(epoch as u64);
+        loader.set_epoch(epoch as u64);
         let indices = sampler.indices();
         let steps = indices.len().div_ceil(args.batch_size);
         model.train();
-        let (mut total_loss, mut batch) = (0.0, Default::default());
+        let mut total_loss = 0.0;
         for (step, chunk) in indices.chunks(args.batch_size).enumerate() {
-            dataset.collate_into(chunk, &mut batch);
+            let batch = loader.fetch(chunk);
             opt.zero_grad();
             let loss = task.loss(&mut model, &batch)?;
             model.backward(&loss)?;
@@ -140,16 +141,13 @@ where
 }
 
 /// The ranks on one machine split its cores (unless RAYON_NUM_THREADS
-/// says otherwise), so two ranks on two cores do not fight over them.
+/// says otherwise), so two ranks on two cores do not fight over them:
+/// `torch.set_num_threads(cores // local_world_size)`.
 #[cfg(feature = "mpi")]
-fn share_cores(group: &kiln::distributed::ProcessGroup) {
+fn share_cores(group: &kiln::distributed::ProcessGroup) -> kiln::Result<()> {
     if std::env::var_os("RAYON_NUM_THREADS").is_some() {
-        return;
+        return Ok(());
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = (cores / group.local_world_size().max(1)).max(1);
-    // Fails only if the pool already exists; then it keeps its size.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global();
+    set_num_threads((cores / group.local_world_size().max(1)).max(1))
 }

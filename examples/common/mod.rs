@@ -180,27 +180,77 @@ where
     train(model, &task, args)
 }
 
-/// The PyTorch training loop over `task` with its optimizer at `--lr`:
-/// `--load`, `--resume`, then per epoch a progress bar (running
-/// loss, samples/s), evaluation, a row of the summary table and
-/// `--checkpoint`; then `--plot`, `--save`, and the last line
-/// `<score name>: NN.NN%`.
+/// The PyTorch training loop over `task` with its optimizer at `--lr`,
+/// through [`fit`]: per step the task's learning rate, `zero_grad`, the
+/// task's loss, `backward`, `step`.
 pub fn train<M, T>(model: &mut M, task: &T, args: &Args) -> kiln::Result<()>
 where
     M: ModuleExt,
     T: Task<M>,
 {
+    let mut opt = task.optimizer(model.parameters(), args.lr)?;
+    let steps = task.steps_per_epoch();
+    let total_steps = (steps * args.epochs).max(1) as f64;
+    let train_epoch = |model: &mut M,
+                       opt: &mut Optimizer<T::Algorithm>,
+                       epoch: usize,
+                       progress: &mut Progress|
+     -> kiln::Result<()> {
+        model.train();
+        for (step, batch) in task.batches(epoch).enumerate() {
+            let lr = task.lr(args.lr, (epoch * steps + step) as f64 / total_steps);
+            for group in 0..opt.num_groups() {
+                opt.set_group_lr(group, lr);
+            }
+            opt.zero_grad();
+            let loss = task.loss(model, &batch)?;
+            loss.backward()?;
+            opt.step()?;
+            progress.step(loss.item() as f64, T::samples(&batch));
+        }
+        Ok(())
+    };
+    let evaluate = |model: &mut M| task.evaluate(model);
+    fit(
+        model,
+        &mut opt,
+        args,
+        T::SCORE,
+        steps,
+        train_epoch,
+        evaluate,
+    )
+}
+
+/// What the examples do around their training loop: `--load`, `--resume`,
+/// then per epoch `train_epoch` (which reports each step to a
+/// [`Progress`]: a progress bar with the running loss and samples/s),
+/// `evaluate`, a row of the summary table and `--checkpoint`; then
+/// `--plot`, `--save`, and the last line `<score name>: NN.NN%`.
+/// `steps` is the number of batches per epoch (for the bar and the plot).
+pub fn fit<M, A>(
+    model: &mut M,
+    opt: &mut Optimizer<A>,
+    args: &Args,
+    score_name: &'static str,
+    steps: usize,
+    mut train_epoch: impl FnMut(&mut M, &mut Optimizer<A>, usize, &mut Progress) -> kiln::Result<()>,
+    mut evaluate: impl FnMut(&mut M) -> kiln::Result<Score>,
+) -> kiln::Result<()>
+where
+    M: ModuleExt,
+    A: Algorithm,
+{
     if let Some(path) = &args.load {
         model.load(path)?;
         println!("loaded {}", path.display());
     }
-    let mut score = task.evaluate(model)?;
+    let mut score = evaluate(model)?;
     if !args.eval_only {
-        let mut opt = task.optimizer(model.parameters(), args.lr)?;
         let first = match &args.resume {
             Some(dir) => {
-                let done = checkpoint::resume(model, &mut opt, dir)?;
-                score = task.evaluate(model)?;
+                let done = checkpoint::resume(model, opt, dir)?;
+                score = evaluate(model)?;
                 println!("resumed {} after epoch {done}", dir.display());
                 done
             }
@@ -210,15 +260,16 @@ where
         curves
             .test_error
             .push((first as f64, 1.0 - score.percent / 100.0));
-        let table = table::EpochTable::new(T::SCORE);
+        let table = table::EpochTable::new(score_name);
         if first < args.epochs {
             println!("{}", table.header());
         }
         for epoch in first..args.epochs {
             let started = Instant::now();
-            let (train_loss, samples_per_sec) =
-                train_epoch(model, task, &mut opt, epoch, args, &mut curves)?;
-            score = task.evaluate(model)?;
+            let mut progress = Progress::new(epoch, steps, &mut curves);
+            train_epoch(model, opt, epoch, &mut progress)?;
+            let (train_loss, samples_per_sec) = progress.finish();
+            score = evaluate(model)?;
             curves
                 .test_error
                 .push(((epoch + 1) as f64, 1.0 - score.percent / 100.0));
@@ -233,11 +284,11 @@ where
                 })
             );
             if let Some(dir) = &args.checkpoint {
-                checkpoint::save(model, &opt, dir, epoch + 1)?;
+                checkpoint::save(model, opt, dir, epoch + 1)?;
             }
         }
         if let Some(stem) = &args.plot {
-            let error_name = format!("1 - {}", T::SCORE);
+            let error_name = format!("1 - {score_name}");
             let (svg, png) = curves
                 .write(stem, &error_name)
                 .map_err(|e| kiln::Error::bad_file(stem, format!("--plot: {e}")))?;
@@ -248,53 +299,59 @@ where
         model.save(path)?;
         println!("saved {}", path.display());
     }
-    println!("{}: {:.2}%{}", T::SCORE, score.percent, score.note);
+    println!("{score_name}: {:.2}%{}", score.percent, score.note);
     Ok(())
 }
 
-/// One pass over the epoch's batches; returns the mean loss and the
-/// training samples per second.
-fn train_epoch<M: ModuleExt, T: Task<M>>(
-    model: &mut M,
-    task: &T,
-    opt: &mut Optimizer<T::Algorithm>,
-    epoch: usize,
-    args: &Args,
-    curves: &mut curves::Curves,
-) -> kiln::Result<(f64, f64)> {
-    model.train();
-    let steps = task.steps_per_epoch();
-    let total_steps = (steps * args.epochs).max(1) as f64;
-    let bar = ProgressBar::new(steps as u64).with_style(
-        ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} {msg} ETA {eta}")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_prefix((epoch + 1).to_string());
-    let started = Instant::now();
-    let (mut total_loss, mut batches, mut samples) = (0.0, 0usize, 0usize);
-    for (step, batch) in task.batches(epoch).enumerate() {
-        let lr = task.lr(args.lr, (epoch * steps + step) as f64 / total_steps);
-        for group in 0..opt.num_groups() {
-            opt.set_group_lr(group, lr);
+/// One epoch's progress: a bar with the running loss and samples/s, and
+/// the loss curve for `--plot`.
+pub struct Progress<'a> {
+    bar: ProgressBar,
+    curves: &'a mut curves::Curves,
+    steps: usize,
+    started: Instant,
+    total_loss: f64,
+    batches: usize,
+    samples: usize,
+}
+
+impl<'a> Progress<'a> {
+    fn new(epoch: usize, steps: usize, curves: &'a mut curves::Curves) -> Self {
+        let bar = ProgressBar::new(steps as u64).with_style(
+            ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} {msg} ETA {eta}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix((epoch + 1).to_string());
+        Progress {
+            bar,
+            curves,
+            steps,
+            started: Instant::now(),
+            total_loss: 0.0,
+            batches: 0,
+            samples: 0,
         }
-        opt.zero_grad();
-        let loss = task.loss(model, &batch)?;
-        loss.backward()?;
-        opt.step()?;
-        let value = loss.item() as f64;
-        total_loss += value;
-        batches += 1;
-        samples += T::samples(&batch);
-        curves.step(value, steps);
-        bar.set_message(format!(
-            "loss {:.4}, {:.0} samples/s",
-            total_loss / batches as f64,
-            samples as f64 / started.elapsed().as_secs_f64()
-        ));
-        bar.inc(1);
     }
-    bar.finish_and_clear();
-    let per_sec = samples as f64 / started.elapsed().as_secs_f64().max(1e-9);
-    Ok((total_loss / batches.max(1) as f64, per_sec))
+
+    /// One training step's loss, over `samples` samples.
+    pub fn step(&mut self, loss: f64, samples: usize) {
+        self.total_loss += loss;
+        self.batches += 1;
+        self.samples += samples;
+        self.curves.step(loss, self.steps);
+        self.bar.set_message(format!(
+            "loss {:.4}, {:.0} samples/s",
+            self.total_loss / self.batches as f64,
+            self.samples as f64 / self.started.elapsed().as_secs_f64()
+        ));
+        self.bar.inc(1);
+    }
+
+    /// The mean loss and the training samples per second.
+    fn finish(self) -> (f64, f64) {
+        self.bar.finish_and_clear();
+        let per_sec = self.samples as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+        (self.total_loss / self.batches.max(1) as f64, per_sec)
+    }
 }

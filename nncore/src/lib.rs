@@ -37,6 +37,7 @@ pub mod shape;
 mod tensor;
 #[cfg(test)]
 mod test_util;
+pub mod threads;
 mod typed;
 
 pub use element::Element;
@@ -46,6 +47,7 @@ pub use python::py_float;
 pub use rng::fork_rng;
 pub use rng::{DEFAULT_SEED, GlobalRng, RngState, manual_seed, rng_state, set_rng_state, with_rng};
 pub use tensor::{DynTensor, LongTensor};
+pub use threads::{get_num_threads, set_num_threads};
 pub use typed::{ClassTarget, CrossEntropyTarget, ElementTarget, MseTarget, TypedTensor};
 pub use typed::{ConvArgs, DType, IntLabel, IntStorage, Tensor};
 pub use typenum;

@@ -24,12 +24,12 @@ fn torch_io(io: &str, name: &str) -> Vec<f32> {
 /// The 1,000 shipped test images as one batch: pixels and labels.
 pub fn shipped_test_batch() -> (Vec<f32>, Vec<i64>) {
     let test = Mnist::shipped_subset(Split::Test).unwrap();
-    let batch = DataLoader::new(&test, test.len())
+    let (x, y) = DataLoader::new(test.clone(), test.len())
         .unwrap()
-        .iter(0)
+        .iter()
         .next()
         .unwrap();
-    (batch.images, batch.labels)
+    (x.to_vec(), y.to_vec())
 }
 
 /// Kiln's `logits` (1,000 × 10) against PyTorch's in the file `io`, and

@@ -1,9 +1,13 @@
 //! The map-style dataset abstraction (PyTorch's `torch.utils.data.Dataset`).
 //!
 //! A dataset is anything indexable with a known length. It returns items by
-//! value so a dataset can build them on the fly (decode, normalise, augment);
-//! datasets that can write straight into a batch buffer do so through
-//! [`Collate`](super::Collate) instead, avoiding one allocation per item.
+//! value so a dataset can build them on the fly (decode, normalise,
+//! augment); the [`DataLoader`](super::DataLoader) stacks them into batches
+//! through their [`Collate`](super::Collate) impl.
+
+use std::sync::Arc;
+
+use super::SampleRng;
 
 /// A finite, indexable collection of examples.
 ///
@@ -40,18 +44,41 @@ pub trait Dataset {
     /// an out-of-range index is a bug in the caller, not a data problem.
     fn get(&self, index: usize) -> Self::Item;
 
+    /// Example `index`, drawing any randomness (random transforms) from
+    /// `rng`. The [`DataLoader`](super::DataLoader) calls this with a
+    /// generator given by `(seed, epoch, index)`, so an augmentation does
+    /// not depend on which thread loads the example. Defaults to
+    /// [`get`](Self::get): override it when items are random.
+    ///
+    /// # Panics
+    /// As [`get`](Self::get).
+    fn get_with(&self, index: usize, rng: &mut SampleRng) -> Self::Item {
+        let _ = rng;
+        self.get(index)
+    }
+
     /// Whether the dataset has no examples.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
 
-impl<D: Dataset + ?Sized> Dataset for &D {
-    type Item = D::Item;
-    fn len(&self) -> usize {
-        (**self).len()
-    }
-    fn get(&self, index: usize) -> D::Item {
-        (**self).get(index)
-    }
+/// Forwards every method (so a wrapper keeps the wrapped `get_with`).
+macro_rules! forward_dataset {
+    ($($wrapper:ty),*) => {$(
+        impl<D: Dataset + ?Sized> Dataset for $wrapper {
+            type Item = D::Item;
+            fn len(&self) -> usize {
+                (**self).len()
+            }
+            fn get(&self, index: usize) -> D::Item {
+                (**self).get(index)
+            }
+            fn get_with(&self, index: usize, rng: &mut SampleRng) -> D::Item {
+                (**self).get_with(index, rng)
+            }
+        }
+    )*};
 }
+
+forward_dataset!(&D, Arc<D>);

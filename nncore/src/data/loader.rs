@@ -1,100 +1,83 @@
-//! Batching and shuffling (PyTorch's `torch.utils.data.DataLoader`).
+//! Batching, shuffling and background loading (PyTorch's
+//! `torch.utils.data.DataLoader`).
 //!
-//! The generic part only deals in indices: [`DataLoader::batches`] yields the
-//! index batches of an epoch, and any dataset that implements [`Collate`]
-//! turns them into a batch value via [`DataLoader::iter`].
-//!
-//! Shuffling is seeded and a pure function of `(seed, epoch)`, so a run can be
-//! reproduced or resumed at any epoch without replaying the earlier ones. The
-//! generator is a SplitMix64 written here rather than `rand`'s `StdRng`,
-//! whose stream `rand` does not promise to keep across versions: a Kiln seed
-//! gives the same order forever.
+//! A [`DataLoader`] yields typed batches: for a dataset of `(Tensor<S>, i64)`
+//! examples, `(Tensor<(Dyn, S...)>, Tensor<(Dyn,), i64>)` (see
+//! [`Collate`]). Shuffling is seeded and a pure function of `(seed, epoch)`,
+//! and random transforms draw from a stream given by `(seed, epoch, index)`,
+//! so a run can be reproduced or resumed at any epoch, and the number of
+//! loading threads ([`DataLoader::num_workers`]) changes nothing but speed.
 
-use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::Dataset;
+use super::rng::{SampleRng, shuffle};
+use super::workers::Workers;
+use super::{Collate, Dataset};
 use crate::{Error, Result};
 
-/// Turns a batch of indices into one batch value (PyTorch's `collate_fn`).
-///
-/// For a custom collation, skip this trait and map over
-/// [`DataLoader::batches`] instead.
-///
-/// ```
-/// use nncore::data::{Collate, DataLoader, Dataset};
-///
-/// struct Numbers(Vec<f32>);
-/// impl Dataset for Numbers {
-///     type Item = f32;
-///     fn len(&self) -> usize { self.0.len() }
-///     fn get(&self, i: usize) -> f32 { self.0[i] }
-/// }
-/// impl Collate for Numbers {
-///     type Batch = Vec<f32>;
-///     fn collate(&self, indices: &[usize]) -> Vec<f32> {
-///         indices.iter().map(|&i| self.0[i]).collect()
-///     }
-/// }
-///
-/// let loader = DataLoader::new(Numbers(vec![1.0, 2.0, 3.0]), 2)?;
-/// let batches: Vec<Vec<f32>> = loader.iter(0).collect();
-/// assert_eq!(batches, [vec![1.0, 2.0], vec![3.0]]);
-/// # Ok::<(), nncore::Error>(())
-/// ```
-pub trait Collate: Dataset {
-    /// The batch type, e.g. [`MnistBatch`](super::MnistBatch).
-    type Batch;
+/// The batch type a loader over `D` yields.
+pub type BatchOf<D> = <<D as Dataset>::Item as Collate>::Batch;
 
-    /// Builds the batch of the examples at `indices`, in that order.
-    fn collate(&self, indices: &[usize]) -> Self::Batch;
-
-    /// Refills an existing batch; implementations override it to reuse the
-    /// batch's buffers, so a training loop allocates nothing per step.
-    fn collate_into(&self, indices: &[usize], batch: &mut Self::Batch) {
-        *batch = self.collate(indices);
-    }
-}
-
-impl<D: Collate + ?Sized> Collate for &D {
-    type Batch = D::Batch;
-    fn collate(&self, indices: &[usize]) -> D::Batch {
-        (**self).collate(indices)
-    }
-    fn collate_into(&self, indices: &[usize], batch: &mut D::Batch) {
-        (**self).collate_into(indices, batch)
-    }
-}
-
-/// Splits a dataset into batches, optionally shuffled anew each epoch.
+/// Splits a dataset into batches of tensors, optionally shuffled anew each
+/// epoch and loaded by background threads.
 ///
-/// Defaults as PyTorch: no shuffling, last partial batch kept. The seed
-/// defaults to 0 (PyTorch draws one at random; Kiln prefers reproducible).
+/// Defaults as PyTorch: no shuffling, last partial batch kept, loading in
+/// the calling thread (`num_workers = 0`), two batches prefetched per
+/// worker. The seed defaults to 0 (PyTorch draws one at random; Kiln
+/// prefers reproducible).
+///
+/// Each [`iter`](Self::iter) is one epoch and advances the epoch counter,
+/// so a shuffling loader visits the examples in a new order each time, as
+/// PyTorch's `RandomSampler` does; [`set_epoch`](Self::set_epoch) sets the
+/// epoch the next `iter` runs, as `DistributedSampler.set_epoch` does (to
+/// resume a run, or to replay an epoch).
 ///
 /// ```
 /// use nncore::data::{DataLoader, Mnist, Split};
+/// use nncore::{Tensor, shape::*};
 ///
 /// let train = Mnist::shipped_subset(Split::Train)?;
-/// let loader = DataLoader::new(&train, 64)?.shuffle(true).seed(42);
+/// let loader = DataLoader::new(train, 64)?.shuffle(true).seed(42).num_workers(2);
 /// assert_eq!(loader.len(), 94); // 6000 / 64, rounded up
-/// for epoch in 0..2 {
-///     for batch in loader.iter(epoch) {
-///         // batch.images: [batch.len * 784] f32, batch.labels: [batch.len] i64
-///         assert!(batch.len <= 64);
-///     }
+/// for (x, y) in loader.iter() {
+///     let x: Tensor<(Dyn, U1, U28, U28)> = x;
+///     let y: Tensor<(Dyn,), i64> = y;
+///     assert!(x.dims().as_slice()[0] <= 64);
+///     assert_eq!(x.dims().as_slice()[0], y.dims().as_slice()[0]);
 /// }
+/// assert_eq!(loader.epoch(), 1);
 /// # Ok::<(), nncore::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct DataLoader<D> {
-    dataset: D,
+    dataset: Arc<D>,
     batch_size: usize,
     shuffle: bool,
     seed: u64,
     drop_last: bool,
+    num_workers: usize,
+    prefetch_factor: usize,
+    /// The epoch the next `iter` runs.
+    epoch: AtomicU64,
+}
+
+impl<D> Clone for DataLoader<D> {
+    fn clone(&self) -> Self {
+        DataLoader {
+            dataset: Arc::clone(&self.dataset),
+            epoch: AtomicU64::new(self.epoch.load(Ordering::Relaxed)),
+            ..*self
+        }
+    }
 }
 
 impl<D: Dataset> DataLoader<D> {
     /// A loader over `dataset` with `batch_size` examples per batch.
+    ///
+    /// The loader owns the dataset (shared with its worker threads); pass
+    /// an `Arc<D>` or a clone to keep using it elsewhere, or reach it
+    /// through [`dataset`](Self::dataset).
     ///
     /// Fails with [`Error::InvalidOption`] if `batch_size` is 0 or the
     /// dataset is empty: an epoch without batches would train on nothing
@@ -104,15 +87,15 @@ impl<D: Dataset> DataLoader<D> {
     /// ```
     /// use nncore::data::{DataLoader, Mnist, Split};
     /// let test = Mnist::shipped_subset(Split::Test)?;
-    /// let err = DataLoader::new(&test, 0).unwrap_err();
+    /// let err = DataLoader::new(test, 0).unwrap_err();
     /// assert_eq!(err.to_string(), "DataLoader: invalid batch_size: must be at least 1, got 0");
     ///
     /// #[derive(Debug)]
     /// struct Nothing;
     /// impl nncore::data::Dataset for Nothing {
-    ///     type Item = ();
+    ///     type Item = i64;
     ///     fn len(&self) -> usize { 0 }
-    ///     fn get(&self, _: usize) {}
+    ///     fn get(&self, _: usize) -> i64 { 0 }
     /// }
     /// let err = DataLoader::new(Nothing, 8).unwrap_err();
     /// assert_eq!(err.to_string(), "DataLoader: invalid dataset: it holds no examples");
@@ -134,30 +117,134 @@ impl<D: Dataset> DataLoader<D> {
             ));
         }
         Ok(DataLoader {
-            dataset,
+            dataset: Arc::new(dataset),
             batch_size,
             shuffle: false,
             seed: 0,
             drop_last: false,
+            num_workers: 0,
+            prefetch_factor: 2,
+            epoch: AtomicU64::new(0),
         })
     }
 
     /// Whether to visit the examples in a new random order each epoch.
+    ///
+    /// ```
+    /// use nncore::data::{DataLoader, TensorDataset};
+    /// use nncore::{Tensor, shape::*};
+    /// let x = Tensor::<(Dyn, U1)>::from_vec((0..6).map(|i| i as f32).collect(), (Dyn(6), U1::new()))?;
+    /// let loader = DataLoader::new(TensorDataset::new(x.clone(), x)?, 6)?.shuffle(true);
+    /// let first: Vec<f32> = loader.iter().next().unwrap().0.to_vec();
+    /// let second: Vec<f32> = loader.iter().next().unwrap().0.to_vec();
+    /// assert_ne!(first, second, "a new order each epoch");
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
     pub fn shuffle(mut self, shuffle: bool) -> Self {
         self.shuffle = shuffle;
         self
     }
 
-    /// The seed of the shuffling; epoch `e`'s order depends only on `(seed, e)`.
+    /// The seed of the shuffling and of the random transforms; epoch `e`'s
+    /// order depends only on `(seed, e)`.
+    ///
+    /// ```
+    /// use nncore::data::{DataLoader, Mnist, Split};
+    /// let test = Mnist::shipped_subset(Split::Test)?;
+    /// let a = DataLoader::new(test.clone(), 10)?.shuffle(true).seed(1);
+    /// let b = DataLoader::new(test, 10)?.shuffle(true).seed(2);
+    /// assert_ne!(a.order(0), b.order(0));
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
     /// Whether to drop the last batch when it is smaller than `batch_size`.
+    ///
+    /// ```
+    /// use nncore::data::{DataLoader, Mnist, Split};
+    /// let test = Mnist::shipped_subset(Split::Test)?; // 1000 examples
+    /// assert_eq!(DataLoader::new(test.clone(), 400)?.len(), 3);
+    /// assert_eq!(DataLoader::new(test, 400)?.drop_last(true).len(), 2);
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
     pub fn drop_last(mut self, drop_last: bool) -> Self {
         self.drop_last = drop_last;
         self
+    }
+
+    /// The number of background threads that load batches, like PyTorch's
+    /// `num_workers`: 0 (the default) loads each batch in the calling
+    /// thread when it is asked for; `n > 0` starts `n` threads per epoch,
+    /// each building every `n`-th batch ahead of the training loop. The
+    /// batches are the same, in the same order, for any `n`.
+    ///
+    /// ```
+    /// use nncore::data::{DataLoader, Mnist, Split};
+    /// let test = Mnist::shipped_subset(Split::Test)?;
+    /// let inline = DataLoader::new(test.clone(), 100)?;
+    /// let threaded = DataLoader::new(test, 100)?.num_workers(3);
+    /// let a: Vec<Vec<i64>> = inline.iter().map(|(_, y)| y.to_vec()).collect();
+    /// let b: Vec<Vec<i64>> = threaded.iter().map(|(_, y)| y.to_vec()).collect();
+    /// assert_eq!(a, b);
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn num_workers(mut self, num_workers: usize) -> Self {
+        self.num_workers = num_workers;
+        self
+    }
+
+    /// Batches each worker loads ahead, like PyTorch's `prefetch_factor`
+    /// (default 2; used only with [`num_workers`](Self::num_workers) > 0).
+    ///
+    /// Fails with [`Error::InvalidOption`] for 0: a worker that may not load
+    /// ahead would not be a background worker.
+    ///
+    /// ```
+    /// use nncore::data::{DataLoader, Mnist, Split};
+    /// let test = Mnist::shipped_subset(Split::Test)?;
+    /// let loader = DataLoader::new(test, 100)?.num_workers(2).prefetch_factor(4)?;
+    /// let err = loader.prefetch_factor(0).unwrap_err();
+    /// assert_eq!(err.to_string(), "DataLoader: invalid prefetch_factor: must be at least 1, got 0");
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn prefetch_factor(mut self, prefetch_factor: usize) -> Result<Self> {
+        if prefetch_factor == 0 {
+            return Err(Error::option(
+                "DataLoader",
+                "prefetch_factor",
+                "must be at least 1, got 0",
+            ));
+        }
+        self.prefetch_factor = prefetch_factor;
+        Ok(self)
+    }
+
+    /// Sets the epoch the next [`iter`](Self::iter) runs (its order and its
+    /// random transforms), like `DistributedSampler.set_epoch`: to resume a
+    /// run at epoch `e`, call `set_epoch(e)` before its first `iter`.
+    ///
+    /// ```
+    /// use nncore::data::{DataLoader, Mnist, Split};
+    /// let test = Mnist::shipped_subset(Split::Test)?;
+    /// let loader = DataLoader::new(test, 500)?.shuffle(true);
+    /// loader.set_epoch(3);
+    /// let labels: Vec<i64> = loader.iter().next().unwrap().1.to_vec();
+    /// assert_eq!(loader.epoch(), 4);
+    /// loader.set_epoch(3);
+    /// assert_eq!(loader.iter().next().unwrap().1.to_vec(), labels);
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn set_epoch(&self, epoch: u64) {
+        self.epoch.store(epoch, Ordering::Relaxed);
+    }
+
+    /// The epoch the next [`iter`](Self::iter) runs: the number of `iter`
+    /// calls so far, unless [`set_epoch`](Self::set_epoch) said otherwise.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Relaxed)
     }
 
     /// The dataset.
@@ -180,7 +267,8 @@ impl<D: Dataset> DataLoader<D> {
         }
     }
 
-    /// Whether an epoch has no batches.
+    /// Whether an epoch has no batches (with `drop_last` and fewer
+    /// examples than `batch_size`).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -191,7 +279,7 @@ impl<D: Dataset> DataLoader<D> {
     /// ```
     /// use nncore::data::{DataLoader, Mnist, Split};
     /// let test = Mnist::shipped_subset(Split::Test)?;
-    /// let loader = DataLoader::new(&test, 10)?.shuffle(true).seed(7);
+    /// let loader = DataLoader::new(test, 10)?.shuffle(true).seed(7);
     /// assert_eq!(loader.order(3), loader.order(3));
     /// assert_ne!(loader.order(3), loader.order(4));
     /// # Ok::<(), nncore::Error>(())
@@ -199,158 +287,253 @@ impl<D: Dataset> DataLoader<D> {
     pub fn order(&self, epoch: u64) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.dataset.len()).collect();
         if self.shuffle {
-            shuffle(&mut order, &mut SplitMix64::for_epoch(self.seed, epoch));
+            shuffle(&mut order, &mut SampleRng::for_epoch(self.seed, epoch));
         }
         order
     }
 
-    /// The index batches of epoch `epoch`.
+    /// The index batches of epoch `epoch`, for a custom collation.
     ///
     /// ```
     /// use nncore::data::{DataLoader, Mnist, Split};
     /// let test = Mnist::shipped_subset(Split::Test)?;
-    /// let loader = DataLoader::new(&test, 400)?;
+    /// let loader = DataLoader::new(test, 400)?;
     /// let sizes: Vec<usize> = loader.batches(0).map(|b| b.len()).collect();
     /// assert_eq!(sizes, [400, 400, 200]);
     /// # Ok::<(), nncore::Error>(())
     /// ```
     pub fn batches(&self, epoch: u64) -> IndexBatches {
-        let order = self.order(epoch);
-        let end = if self.drop_last {
-            order.len() - order.len() % self.batch_size
+        IndexBatches {
+            plan: Plan::new(self.order(epoch), self.batch_size, self.drop_last),
+            next: 0,
+        }
+    }
+
+    /// The batch of the examples at `indices` (in that order), transformed
+    /// as in epoch [`epoch`](Self::epoch): for a sampler of one's own, such
+    /// as `DistributedSampler`.
+    ///
+    /// ```
+    /// use nncore::data::{DataLoader, Mnist, Split};
+    /// let test = Mnist::shipped_subset(Split::Test)?;
+    /// let loader = DataLoader::new(test, 64)?;
+    /// let (x, y) = loader.fetch(&[0, 1, 2]);
+    /// assert_eq!(x.dims().as_slice(), &[3, 1, 28, 28]);
+    /// assert_eq!(y.to_vec(), [7, 2, 1]);
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    /// If `indices` is empty or an index is out of range.
+    pub fn fetch(&self, indices: &[usize]) -> BatchOf<D>
+    where
+        D::Item: Collate,
+    {
+        load(&*self.dataset, indices, self.seed, self.epoch())
+    }
+
+    /// The batches of the next epoch (see [`set_epoch`](Self::set_epoch)),
+    /// loaded in the background by [`num_workers`](Self::num_workers)
+    /// threads, or here when there are none. Advances the epoch.
+    ///
+    /// Dropping the iterator early stops the workers.
+    pub fn iter(&self) -> Batches<D>
+    where
+        D: Send + Sync + 'static,
+        D::Item: Collate,
+        BatchOf<D>: Send + 'static,
+    {
+        let epoch = self.epoch.fetch_add(1, Ordering::Relaxed);
+        let plan = Plan::new(self.order(epoch), self.batch_size, self.drop_last);
+        let remaining = plan.len();
+        let seed = self.seed;
+        let workers = match self.num_workers {
+            0 => None,
+            n => Workers::start(
+                Arc::clone(&self.dataset),
+                Arc::new(plan.clone()),
+                n,
+                self.prefetch_factor,
+                move |dataset: &D, indices: &[usize]| load(dataset, indices, seed, epoch),
+            )
+            // Without threads (the OS refused one), load here: the same batches.
+            .ok(),
+        };
+        let source = match workers {
+            Some(workers) => Source::Workers(workers),
+            None => Source::Inline {
+                dataset: Arc::clone(&self.dataset),
+                plan,
+                next: 0,
+            },
+        };
+        Batches {
+            source,
+            seed: self.seed,
+            epoch,
+            remaining,
+        }
+    }
+}
+
+impl<D> IntoIterator for &DataLoader<D>
+where
+    D: Dataset + Send + Sync + 'static,
+    D::Item: Collate,
+    BatchOf<D>: Send + 'static,
+{
+    type Item = BatchOf<D>;
+    type IntoIter = Batches<D>;
+
+    /// `for (x, y) in &loader`, the same as `loader.iter()`.
+    fn into_iter(self) -> Batches<D> {
+        self.iter()
+    }
+}
+
+/// Loads and collates the examples at `indices`, each transformed with its
+/// own `(seed, epoch, index)` stream.
+fn load<D: Dataset + ?Sized>(dataset: &D, indices: &[usize], seed: u64, epoch: u64) -> BatchOf<D>
+where
+    D::Item: Collate,
+{
+    let samples = indices
+        .iter()
+        .map(|&i| dataset.get_with(i, &mut SampleRng::for_sample(seed, epoch, i)))
+        .collect();
+    Collate::collate(samples)
+}
+
+/// One epoch's order cut into batches.
+#[derive(Debug, Clone)]
+pub(super) struct Plan {
+    order: Vec<usize>,
+    batch_size: usize,
+    /// The examples used: all, or whole batches only with `drop_last`.
+    end: usize,
+}
+
+impl Plan {
+    fn new(order: Vec<usize>, batch_size: usize, drop_last: bool) -> Self {
+        let end = if drop_last {
+            order.len() - order.len() % batch_size
         } else {
             order.len()
         };
-        IndexBatches {
+        Plan {
             order,
-            batch_size: self.batch_size,
-            next: 0,
+            batch_size,
             end,
         }
     }
 
-    /// The collated batches of epoch `epoch`.
-    ///
-    /// Each batch is freshly allocated; to reuse one buffer across steps,
-    /// loop over [`DataLoader::batches`] and call [`Collate::collate_into`].
-    pub fn iter(&self, epoch: u64) -> Batches<'_, D>
-    where
-        D: Collate,
-    {
-        Batches {
-            dataset: &self.dataset,
-            indices: self.batches(epoch),
-        }
+    /// The number of batches.
+    pub(super) fn len(&self) -> usize {
+        self.end.div_ceil(self.batch_size)
+    }
+
+    /// The indices of batch `b` (below [`len`](Self::len)).
+    pub(super) fn batch(&self, b: usize) -> &[usize] {
+        let start = b * self.batch_size;
+        &self.order[start..(start + self.batch_size).min(self.end)]
     }
 }
 
 /// The index batches of one epoch; see [`DataLoader::batches`].
 #[derive(Debug, Clone)]
 pub struct IndexBatches {
-    order: Vec<usize>,
-    batch_size: usize,
+    plan: Plan,
     next: usize,
-    end: usize,
-}
-
-impl IndexBatches {
-    fn next_range(&mut self) -> Option<Range<usize>> {
-        if self.next >= self.end {
-            return None;
-        }
-        let range = self.next..(self.next + self.batch_size).min(self.end);
-        self.next = range.end;
-        Some(range)
-    }
 }
 
 impl Iterator for IndexBatches {
     type Item = Vec<usize>;
 
     fn next(&mut self) -> Option<Vec<usize>> {
-        let range = self.next_range()?;
-        Some(self.order[range].to_vec())
+        if self.next >= self.plan.len() {
+            return None;
+        }
+        self.next += 1;
+        Some(self.plan.batch(self.next - 1).to_vec())
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = (self.end - self.next).div_ceil(self.batch_size);
+        let n = self.plan.len() - self.next;
         (n, Some(n))
     }
 }
 
 impl ExactSizeIterator for IndexBatches {}
 
-/// The collated batches of one epoch; see [`DataLoader::iter`].
-pub struct Batches<'a, D> {
-    dataset: &'a D,
-    indices: IndexBatches,
+enum Source<D: Dataset>
+where
+    D::Item: Collate,
+{
+    /// `num_workers == 0`: each batch is loaded when asked for.
+    Inline {
+        dataset: Arc<D>,
+        plan: Plan,
+        next: usize,
+    },
+    Workers(Workers<BatchOf<D>>),
 }
 
-impl<D: Collate> Iterator for Batches<'_, D> {
-    type Item = D::Batch;
+/// The batches of one epoch; see [`DataLoader::iter`].
+pub struct Batches<D: Dataset>
+where
+    D::Item: Collate,
+{
+    source: Source<D>,
+    seed: u64,
+    epoch: u64,
+    remaining: usize,
+}
 
-    fn next(&mut self) -> Option<D::Batch> {
-        let range = self.indices.next_range()?;
-        Some(self.dataset.collate(&self.indices.order[range]))
+impl<D: Dataset> Batches<D>
+where
+    D::Item: Collate,
+{
+    /// The epoch these batches belong to.
+    ///
+    /// ```
+    /// use nncore::data::{DataLoader, Mnist, Split};
+    /// let loader = DataLoader::new(Mnist::shipped_subset(Split::Test)?, 100)?;
+    /// assert_eq!((loader.iter().epoch(), loader.iter().epoch()), (0, 1));
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+}
+
+impl<D: Dataset> Iterator for Batches<D>
+where
+    D::Item: Collate,
+{
+    type Item = BatchOf<D>;
+
+    fn next(&mut self) -> Option<BatchOf<D>> {
+        let batch = match &mut self.source {
+            Source::Inline {
+                dataset,
+                plan,
+                next,
+            } => {
+                if *next >= plan.len() {
+                    return None;
+                }
+                *next += 1;
+                load(&**dataset, plan.batch(*next - 1), self.seed, self.epoch)
+            }
+            Source::Workers(workers) => workers.next()?,
+        };
+        self.remaining -= 1;
+        Some(batch)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.indices.size_hint()
+        (self.remaining, Some(self.remaining))
     }
 }
 
-impl<D: Collate> ExactSizeIterator for Batches<'_, D> {}
-
-/// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and good enough to
-/// shuffle training data. Its stream is fixed by this code, not by a crate.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
-
-    /// A generator for one epoch. The epoch is mixed through the output
-    /// function rather than added, so epochs `e` and `e + 1` do not get the
-    /// same stream shifted by one step.
-    fn for_epoch(seed: u64, epoch: u64) -> Self {
-        SplitMix64(seed ^ Self::mix(epoch.wrapping_add(Self::GAMMA)))
-    }
-
-    fn mix(mut z: u64) -> u64 {
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(Self::GAMMA);
-        Self::mix(self.0)
-    }
-
-    /// Uniform in `0..bound` by multiply-shift; the bias is below
-    /// `bound / 2^64`, invisible for any dataset that fits in memory.
-    fn below(&mut self, bound: usize) -> usize {
-        ((u128::from(self.next_u64()) * bound as u128) >> 64) as usize
-    }
-}
-
-/// Fisher-Yates shuffle.
-fn shuffle(items: &mut [usize], rng: &mut SplitMix64) {
-    for i in (1..items.len()).rev() {
-        items.swap(i, rng.below(i + 1));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Pins the stream: changing it silently changes every seeded run.
-    #[test]
-    fn shuffle_is_pinned() {
-        let mut order: Vec<usize> = (0..10).collect();
-        shuffle(&mut order, &mut SplitMix64::for_epoch(42, 0));
-        assert_eq!(order, PINNED_SEED42_EPOCH0);
-    }
-
-    const PINNED_SEED42_EPOCH0: [usize; 10] = [0, 6, 9, 1, 5, 7, 8, 2, 4, 3];
-}
+impl<D: Dataset> ExactSizeIterator for Batches<D> where D::Item: Collate {}

@@ -1,17 +1,22 @@
-//! The MNIST handwritten digits, as torchvision's `datasets.MNIST` with
-//! `transforms.Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])`.
+//! The MNIST handwritten digits, as torchvision's `datasets.MNIST`: by
+//! default with `transforms.Compose([ToTensor(), Normalize((0.1307,),
+//! (0.3081,))])`, or with any [`Transform`] from bytes to floats.
 //!
 //! The pixels stay as bytes in memory (47 MB for the full training set, four
-//! times less than as `f32`) and are normalised when a batch is filled, via a
-//! 256-entry table computed at compile time with the same float32 arithmetic
-//! as torchvision, so values match PyTorch bit for bit.
+//! times less than as `f32`, shared by clones) and are transformed per
+//! example when a batch is loaded. The default transform is a 256-entry
+//! table computed at compile time with the same float32 arithmetic as
+//! torchvision, so values match PyTorch bit for bit.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::idx::{read_idx_images, read_idx_labels};
-use super::{Collate, Dataset};
-use crate::{Error, Result};
+use super::transforms::{Image, ImageSize, Transform};
+use super::{Dataset, SampleRng};
+use crate::shape::{Dyn, U1, U28};
+use crate::{Error, Result, Tensor};
 
 /// Mean of MNIST training pixels after scaling to `[0, 1]` (torchvision's constant).
 pub const MNIST_MEAN: f32 = 0.1307;
@@ -62,29 +67,52 @@ impl fmt::Display for Split {
     }
 }
 
+/// The transform of a [`Mnist`] dataset: from the 1x28x28 bytes of a digit
+/// to the 1x28x28 floats of its sample.
+pub type MnistTransform = dyn Transform<Image<u8>, Output = Image<f32>>;
+
 /// The MNIST dataset: 28x28 greyscale digits with labels 0 to 9.
 ///
-/// Items are normalised as torchvision's usual MNIST transform. To fill a
-/// batch without allocating per example, use [`Mnist::write_image`] or the
-/// [`DataLoader`](super::DataLoader), which yields [`MnistBatch`]es.
+/// An example is `(Tensor<(U1, U28, U28)>, i64)`: the image, transformed
+/// as torchvision's usual MNIST transform unless [`Mnist::transform`] says
+/// otherwise, and its class. The [`DataLoader`](super::DataLoader) stacks
+/// them into [`MnistBatch`]es. Clones share the pixels.
 ///
 /// ```
 /// use nncore::data::{Dataset, Mnist, Split};
+/// use nncore::{Tensor, shape::*};
 ///
 /// let train = Mnist::shipped_subset(Split::Train)?; // 6,000 examples in the repo
-/// let mut image = vec![0.0f32; Mnist::PIXELS];
-/// train.write_image(0, &mut image);
 /// assert_eq!(train.label(0), 5);
-/// let (pixels, label) = train.get(1); // allocating convenience
-/// assert_eq!((pixels.len(), label), (784, 0));
+/// let (image, label): (Tensor<(U1, U28, U28)>, i64) = train.get(1);
+/// assert_eq!((image.to_vec().len(), label), (784, 0));
 /// # Ok::<(), nncore::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Mnist {
     split: Split,
     /// `len * 784` raw pixels.
-    pixels: Vec<u8>,
-    labels: Vec<u8>,
+    pixels: Arc<[u8]>,
+    labels: Arc<[u8]>,
+    /// `None`: torchvision's usual normalisation, by table.
+    transform: Option<Arc<MnistTransform>>,
+}
+
+impl fmt::Debug for Mnist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mnist")
+            .field("split", &self.split)
+            .field("len", &self.len())
+            .field(
+                "transform",
+                &if self.transform.is_some() {
+                    "custom"
+                } else {
+                    "ToTensor, Normalize((0.1307,), (0.3081,))"
+                },
+            )
+            .finish()
+    }
 }
 
 impl Mnist {
@@ -150,9 +178,60 @@ impl Mnist {
         }
         Ok(Mnist {
             split,
-            pixels: images.pixels,
-            labels,
+            pixels: images.pixels.into(),
+            labels: labels.into(),
+            transform: None,
         })
+    }
+
+    /// This dataset with `transform` applied to each image (torchvision's
+    /// `MNIST(root, transform=...)`), in place of the default
+    /// `Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])`.
+    /// Random transforms draw from the loader's `(seed, epoch, index)`
+    /// stream, in its worker threads.
+    ///
+    /// Fails with [`Error::InvalidOption`] when the transform refuses a
+    /// 1x28x28 image or does not give one back (the samples are
+    /// `Tensor<(U1, U28, U28)>`).
+    ///
+    /// ```
+    /// use nncore::data::transforms::{Compose, Normalize, RandomCrop, RandomRotation, ToTensor};
+    /// use nncore::data::{Mnist, Split};
+    ///
+    /// let augment = Compose((
+    ///     RandomRotation::new(10.0)?,
+    ///     RandomCrop::new(28)?.padding(2),
+    ///     ToTensor,
+    ///     Normalize::new(&[0.1307], &[0.3081])?,
+    /// ));
+    /// let train = Mnist::shipped_subset(Split::Train)?.transform(augment)?;
+    ///
+    /// let err = Mnist::shipped_subset(Split::Test)?
+    ///     .transform(Compose((RandomCrop::new(24)?, ToTensor)))
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "Mnist: invalid transform: it makes 1x24x24 images from MNIST's 1x28x28; the samples are Tensor<(U1, U28, U28)>"
+    /// );
+    /// # Ok::<(), nncore::Error>(())
+    /// ```
+    pub fn transform<T>(mut self, transform: T) -> Result<Self>
+    where
+        T: Transform<Image<u8>, Output = Image<f32>> + 'static,
+    {
+        let size = ImageSize::new(1, Self::ROWS, Self::COLS);
+        let out = transform.output_size(size)?;
+        if out != size {
+            return Err(Error::option(
+                "Mnist",
+                "transform",
+                format!(
+                    "it makes {out} images from MNIST's {size}; the samples are Tensor<(U1, U28, U28)>"
+                ),
+            ));
+        }
+        self.transform = Some(Arc::new(transform));
+        Ok(self)
     }
 
     /// Loads the subset shipped in the Kiln repository under
@@ -223,7 +302,8 @@ impl Mnist {
     }
 
     /// Writes the normalised image `index` into `out` (784 values, row-major):
-    /// `(pixel / 255 - MNIST_MEAN) / MNIST_STD`, as torchvision.
+    /// `(pixel / 255 - MNIST_MEAN) / MNIST_STD`, as torchvision, whatever
+    /// [`transform`](Self::transform) the dataset has.
     ///
     /// ```
     /// use nncore::data::{Mnist, Split};
@@ -269,63 +349,51 @@ fn find_file(dir: &Path, stem: &str, split: Split, what: &str) -> Result<PathBuf
 }
 
 impl Dataset for Mnist {
-    /// The normalised 784 pixels and the label.
-    type Item = (Vec<f32>, u8);
+    /// The transformed image and the class.
+    type Item = (Tensor<(U1, U28, U28)>, i64);
 
     fn len(&self) -> usize {
         Mnist::len(self)
     }
 
-    fn get(&self, index: usize) -> (Vec<f32>, u8) {
-        let mut image = vec![0.0; Self::PIXELS];
-        self.write_image(index, &mut image);
-        (image, self.label(index))
+    /// Example `index`, with a random transform drawing from the stream of
+    /// `(seed 0, epoch 0, index)`.
+    fn get(&self, index: usize) -> Self::Item {
+        self.get_with(index, &mut SampleRng::for_sample(0, 0, index))
+    }
+
+    fn get_with(&self, index: usize, rng: &mut SampleRng) -> Self::Item {
+        let pixels = match &self.transform {
+            None => {
+                let mut image = vec![0.0; Self::PIXELS];
+                self.write_image(index, &mut image);
+                image
+            }
+            Some(transform) => {
+                let size = ImageSize::new(1, Self::ROWS, Self::COLS);
+                let image = Image::new(1, Self::ROWS, Self::COLS, self.raw_image(index).to_vec())
+                    .expect("an MNIST image holds 784 pixels");
+                let out = transform.apply(image, rng);
+                debug_assert_eq!(out.size(), size, "checked by Mnist::transform");
+                out.data
+            }
+        };
+        let image = Tensor::from_vec(pixels, (U1::default(), U28::default(), U28::default()))
+            .expect("Mnist::transform checked that the transform keeps 1x28x28");
+        (image, i64::from(self.label(index)))
     }
 }
 
-/// A batch of MNIST examples, laid out as PyTorch's `[len, 1, 28, 28]`
-/// float32 images and `[len]` int64 targets.
+/// A batch of MNIST examples as the [`DataLoader`](super::DataLoader)
+/// yields it: PyTorch's `[batch, 1, 28, 28]` float32 images and `[batch]`
+/// int64 targets.
 ///
 /// ```
-/// use nncore::data::{Collate, Mnist, Split};
-/// let test = Mnist::shipped_subset(Split::Test)?;
-/// let batch = test.collate(&[0, 1, 2]);
-/// assert_eq!((batch.len, batch.images.len()), (3, 3 * 784));
-/// assert_eq!(batch.labels, [7, 2, 1]);
+/// use nncore::data::{DataLoader, Mnist, MnistBatch, Split};
+/// let loader = DataLoader::new(Mnist::shipped_subset(Split::Test)?, 3)?;
+/// let (images, labels): MnistBatch = loader.iter().next().unwrap();
+/// assert_eq!(images.dims().as_slice(), &[3, 1, 28, 28]);
+/// assert_eq!(labels.to_vec(), [7, 2, 1]);
 /// # Ok::<(), nncore::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MnistBatch {
-    /// `len * 784` normalised pixels, image after image.
-    pub images: Vec<f32>,
-    /// `len` class indices, as `i64` like PyTorch's targets.
-    pub labels: Vec<i64>,
-    /// Number of examples in the batch (the last batch may be short).
-    pub len: usize,
-}
-
-impl Collate for Mnist {
-    type Batch = MnistBatch;
-
-    fn collate(&self, indices: &[usize]) -> MnistBatch {
-        let mut batch = MnistBatch::default();
-        self.collate_into(indices, &mut batch);
-        batch
-    }
-
-    /// Refills `batch`, reusing its buffers: no allocation once they are big enough.
-    fn collate_into(&self, indices: &[usize], batch: &mut MnistBatch) {
-        batch.images.resize(indices.len() * Self::PIXELS, 0.0);
-        for (&index, out) in indices
-            .iter()
-            .zip(batch.images.chunks_exact_mut(Self::PIXELS))
-        {
-            self.write_image(index, out);
-        }
-        batch.labels.clear();
-        batch
-            .labels
-            .extend(indices.iter().map(|&i| i64::from(self.label(i))));
-        batch.len = indices.len();
-    }
-}
+pub type MnistBatch = (Tensor<(Dyn, U1, U28, U28)>, Tensor<(Dyn,), i64>);

@@ -21,9 +21,11 @@ fn planes<A: Sync, B: Send>(
     f: impl Fn(&[A], &mut [B]) + Sync,
 ) {
     if parallel {
-        b.par_chunks_mut(b_plane)
-            .zip(a.par_chunks(a_plane))
-            .for_each(|(b, a)| f(a, b));
+        crate::threads::install(|| {
+            b.par_chunks_mut(b_plane)
+                .zip(a.par_chunks(a_plane))
+                .for_each(|(b, a)| f(a, b))
+        });
     } else {
         b.chunks_mut(b_plane)
             .zip(a.chunks(a_plane))
@@ -207,7 +209,7 @@ impl AdaptivePool2dGeometry {
     fn parallel(&self) -> bool {
         self.batch * self.channels * self.in_h * self.in_w.max(self.out_w)
             >= POOL_PARALLEL_THRESHOLD
-            && rayon::current_num_threads() > 1
+            && crate::threads::get_num_threads() > 1
     }
 }
 

@@ -83,9 +83,11 @@ fn per_image<E: Element, A: Sync, B: Send>(
     f: impl Fn(&[A], &mut [B], &mut [E], bool) + Sync,
 ) {
     if g.parallel_batch() {
-        b.par_chunks_mut(b_img)
-            .zip(a.par_chunks(a_img))
-            .for_each(|(b, a)| f(a, b, &mut Scratch::new(g.col_len()), true));
+        crate::threads::install(|| {
+            b.par_chunks_mut(b_img)
+                .zip(a.par_chunks(a_img))
+                .for_each(|(b, a)| f(a, b, &mut Scratch::new(g.col_len()), true))
+        });
     } else {
         let mut col = Scratch::new(g.col_len());
         for (b, a) in b.chunks_mut(b_img).zip(a.chunks(a_img)) {
@@ -310,28 +312,30 @@ pub fn conv2d_backward_weight<E: Element>(
         }
     };
     if g.parallel_batch() {
-        let parts = rayon::current_num_threads().min(g.batch);
+        let parts = crate::threads::get_num_threads().min(g.batch);
         let per = g.batch.div_ceil(parts);
         // Partial sums (and their list) come from the pool: a worker's
         // buffer is given back to this thread's pool after the sum.
         let mut partials: Vec<Vec<E>> = pool::take_empty(parts);
-        (0..parts)
-            .into_par_iter()
-            .map(|p| {
-                let mut gw = pool::take_zeroed(grad_weight.len());
-                let mut colt = Scratch::new(colt_len);
-                for n in p * per..((p + 1) * per).min(g.batch) {
-                    one(
-                        &input[n * in_img..][..in_img],
-                        &grad_out[n * out_img..][..out_img],
-                        &mut gw,
-                        &mut colt,
-                        true,
-                    );
-                }
-                gw
-            })
-            .collect_into_vec(&mut partials);
+        crate::threads::install(|| {
+            (0..parts)
+                .into_par_iter()
+                .map(|p| {
+                    let mut gw = pool::take_zeroed(grad_weight.len());
+                    let mut colt = Scratch::new(colt_len);
+                    for n in p * per..((p + 1) * per).min(g.batch) {
+                        one(
+                            &input[n * in_img..][..in_img],
+                            &grad_out[n * out_img..][..out_img],
+                            &mut gw,
+                            &mut colt,
+                            true,
+                        );
+                    }
+                    gw
+                })
+                .collect_into_vec(&mut partials)
+        });
         for part in partials.drain(..) {
             for (d, &s) in grad_weight.iter_mut().zip(&part) {
                 *d += s;

@@ -197,7 +197,9 @@ impl Conv2dGeometry {
     }
 
     pub(crate) fn parallel_batch(&self) -> bool {
-        self.batch > 1 && self.work() >= CONV_PARALLEL_THRESHOLD && rayon::current_num_threads() > 1
+        self.batch > 1
+            && self.work() >= CONV_PARALLEL_THRESHOLD
+            && crate::threads::get_num_threads() > 1
     }
 
     /// Column buffer length (0 when no unfolding is needed).

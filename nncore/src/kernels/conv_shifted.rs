@@ -302,10 +302,12 @@ pub(super) fn forward_on_grid<E: Element>(
     };
     let nb = chunk_images(g, threads(g));
     if g.parallel_batch() {
-        output
-            .par_chunks_mut(nb * out_img)
-            .zip(input.par_chunks(nb * in_img))
-            .for_each(|(y, x)| run(x, y, true));
+        crate::threads::install(|| {
+            output
+                .par_chunks_mut(nb * out_img)
+                .zip(input.par_chunks(nb * in_img))
+                .for_each(|(y, x)| run(x, y, true))
+        });
     } else {
         for (y, x) in output
             .chunks_mut(nb * out_img)
@@ -447,14 +449,16 @@ pub(super) fn weight_grad_on_grid<E: Element>(
     if !g.parallel_batch() {
         return part(0..g.batch, false);
     }
-    let parts = rayon::current_num_threads().min(g.batch);
+    let parts = crate::threads::get_num_threads().min(g.batch);
     // Whole chunks per part, so the split does not add chunks.
     let per = g.batch.div_ceil(parts).next_multiple_of(nb);
     let mut partials: Vec<Vec<E>> = pool::take_empty(parts);
-    (0..parts)
-        .into_par_iter()
-        .map(|p| part((p * per).min(g.batch)..((p + 1) * per).min(g.batch), true))
-        .collect_into_vec(&mut partials);
+    crate::threads::install(|| {
+        (0..parts)
+            .into_par_iter()
+            .map(|p| part((p * per).min(g.batch)..((p + 1) * per).min(g.batch), true))
+            .collect_into_vec(&mut partials)
+    });
     let mut parts = partials.drain(..);
     let mut sum = parts.next().expect("at least one part");
     for part in parts {
@@ -477,7 +481,7 @@ pub(super) fn dilated(g: &Conv2dGeometry, tap: usize) -> (usize, usize) {
 
 fn threads(g: &Conv2dGeometry) -> usize {
     if g.parallel_batch() {
-        rayon::current_num_threads()
+        crate::threads::get_num_threads()
     } else {
         1
     }

@@ -297,12 +297,18 @@ fn check_shapes<E>(a: &MatRef<E>, b: &MatRef<E>, c: &MatMut<E>) {
 /// If the shapes do not fit, or `E` is neither `f32` nor `f64`.
 pub fn matmul<E: Element>(a: MatRef<E>, b: MatRef<E>, c: MatMut<E>, accumulate: bool) {
     let work = a.rows.saturating_mul(a.cols).saturating_mul(b.cols);
-    let parallelism = if work >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1 {
-        Parallelism::Rayon(rayon::current_num_threads())
+    let parallelism = if work >= PARALLEL_THRESHOLD && crate::threads::get_num_threads() > 1 {
+        Parallelism::Rayon(crate::threads::get_num_threads())
     } else {
         Parallelism::None
     };
-    matmul_with(a, b, c, accumulate, parallelism);
+    match parallelism {
+        // gemm's rayon parallelism runs on the pool of the calling thread.
+        Parallelism::Rayon(_) => {
+            crate::threads::install(|| matmul_with(a, b, c, accumulate, parallelism))
+        }
+        _ => matmul_with(a, b, c, accumulate, parallelism),
+    }
 }
 
 /// Like [`matmul`] but always on the calling thread: for callers that already

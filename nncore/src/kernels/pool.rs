@@ -171,7 +171,7 @@ impl Pool2dGeometry {
 
     pub(crate) fn parallel(&self) -> bool {
         self.output_len() * self.kernel_h * self.kernel_w >= POOL_PARALLEL_THRESHOLD
-            && rayon::current_num_threads() > 1
+            && crate::threads::get_num_threads() > 1
     }
 }
 
@@ -390,11 +390,13 @@ pub fn max_pool2d_forward<E: Element>(
         )
     };
     if g.parallel() {
-        output
-            .par_chunks_mut(plane_out)
-            .zip(argmax.par_chunks_mut(plane_out))
-            .zip(input.par_chunks(plane_in))
-            .for_each(plane);
+        crate::threads::install(|| {
+            output
+                .par_chunks_mut(plane_out)
+                .zip(argmax.par_chunks_mut(plane_out))
+                .zip(input.par_chunks(plane_in))
+                .for_each(plane)
+        });
     } else {
         output
             .chunks_mut(plane_out)
@@ -433,14 +435,16 @@ pub fn max_pool2d_backward<E: Element>(
         }
     };
     if g.parallel() {
-        grad_input
-            .par_chunks_mut(plane_in)
-            .zip(
-                grad_out
-                    .par_chunks(plane_out)
-                    .zip(argmax.par_chunks(plane_out)),
-            )
-            .for_each(plane);
+        crate::threads::install(|| {
+            grad_input
+                .par_chunks_mut(plane_in)
+                .zip(
+                    grad_out
+                        .par_chunks(plane_out)
+                        .zip(argmax.par_chunks(plane_out)),
+                )
+                .for_each(plane)
+        });
     } else {
         grad_input
             .chunks_mut(plane_in)

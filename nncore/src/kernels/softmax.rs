@@ -47,14 +47,16 @@ fn blocks<E: Element>(
     let len = (n * inner).max(1);
     if outer > 1
         && outer * n * inner >= SOFTMAX_PARALLEL_THRESHOLD
-        && rayon::current_num_threads() > 1
+        && crate::threads::get_num_threads() > 1
     {
-        out.par_chunks_mut(len)
-            .zip(a.par_chunks(len).zip(b.par_chunks(len)))
-            .for_each_init(
-                || vec![E::zero(); 2 * inner],
-                |s, (o, (a, b))| f(a, b, o, s),
-            );
+        crate::threads::install(|| {
+            out.par_chunks_mut(len)
+                .zip(a.par_chunks(len).zip(b.par_chunks(len)))
+                .for_each_init(
+                    || vec![E::zero(); 2 * inner],
+                    |s, (o, (a, b))| f(a, b, o, s),
+                )
+        });
     } else {
         // Scratch from the pool: softmax runs every training step.
         let mut s = crate::pool::take_zeroed(2 * inner);

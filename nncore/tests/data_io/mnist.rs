@@ -1,6 +1,7 @@
 //! The MNIST dataset: shipped subset, normalisation, and load errors.
 
-use nncore::data::{Collate, Dataset, MNIST_MEAN, MNIST_STD, Mnist, MnistBatch, Split};
+use nncore::data::transforms::{Compose, Normalize, ToTensor};
+use nncore::data::{DataLoader, Dataset, MNIST_MEAN, MNIST_STD, Mnist, Split};
 
 use super::{TempDir, gz, idx};
 
@@ -26,25 +27,28 @@ fn normalises_as_torchvision() {
     let white = (255.0f32 / 255.0 - MNIST_MEAN) / MNIST_STD;
     assert!((white - 2.821_486_7).abs() < 1e-6);
     let (item, label) = test.get(0);
-    assert_eq!((item, label), (out, 7));
+    assert_eq!((item.to_vec(), label), (out.clone(), 7));
+    // The default is torchvision's Compose([ToTensor(), Normalize(..)]), bit for bit.
+    let explicit = test
+        .clone()
+        .transform(Compose((
+            ToTensor,
+            Normalize::new(&[MNIST_MEAN], &[MNIST_STD]).unwrap(),
+        )))
+        .unwrap();
+    assert_eq!(explicit.get(0).0.to_vec(), out);
 }
 
 #[test]
-fn collate_into_reuses_buffers() {
+fn loader_batches_are_typed() {
     let test = Mnist::shipped_subset(Split::Test).unwrap();
-    let mut batch = test.collate(&[3, 1, 4]);
-    assert_eq!((batch.len, batch.labels.as_slice()), (3, &[0i64, 2, 4][..]));
-    let capacity = batch.images.capacity();
-    test.collate_into(&[9, 2], &mut batch);
-    assert_eq!(batch.labels, [9, 1]);
-    assert_eq!(
-        (batch.len, batch.images.len(), batch.images.capacity()),
-        (2, 2 * 784, capacity)
-    );
+    let loader = DataLoader::new(test.clone(), 3).unwrap();
+    let (x, y) = loader.fetch(&[3, 1, 4]);
+    assert_eq!(x.dims().as_slice(), &[3, 1, 28, 28]);
+    assert_eq!(y.to_vec(), [0, 2, 4]);
     let mut image = vec![0.0; 784];
-    test.write_image(2, &mut image);
-    assert_eq!(batch.images[784..], image[..]);
-    assert_eq!(MnistBatch::default().len, 0);
+    test.write_image(1, &mut image);
+    assert_eq!(x.to_vec()[784..2 * 784], image[..]);
 }
 
 fn write_split(dir: &TempDir, prefix: &str, images: Vec<u8>, labels: Vec<u8>, gzip: bool) {

@@ -40,9 +40,11 @@ pub fn unary_forward<K: UnaryKernel, E: Element>(k: &K, x: &[E], y: &mut [E]) {
         )
     };
     if parallel(x.len()) {
-        y.par_chunks_mut(CHUNK)
-            .zip(x.par_chunks(CHUNK))
-            .for_each(run);
+        crate::threads::install(|| {
+            y.par_chunks_mut(CHUNK)
+                .zip(x.par_chunks(CHUNK))
+                .for_each(run)
+        });
     } else {
         y.chunks_mut(CHUNK).zip(x.chunks(CHUNK)).for_each(run);
     }
@@ -81,10 +83,12 @@ pub fn unary_backward<K: UnaryKernel, E: Element>(
             .par_chunks(CHUNK)
             .zip(y.par_chunks(CHUNK))
             .zip(grad_y.par_chunks(CHUNK));
-        grad_x
-            .par_chunks_mut(CHUNK)
-            .zip(inputs)
-            .for_each(|(gx, ((x, y), gy))| run(gx, x, y, gy));
+        crate::threads::install(|| {
+            grad_x
+                .par_chunks_mut(CHUNK)
+                .zip(inputs)
+                .for_each(|(gx, ((x, y), gy))| run(gx, x, y, gy))
+        });
     } else {
         let inputs = x
             .chunks(CHUNK)

@@ -20,9 +20,11 @@ fn binary<E: Element>(dst: &mut [E], src: &[E], op: impl Fn(&mut E, E) + Sync) {
         )
     };
     if parallel(dst.len()) {
-        dst.par_chunks_mut(CHUNK)
-            .zip(src.par_chunks(CHUNK))
-            .for_each(run);
+        crate::threads::install(|| {
+            dst.par_chunks_mut(CHUNK)
+                .zip(src.par_chunks(CHUNK))
+                .for_each(run)
+        });
     } else {
         dst.chunks_mut(CHUNK).zip(src.chunks(CHUNK)).for_each(run);
     }
@@ -80,7 +82,7 @@ pub fn scale<E: Element>(dst: &mut [E], alpha: E) {
         )
     };
     if parallel(dst.len()) {
-        dst.par_chunks_mut(CHUNK).for_each(run);
+        crate::threads::install(|| dst.par_chunks_mut(CHUNK).for_each(run));
     } else {
         dst.chunks_mut(CHUNK).for_each(run);
     }
@@ -177,7 +179,7 @@ fn sum_tree<E: Element>(x: &[E]) -> E {
     }
     let left_blocks = 1 << (blocks - 1).ilog2();
     let (a, b) = x.split_at(left_blocks * SUM_BLOCK);
-    let (sa, sb) = rayon::join(|| sum_tree(a), || sum_tree(b));
+    let (sa, sb) = crate::threads::install(|| rayon::join(|| sum_tree(a), || sum_tree(b)));
     sa + sb
 }
 

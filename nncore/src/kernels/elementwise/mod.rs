@@ -26,7 +26,7 @@ pub const PARALLEL_THRESHOLD: usize = 1 << 15;
 
 /// Whether `len` elements are worth splitting across rayon's threads.
 pub(super) fn parallel(len: usize) -> bool {
-    len >= PARALLEL_THRESHOLD && rayon::current_num_threads() > 1
+    len >= PARALLEL_THRESHOLD && crate::threads::get_num_threads() > 1
 }
 
 #[track_caller]
