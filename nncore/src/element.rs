@@ -158,6 +158,24 @@ impl Element for f64 {
     }
 }
 
+/// The instance of a function for `E`, picked from its `f32` and `f64`
+/// instances by type: what `#[nnmacro::__compiled_once]` calls, so that a
+/// crate using an `nncore` entry point compiles this choice (folded to a
+/// direct call by the optimiser) instead of the entry point's body.
+///
+/// (Never fails: `Element` is sealed, so `Wanted` is one of the two.)
+#[inline]
+pub(crate) fn per_element<Wanted: Any + Copy, ForF32: Any + Copy, ForF64: Any + Copy>(
+    for_f32: ForF32,
+    for_f64: ForF64,
+) -> Wanted {
+    let instances: [&dyn Any; 2] = [&for_f32, &for_f64];
+    instances
+        .into_iter()
+        .find_map(|instance| instance.downcast_ref::<Wanted>().copied())
+        .expect("Element is sealed: it is f32 or f64, and both instances are given")
+}
+
 #[cfg(test)]
 mod tests {
     use super::per_element;
@@ -211,7 +229,6 @@ mod tests {
         assert!((0.0..1e-38).contains(&f32::NEG_INFINITY.fast_sigmoid()));
     }
 
-
     fn double_f32(x: f32) -> f32 {
         2.0 * x
     }
@@ -228,22 +245,4 @@ mod tests {
             per_element::<fn(f32) -> f32, fn(f32) -> f32, fn(f64) -> f64>(double_f32, double_f64);
         assert_eq!(f32_entry(0.25), 0.5);
     }
-}
-
-/// The instance of a function for `E`, picked from its `f32` and `f64`
-/// instances by type: what `#[nnmacro::__compiled_once]` calls, so that a
-/// crate using an `nncore` entry point compiles this choice (folded to a
-/// direct call by the optimiser) instead of the entry point's body.
-///
-/// (Never fails: `Element` is sealed, so `Wanted` is one of the two.)
-#[inline]
-pub(crate) fn per_element<Wanted: Any + Copy, ForF32: Any + Copy, ForF64: Any + Copy>(
-    for_f32: ForF32,
-    for_f64: ForF64,
-) -> Wanted {
-    let instances: [&dyn Any; 2] = [&for_f32, &for_f64];
-    instances
-        .into_iter()
-        .find_map(|instance| instance.downcast_ref::<Wanted>().copied())
-        .expect("Element is sealed: it is f32 or f64, and both instances are given")
 }
