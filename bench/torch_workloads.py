@@ -22,11 +22,12 @@ import time
 import torch
 from torch import nn
 
-IDS = ["mlp", "lenet", "wide", "cnn", "lstm", "transformer", "infer1", "sgemm"]
+IDS = ["mlp", "lenet", "wide", "cnn", "mnist_example", "lstm", "transformer", "infer1", "sgemm"]
 SMALL = (20, 200)  # (warm-up, timed)
 BIG = (20, 50)
 # WORKLOADS.md's optimizers; `--optimizer` may override them.
 OPTIMIZERS = {"mlp": "sgd", "lenet": "adam", "wide": "adamw", "cnn": "sgd",
+              "mnist_example": "adadelta",
               "lstm": "adam", "transformer": "adamw"}
 
 
@@ -37,7 +38,9 @@ def make_optimizer(name, params):
         return torch.optim.Adam(params, lr=1e-3)
     if name == "adamw":
         return torch.optim.AdamW(params, lr=1e-3)
-    raise SystemExit(f"unknown optimizer {name!r}: expected sgd, adam or adamw")
+    if name == "adadelta":
+        return torch.optim.Adadelta(params, lr=1.0)
+    raise SystemExit(f"unknown optimizer {name!r}: expected sgd, adam, adamw or adadelta")
 
 
 def mlp():
@@ -66,6 +69,16 @@ def cnn():
         nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(4096, 10),
+    )
+
+
+def mnist_example():
+    """pytorch/examples' mnist/main.py Net as a chain; CrossEntropyLoss on
+    its logits is main.py's log_softmax + nll_loss in one."""
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 1), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(), nn.Linear(9216, 128),
+        nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10),
     )
 
 
@@ -155,6 +168,8 @@ def run(wid, opt_names):
         return row
     if wid == "cnn":
         return train(wid, cnn(), torch.randn(32, 3, 32, 32), BIG, opt_names[wid])
+    if wid == "mnist_example":
+        return train(wid, mnist_example(), torch.randn(64, 1, 28, 28), BIG, opt_names[wid])
     if wid == "lstm":
         return train(wid, RowReader(), torch.randn(64, 28, 28), SMALL, opt_names[wid])
     if wid == "transformer":

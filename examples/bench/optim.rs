@@ -7,7 +7,8 @@
 
 use kiln::nn::Parameter;
 use kiln::optim::{
-    Adam, AdamOptions, AdamW, Algorithm, Optimizer, SGD, SgdOptions, adamw_defaults,
+    Adadelta, AdadeltaOptions, Adam, AdamOptions, AdamW, Algorithm, Optimizer, SGD, SgdOptions,
+    adamw_defaults,
 };
 
 /// What a training step needs from an optimizer.
@@ -92,6 +93,23 @@ pub const ADAMW: OptChoice = OptChoice {
     note: None,
 };
 
+/// Adadelta lr 1.0 (PyTorch's defaults otherwise): main.py's optimizer.
+pub fn adadelta(params: Vec<Parameter>) -> kiln::Result<Box<dyn TrainOpt>> {
+    let options = AdadeltaOptions {
+        lr: 1.0,
+        ..Default::default()
+    };
+    Ok(Box::new(Adadelta::new(params, options)?))
+}
+
+/// Adadelta lr 1.0.
+pub const ADADELTA: OptChoice = OptChoice {
+    name: "adadelta",
+    label: "Adadelta lr 1.0",
+    make: adadelta,
+    note: None,
+};
+
 /// mlp: SGD lr 0.01 momentum 0.9.
 pub const MLP: OptChoice = SGD;
 /// lenet: WORKLOADS.md says Adam lr 1e-3.
@@ -100,6 +118,8 @@ pub const LENET: OptChoice = ADAM;
 pub const WIDE: OptChoice = ADAMW;
 /// cnn: SGD lr 0.01 momentum 0.9.
 pub const CNN: OptChoice = SGD;
+/// mnist_example: pytorch/examples' mnist/main.py uses Adadelta lr 1.0.
+pub const MNIST_EXAMPLE: OptChoice = ADADELTA;
 /// lstm: WORKLOADS.md says Adam lr 1e-3.
 pub const LSTM: OptChoice = ADAM;
 /// transformer: WORKLOADS.md says AdamW lr 1e-3.

@@ -18,11 +18,12 @@ pub type BenchResult<T> = std::result::Result<T, Box<dyn std::error::Error + Sen
 type Labels = Tensor<(Dyn,), i64>;
 
 /// Every workload id, in run order.
-pub const IDS: [&str; 8] = [
+pub const IDS: [&str; 9] = [
     "mlp",
     "lenet",
     "wide",
     "cnn",
+    "mnist_example",
     "lstm",
     "transformer",
     "infer1",
@@ -199,6 +200,39 @@ pub fn run(id: &str, threads: usize) -> BenchResult<Row> {
                 U32::default(),
             ))?;
             train("cnn", threads, &mut model, x, labels(32)?, optim::CNN, big)
+        }
+        "mnist_example" => {
+            // pytorch/examples' mnist/main.py Net (examples/mnist_pytorch_example.rs)
+            // as a chain; CrossEntropyLoss on its logits is main.py's
+            // log_softmax + nll_loss in one, as on the PyTorch side.
+            let mut model = sequential![
+                Conv2d(1, 32, 3),
+                ReLU,
+                Conv2d(32, 64, 3),
+                ReLU,
+                MaxPool2d(2),
+                Dropout(0.25),
+                Flatten,
+                Linear(9216, 128),
+                ReLU,
+                Dropout(0.5),
+                Linear(128, 10),
+            ];
+            let x = Tensor::<(Dyn, U1, U28, U28)>::randn((
+                Dyn(64),
+                U1::default(),
+                U28::default(),
+                U28::default(),
+            ))?;
+            train(
+                "mnist_example",
+                threads,
+                &mut model,
+                x,
+                labels(64)?,
+                optim::MNIST_EXAMPLE,
+                big,
+            )
         }
         "lstm" => {
             let mut model = RowReader::new()?;
