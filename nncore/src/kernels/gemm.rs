@@ -11,6 +11,7 @@
 
 use super::gemv;
 use crate::Element;
+use crate::element::per_element;
 use gemm_common::Parallelism;
 
 /// Above this many multiply-adds (`m * n * k`) [`matmul`] asks gemm for
@@ -467,19 +468,14 @@ type GemmFn<E> = unsafe fn(
 );
 
 /// gemm's kernel for `E`, found by type (a safe downcast, no pointer
-/// casts): what gemm's own front end does by `TypeId`, for the two types
+/// casts, through the same [`per_element`] the compiled-once entry points
+/// use): what gemm's own front end does by `TypeId`, for the two types
 /// Kiln computes in.
-///
-/// # Panics
-/// If `E` is neither f32 nor f64 (`matmul_with` asserts that first).
 fn kernel<E: Element>() -> GemmFn<E> {
-    let f32_kernel: GemmFn<f32> = gemm_f32::gemm::f32::get_gemm_fn();
-    let f64_kernel: GemmFn<f64> = gemm_f64::gemm::f64::get_gemm_fn();
-    let kernels: [&dyn std::any::Any; 2] = [&f32_kernel, &f64_kernel];
-    kernels
-        .into_iter()
-        .find_map(|k| k.downcast_ref::<GemmFn<E>>().copied())
-        .expect("matmul_with asserts that E is f32 or f64")
+    per_element::<GemmFn<E>, GemmFn<f32>, GemmFn<f64>>(
+        gemm_f32::gemm::f32::get_gemm_fn(),
+        gemm_f64::gemm::f64::get_gemm_fn(),
+    )
 }
 
 /// Reference twin of [`matmul`]: three plain loops.
